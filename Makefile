@@ -1,0 +1,74 @@
+# Two commands: `make run` (first run on the embedded SQLite) and `make test` (everything).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tongren_fupin
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+HOST ?= 127.0.0.1
+PORT ?= 8000
+RUN_ENV := DEBUG=1 DEMO_ENABLED=1
+
+.PHONY: run setup venv assets migrate demo test check lint format typecheck messages services clean bench
+
+run: setup demo
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+setup: venv assets
+	mkdir -p var
+	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	$(RUN_ENV) $(BIN)/python manage.py loaddata fixtures/tongren_regions/tongren_regions.json
+
+demo: setup
+	$(RUN_ENV) $(BIN)/python manage.py load_demo
+
+venv: $(VENV)/.synced
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(BIN)/uv
+	$(BIN)/uv sync --locked --python $(BIN)/python
+	touch $@
+
+assets: static/vendor/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+static/vendor/.installed: node_modules/.installed
+	mkdir -p static/vendor/pico
+	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico/
+	touch $@
+
+services:
+	bash scripts/services.sh
+
+check: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules >/dev/null
+	git diff --exit-code --stat -- locale/ || (echo "locale/*.mo is stale: commit the compiled messages"; exit 1)
+
+test: venv assets services check
+	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: venv
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles var test-artifacts

@@ -1,0 +1,63 @@
+"""Jurisdiction scoping: the one place that says what part of the tree a user may see.
+
+Every selector, list, count, search, export and API queryset filters through
+``scope_by_region``. Objects outside the jurisdiction are then simply absent, so views
+answer 404 for them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Model, QuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from regions.models import Assignment
+
+M = TypeVar("M", bound=Model)
+
+
+def assignment_of(user: AbstractBaseUser | AnonymousUser) -> Assignment | None:
+    """The user's assignment with its region, fetched once per user object."""
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_assignment_cache", False)
+    if cached is not False:
+        return cached  # type: ignore[no-any-return]
+    from regions.models import Assignment
+
+    found = Assignment.objects.select_related("region").filter(user_id=user.pk).first()
+    user._assignment_cache = found  # type: ignore[union-attr]
+    return found
+
+
+def jurisdiction_prefix(user: Any) -> str | None:
+    """Region-code prefix the user may see: ``""`` for operators, ``None`` for nobody."""
+    if user is None or not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return ""
+    assignment = assignment_of(user)
+    return assignment.region.prefix if assignment else None
+
+
+def scope_by_region(queryset: QuerySet[M], user: Any, field: str = "region") -> QuerySet[M]:
+    """Restrict ``queryset`` to rows whose ``field`` (a Region FK or code) is in jurisdiction.
+
+    ``field`` may be ``"code"`` for the Region table itself. A foreign key to Region holds
+    the code, so the filter needs no join.
+    """
+    prefix = jurisdiction_prefix(user)
+    if prefix is None:
+        return queryset.none()
+    if prefix == "":
+        return queryset
+    lookup = "code__startswith" if field == "code" else f"{field}__code__startswith"
+    return queryset.filter(**{lookup: prefix})
+
+
+def in_jurisdiction(user: Any, region_code: str) -> bool:
+    prefix = jurisdiction_prefix(user)
+    return prefix is not None and region_code.startswith(prefix)

@@ -1,0 +1,20 @@
+"""Shared pieces of the OpenAPI description."""
+
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+ErrorSerializer = inline_serializer(
+    "Error",
+    {
+        "code": serializers.CharField(),
+        "message": serializers.CharField(),
+        "errors": serializers.DictField(),
+    },
+)
+
+ERROR_RESPONSES = {
+    400: OpenApiResponse(ErrorSerializer, description="请求无效"),
+    401: OpenApiResponse(ErrorSerializer, description="未登录或令牌无效"),
+    403: OpenApiResponse(ErrorSerializer, description="无权执行此操作"),
+    404: OpenApiResponse(ErrorSerializer, description="不存在或不在您的管辖范围内"),
+}

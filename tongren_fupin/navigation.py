@@ -1,0 +1,46 @@
+"""Navigation by role: which menu entries a user sees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Role
+from regions.scoping import assignment_of
+
+SUPERVISORS = frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_SUPERVISOR, Role.CITY_SUPERVISOR})
+EVERYONE = frozenset(Role.values)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str]
+
+
+NAV_ITEMS = (
+    NavItem(_("Home"), "home", EVERYONE),
+    NavItem(_("API documentation"), "api-docs", SUPERVISORS | {Role.API_CLIENT}),
+)
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    assignment = assignment_of(user)
+    role = assignment.role if assignment else None
+    items = [
+        {"label": item.label, "url": reverse(item.url_name),
+         "active": request.path == reverse(item.url_name)}
+        for item in NAV_ITEMS
+        if user.is_superuser or (role is not None and role in item.roles)
+    ]
+    if user.is_staff:
+        items.append({"label": _("Administration"), "url": reverse("admin:index"), "active": False})
+    return {"nav_items": items, "current_assignment": assignment}

@@ -1,0 +1,13 @@
+"""Project-wide tasks."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from regions.models import Region
+
+
+@shared_task(name="tongren_fupin.ping")
+def ping() -> dict[str, object]:
+    """Health probe for a worker: answers and proves it can read the database."""
+    return {"pong": True, "regions": Region.objects.count()}
