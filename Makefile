@@ -53,22 +53,26 @@ services:
 check: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy .
-	$(BIN)/python manage.py check --fail-level WARNING
-	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules >/dev/null
+	DEBUG=1 $(BIN)/mypy .
+	DEBUG=1 $(BIN)/python manage.py check --fail-level WARNING
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules >/dev/null
 	git diff --exit-code --stat -- locale/ || (echo "locale/*.mo is stale: commit the compiled messages"; exit 1)
 
+TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key-never-used-in-production \
+	ALLOWED_HOSTS=testserver,localhost,127.0.0.1 DATABASE_URL=$(TEST_DATABASE_URL) \
+	TEST_REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=
+
 test: venv assets services check
-	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 messages: venv
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
+	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var test-artifacts

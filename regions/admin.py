@@ -5,8 +5,15 @@ from regions.models import Assignment, ManagementZone, Region, RegionYearFact
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent", "is_poor_county", "is_poor_village",
-                    "exit_year"]
+    list_display = [
+        "code",
+        "name",
+        "level",
+        "parent",
+        "is_poor_county",
+        "is_poor_village",
+        "exit_year",
+    ]
     list_filter = ["level", "is_poor_county", "is_poor_village", "is_deep_poverty"]
     search_fields = ["code", "name"]
     raw_id_fields = ["parent"]

@@ -35,25 +35,29 @@ def build_fixture() -> list[dict[str, Any]]:
     for year in reference.FACT_YEARS:
         for code, population in sorted(reference.rural_population(year).items()):
             pk += 1
-            records.append({
-                "model": "regions.regionyearfact",
-                "pk": pk,
-                "fields": {"region": code, "year": year, "rural_population": population},
-            })
+            records.append(
+                {
+                    "model": "regions.regionyearfact",
+                    "pk": pk,
+                    "fields": {"region": code, "year": year, "rural_population": population},
+                }
+            )
     by_name = {(row.parent, row.name): row.code for row in regions if row.level == "township"}
     for index, zone in enumerate(reference.ZONES, start=1):
         county = f"{zone['county']}000000"
-        records.append({
-            "model": "regions.managementzone",
-            "pk": index,
-            "fields": {
-                "slug": zone["slug"],
-                "name": zone["name"],
-                "note": zone["note"],
-                "regions": [by_name[(county, name)] for name in zone["townships"]]
-                + list(zone["codes"]),
-            },
-        })
+        records.append(
+            {
+                "model": "regions.managementzone",
+                "pk": index,
+                "fields": {
+                    "slug": zone["slug"],
+                    "name": zone["name"],
+                    "note": zone["note"],
+                    "regions": [by_name[(county, name)] for name in zone["townships"]]
+                    + list(zone["codes"]),
+                },
+            }
+        )
     return records
 
 

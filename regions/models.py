@@ -21,7 +21,11 @@ class Level(models.TextChoices):
 # How many leading digits of the code identify a region of each level (GB/T 10114 layout:
 # province 2, prefecture 2, county 2, township 3, village 3).
 PREFIX_LENGTH = {Level.CITY: 4, Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
-PARENT_LEVEL = {Level.COUNTY: Level.CITY, Level.TOWNSHIP: Level.COUNTY, Level.VILLAGE: Level.TOWNSHIP}
+PARENT_LEVEL = {
+    Level.COUNTY: Level.CITY,
+    Level.TOWNSHIP: Level.COUNTY,
+    Level.VILLAGE: Level.TOWNSHIP,
+}
 CHILD_LEVEL = {parent: child for child, parent in PARENT_LEVEL.items()}
 
 
@@ -91,7 +95,9 @@ class Region(models.Model):
         """街道/镇/乡 for townships, 居委会/村委会 for villages, from the code block."""
         if self.level == Level.TOWNSHIP:
             block = int(self.code[6:9])
-            return str(_("Subdistrict") if block < 100 else _("Town") if block < 200 else _("Township"))
+            return str(
+                _("Subdistrict") if block < 100 else _("Town") if block < 200 else _("Township")
+            )
         if self.level == Level.VILLAGE:
             block = int(self.code[9:12])
             return str(_("Residents' committee") if block < 200 else _("Villagers' committee"))
@@ -200,6 +206,8 @@ class Assignment(models.Model):
         expected = ROLE_LEVEL.get(Role(self.role)) if self.role else None
         if expected and self.region_id and self.region.level != expected:
             raise ValidationError(
-                {"region": _("This role is assigned to a region of level: %(level)s.")
-                 % {"level": Level(expected).label}}
+                {
+                    "region": _("This role is assigned to a region of level: %(level)s.")
+                    % {"level": Level(expected).label}
+                }
             )

@@ -26,7 +26,7 @@ class County:
     code6: str
     name: str
     exit_year: int
-    # (subdistricts 街道, towns 镇, townships 乡)
+    # (subdistricts 街道, towns 镇, townships 乡): the brief's counts where known, else ≈15
     townships: tuple[int, int, int]
     # Share of the city's rural population and its yearly decline (urbanisation, relocation).
     rural_share: float
@@ -39,19 +39,19 @@ class County:
 
 
 COUNTIES: tuple[County, ...] = (
-    County("520602", "碧江区", 2017, (3, 5, 5), 0.066),
-    County("520603", "万山区", 2017, (2, 4, 4), 0.037),
+    County("520602", "碧江区", 2017, (7, 3, 5), 0.066),
+    County("520603", "万山区", 2017, (2, 1, 6), 0.037),
     County("520621", "江口县", 2017, (1, 7, 3), 0.054),
     County("520622", "玉屏侗族自治县", 2017, (2, 4, 2), 0.036, ("大龙街道", "田坪镇")),
-    County("520623", "石阡县", 2018, (2, 9, 5), 0.103),
+    County("520623", "石阡县", 2018, (2, 10, 5), 0.103),
     County("520624", "思南县", 2019, (3, 14, 4), 0.152),
     County("520625", "印江土家族苗族自治县", 2018, (3, 13, 1), 0.105),
-    County("520626", "德江县", 2019, (2, 11, 4), 0.124),
+    County("520626", "德江县", 2019, (2, 11, 8), 0.124),
     County(
         "520627",
         "沿河土家族自治县",
         2020,
-        (3, 13, 2),
+        (3, 17, 2),
         0.156,
         ("甘溪镇", "淇滩镇", "板场镇", "夹石镇"),
         is_deep_poverty=True,
@@ -93,14 +93,72 @@ ZONES: tuple[dict[str, Any], ...] = (
 )
 
 _TOWN_STEMS = (
-    "龙", "岩", "溪", "坪", "坝", "塘", "桥", "山", "河", "湾", "寨", "沟", "田", "林", "口", "场",
+    "龙",
+    "岩",
+    "溪",
+    "坪",
+    "坝",
+    "塘",
+    "桥",
+    "山",
+    "河",
+    "湾",
+    "寨",
+    "沟",
+    "田",
+    "林",
+    "口",
+    "场",
 )
 _TOWN_FIRSTS = (
-    "黄", "青", "白", "石", "双", "长", "新", "大", "小", "高", "三", "五", "桃", "茶", "枫", "金",
-    "云", "官", "马", "凤", "杨", "木", "水", "花", "和", "太", "红", "平", "兴", "安",
+    "黄",
+    "青",
+    "白",
+    "石",
+    "双",
+    "长",
+    "新",
+    "大",
+    "小",
+    "高",
+    "三",
+    "五",
+    "桃",
+    "茶",
+    "枫",
+    "金",
+    "云",
+    "官",
+    "马",
+    "凤",
+    "杨",
+    "木",
+    "水",
+    "花",
+    "和",
+    "太",
+    "红",
+    "平",
+    "兴",
+    "安",
 )
 _VILLAGE_SECONDS = (
-    "家", "坪", "溪", "湾", "冲", "坳", "坡", "井", "岭", "田", "庄", "堡", "院", "寨", "坝", "沟",
+    "家",
+    "坪",
+    "溪",
+    "湾",
+    "冲",
+    "坳",
+    "坡",
+    "井",
+    "岭",
+    "田",
+    "庄",
+    "堡",
+    "院",
+    "寨",
+    "坝",
+    "沟",
 )
 
 
@@ -130,11 +188,16 @@ def _township_specs(county: County, rng: random.Random) -> list[tuple[str, str]]
     named = list(county.named_townships)
     taken: set[str] = set(named)
     specs: list[tuple[str, str]] = []
-    for block_start, count, suffix in ((1, subdistricts, "街道"), (100, towns, "镇"),
-                                       (200, townships, "乡")):
+    for block_start, count, suffix in (
+        (1, subdistricts, "街道"),
+        (100, towns, "镇"),
+        (200, townships, "乡"),
+    ):
         mine = [name for name in named if name.endswith(suffix)]
         for index in range(count):
-            name = mine[index] if index < len(mine) else _unique_name(rng, taken, suffix, _TOWN_STEMS)
+            name = (
+                mine[index] if index < len(mine) else _unique_name(rng, taken, suffix, _TOWN_STEMS)
+            )
             specs.append((f"{county.code6}{block_start + index:03d}000", name))
     return specs
 
@@ -145,13 +208,24 @@ def _villages(township_code: str, is_subdistrict: bool, rng: random.Random) -> l
     villages = rng.randint(4, 8) if is_subdistrict else rng.randint(12, 18)
     rows = []
     for index in range(residents):
-        rows.append(RegionRow(f"{township_code[:9]}{1 + index:03d}",
-                              _unique_name(rng, taken, "社区", _VILLAGE_SECONDS), "village",
-                              township_code))
+        rows.append(
+            RegionRow(
+                f"{township_code[:9]}{1 + index:03d}",
+                _unique_name(rng, taken, "社区", _VILLAGE_SECONDS),
+                "village",
+                township_code,
+            )
+        )
     for index in range(villages):
-        rows.append(RegionRow(f"{township_code[:9]}{200 + index:03d}",
-                              _unique_name(rng, taken, "村", _VILLAGE_SECONDS), "village",
-                              township_code, is_poor_village=rng.random() < 0.4))
+        rows.append(
+            RegionRow(
+                f"{township_code[:9]}{200 + index:03d}",
+                _unique_name(rng, taken, "村", _VILLAGE_SECONDS),
+                "village",
+                township_code,
+                is_poor_village=rng.random() < 0.4,
+            )
+        )
     return rows
 
 
@@ -160,8 +234,17 @@ def generate_regions(seed: int = 5206) -> list[RegionRow]:
     rng = random.Random(seed)
     rows = [RegionRow(CITY_CODE, CITY_NAME, "city", None)]
     for county in COUNTIES:
-        rows.append(RegionRow(county.code, county.name, "county", CITY_CODE, is_poor_county=True,
-                              is_deep_poverty=county.is_deep_poverty, exit_year=county.exit_year))
+        rows.append(
+            RegionRow(
+                county.code,
+                county.name,
+                "county",
+                CITY_CODE,
+                is_poor_county=True,
+                is_deep_poverty=county.is_deep_poverty,
+                exit_year=county.exit_year,
+            )
+        )
         for code, name in _township_specs(county, rng):
             rows.append(RegionRow(code, name, "township", county.code))
             rows.extend(_villages(code, name.endswith("街道"), rng))

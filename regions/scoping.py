@@ -17,19 +17,21 @@ if TYPE_CHECKING:
     from regions.models import Assignment
 
 M = TypeVar("M", bound=Model)
+_CACHE_KEY = "_jurisdiction_assignment"
 
 
 def assignment_of(user: AbstractBaseUser | AnonymousUser) -> Assignment | None:
     """The user's assignment with its region, fetched once per user object."""
     if not user.is_authenticated:
         return None
-    cached = getattr(user, "_assignment_cache", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
-    from regions.models import Assignment
+    cache = user.__dict__
+    if _CACHE_KEY not in cache:
+        from regions.models import Assignment
 
-    found = Assignment.objects.select_related("region").filter(user_id=user.pk).first()
-    user._assignment_cache = found  # type: ignore[union-attr]
+        cache[_CACHE_KEY] = (
+            Assignment.objects.select_related("region").filter(user_id=user.pk).first()
+        )
+    found: Assignment | None = cache[_CACHE_KEY]
     return found
 
 

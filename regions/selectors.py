@@ -11,8 +11,14 @@ from regions.models import PARENT_LEVEL, Level, Region, RegionQuerySet, prefix_o
 from regions.scoping import scope_by_region
 
 
-def region_list(*, user: Any, level: str | None = None, parent: str | None = None,
-                code_prefix: str | None = None, search: str | None = None) -> RegionQuerySet:
+def region_list(
+    *,
+    user: Any,
+    level: str | None = None,
+    parent: str | None = None,
+    code_prefix: str | None = None,
+    search: str | None = None,
+) -> RegionQuerySet:
     """Regions the user may see, filtered; ordered by code."""
     regions = scope_by_region(Region.objects.all(), user, field="code")
     if level:
@@ -37,7 +43,7 @@ def region_get(*, user: Any, code: str) -> Region:
 def region_children(*, user: Any, region: Region) -> RegionQuerySet:
     """The direct children of ``region`` with how many children each has in turn."""
     children = region_list(user=user, parent=region.code)
-    return children.annotate(child_count=Count("children"))  # type: ignore[return-value]
+    return children.annotate(child_count=Count("children"))
 
 
 def region_ancestors(region: Region) -> list[Region]:

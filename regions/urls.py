@@ -2,6 +2,8 @@ from django.urls import path
 
 from regions import views
 
+app_name = "regions"
+
 urlpatterns = [
-    path("regions/<str:code>/", views.region_detail, name="region-detail"),
+    path("regions/<str:code>/", views.region_detail, name="detail"),
 ]

@@ -10,7 +10,7 @@ from rest_framework.authtoken.models import Token
 
 from regions.models import Assignment, Region, Role
 
-DEMO_PASSWORD = "tongren-demo"  # noqa: S105 - documented demo password, DEMO_ENABLED only
+DEMO_PASSWORD = "tongren-demo"
 
 YANHE = "520627000000"
 BIJIANG = "520602000000"
@@ -26,14 +26,9 @@ class DemoLogin:
 
 def _first_village(county_code: str) -> Region:
     """The first villagers' committee (村委会) of the county's first town (镇)."""
-    return (
-        Region.objects.filter(
-            level="village", code__startswith=county_code[:6], code__regex=r"^\d{6}1\d\d2\d\d$"
-        )
-        .order_by("code")
-        .first()
-        or Region.objects.get(code=county_code)
-    )
+    return Region.objects.filter(
+        level="village", code__startswith=county_code[:6], code__regex=r"^\d{6}1\d\d2\d\d$"
+    ).order_by("code").first() or Region.objects.get(code=county_code)
 
 
 def demo_logins() -> list[DemoLogin]:

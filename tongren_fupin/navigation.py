@@ -36,8 +36,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     assignment = assignment_of(user)
     role = assignment.role if assignment else None
     items = [
-        {"label": item.label, "url": reverse(item.url_name),
-         "active": request.path == reverse(item.url_name)}
+        {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "active": request.path == reverse(item.url_name),
+        }
         for item in NAV_ITEMS
         if user.is_superuser or (role is not None and role in item.roles)
     ]

@@ -87,7 +87,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it (50+ random characters) or run with DEBUG=1 locally."
         )
-    SECRET_KEY = "insecure-development-key-only-for-debug-runs"  # noqa: S105
+    SECRET_KEY = "insecure-development-key-only-for-debug-runs"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -233,8 +233,8 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "铜仁扶贫 API",
-    "DESCRIPTION": "Register, inspections, assistance, relocation and supervision data of Tongren, "
-    "scoped to the caller's jurisdiction.",
+    "DESCRIPTION": "铜仁扶贫业务数据接口：建档立卡、入户核查、帮扶协作、易地搬迁与监测督导。"
+    "所有数据按调用者的管辖范围返回；错误以 {code, message, errors} 给出。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
