@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 RUN_ENV := DEBUG=1 DEMO_ENABLED=1
 
-.PHONY: run setup venv assets migrate demo test check lint format typecheck messages services clean bench
+.PHONY: run setup venv assets demo test check format messages services system-deps clean
 
 run: setup demo
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -50,6 +50,9 @@ static/vendor/.installed: node_modules/.installed
 services:
 	bash scripts/services.sh
 
+system-deps:
+	bash scripts/system-deps.sh
+
 check: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -63,7 +66,7 @@ TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key-never-used-in-production \
 	ALLOWED_HOSTS=testserver,localhost,127.0.0.1 DATABASE_URL=$(TEST_DATABASE_URL) \
 	TEST_REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=
 
-test: venv assets services check
+test: system-deps venv assets services check
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 format: venv

@@ -1,0 +1,23 @@
+# Production image: gunicorn serving the app, the same image runs the Celery worker and beat.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PROJECT_ENVIRONMENT=/venv \
+    PATH="/venv/bin:$PATH" STATIC_MANIFEST=1
+RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir "uv==0.13.9"
+WORKDIR /app
+COPY pyproject.toml uv.lock ./
+RUN uv sync --locked --no-dev --no-install-project
+COPY . .
+COPY --from=assets /src/node_modules/@picocss/pico/css/pico.min.css static/vendor/pico/
+RUN DEBUG=1 python manage.py compilemessages --ignore=/venv \
+    && DEBUG=1 python manage.py collectstatic --no-input
+RUN useradd --system --uid 1000 fupin && mkdir -p /app/var && chown fupin /app/var
+USER fupin
+EXPOSE 8000
+CMD ["gunicorn", "tongren_fupin.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
