@@ -7,7 +7,13 @@ RUN npm ci --no-audit --no-fund
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PROJECT_ENVIRONMENT=/venv \
     PATH="/venv/bin:$PATH" STATIC_MANIFEST=1
-RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+# pg_dump/pg_restore (manage.py backup/restore) must be at least the server's major version
+# (postgres:16 in docker-compose.yml), so they come from the PostgreSQL project's apt repository.
+ARG PG_MAJOR=16
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext ca-certificates postgresql-common \
+    && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
+    && apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}" \
     && rm -rf /var/lib/apt/lists/* \
     && pip install --no-cache-dir "uv==0.13.9"
 WORKDIR /app
@@ -17,7 +23,7 @@ COPY . .
 COPY --from=assets /src/node_modules/@picocss/pico/css/pico.min.css static/vendor/pico/
 RUN DEBUG=1 python manage.py compilemessages --ignore=/venv \
     && DEBUG=1 python manage.py collectstatic --no-input
-RUN useradd --system --uid 1000 fupin && mkdir -p /app/var && chown fupin /app/var
+RUN useradd --system --uid 1000 fupin && mkdir -p /app/var/backups && chown -R fupin /app/var
 USER fupin
 EXPOSE 8000
 CMD ["gunicorn", "tongren_fupin.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -54,10 +54,27 @@ def scope_by_region(queryset: QuerySet[M], user: Any, field: str = "region") -> 
     prefix = jurisdiction_prefix(user)
     if prefix is None:
         return queryset.none()
+    return within_prefix(queryset, prefix, field)
+
+
+def prefix_upper_bound(prefix: str) -> str:
+    """The smallest code-prefix after every code starting with ``prefix`` ("5206" → "5207")."""
+    return str(int(prefix) + 1).zfill(len(prefix))
+
+
+def within_prefix(queryset: QuerySet[M], prefix: str, field: str = "region") -> QuerySet[M]:
+    """Rows whose region code starts with ``prefix``, as a range on the code.
+
+    A range (``code >= '520627' AND code < '520628'``) uses an ordinary b-tree index under any
+    collation, and lets a composite index (region, …) return rows already in order; a LIKE
+    needs a pattern index and cannot.
+    """
     if prefix == "":
         return queryset
-    lookup = "code__startswith" if field == "code" else f"{field}__code__startswith"
-    return queryset.filter(**{lookup: prefix})
+    column = "code" if field == "code" else f"{field}__code"
+    return queryset.filter(
+        **{f"{column}__gte": prefix, f"{column}__lt": prefix_upper_bound(prefix)}
+    )
 
 
 def in_jurisdiction(user: Any, region_code: str) -> bool:

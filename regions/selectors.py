@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from regions.models import PARENT_LEVEL, Level, Region, RegionQuerySet, prefix_of
-from regions.scoping import scope_by_region
+from regions.scoping import scope_by_region, within_prefix
 
 
 def region_list(
@@ -26,7 +26,7 @@ def region_list(
     if parent:
         regions = regions.filter(parent_id=parent)
     if code_prefix:
-        regions = regions.filter(code__startswith=code_prefix)
+        regions = within_prefix(regions, code_prefix, field="code")
     if search:
         regions = regions.filter(Q(name__contains=search) | Q(code__startswith=search))
     return regions.order_by("code")  # type: ignore[return-value]

@@ -10,6 +10,7 @@ import os
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
@@ -29,6 +30,12 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Load the Tongren region tree once; transactional tests (run last) reload it."""
     with django_db_blocker.unblock():
         call_command("loaddata", REGIONS_FIXTURE, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache, so no throttle count carries over between tests."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -2,9 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from households.api import HouseholdViewSet, PovertyLineViewSet
+from households.exit_api import ExitApplicationViewSet
+from households.import_api import ImportJobViewSet
+from inspections.api import MisclassificationView, ProblemViewSet, VisitViewSet
 from regions.api import RegionViewSet
 from regions.views import home
 from tongren_fupin.api.views import ObtainTokenView
@@ -12,9 +16,16 @@ from tongren_fupin.api.views import ObtainTokenView
 router = DefaultRouter()
 router.include_root_view = False
 router.register("regions", RegionViewSet, basename="region")
+router.register("households", HouseholdViewSet, basename="household")
+router.register("poverty-lines", PovertyLineViewSet, basename="poverty-line")
+router.register("imports", ImportJobViewSet, basename="import-job")
+router.register("exit-applications", ExitApplicationViewSet, basename="exit-application")
+router.register("visits", VisitViewSet, basename="visit")
+router.register("problems", ProblemViewSet, basename="problem")
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("misclassification/", MisclassificationView.as_view(), name="misclassification"),
     *router.urls,
 ]
 
@@ -23,9 +34,17 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("regions.urls")),
+    path("", include("households.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file (?script): the CSP forbids inline ones.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="api/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

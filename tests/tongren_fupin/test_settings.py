@@ -67,19 +67,33 @@ def test_a_non_numeric_integer_is_refused(monkeypatch):
         env_int("SOME_NUMBER", 1)
 
 
-def _import_settings(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "CELERY_BROKER_URL"}
-    }
+# Variables the test run sets (see the Makefile's TEST_ENV) that would hide the defaults.
+_RUN_VARIABLES = {
+    "SECRET_KEY",
+    "DEBUG",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "USE_X_FORWARDED_PROTO",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "REVERSE_PROXY_COUNT",
+    "AXES_FAILURE_LIMIT",
+    "AXES_COOLOFF_MINUTES",
+}
+PRODUCTION_KEY = "prod-like-key-for-settings-tests-4Hq9Lx2Vb7Nc3Md8Pf5Rt1Wz6Yk0"
+
+
+def _import_settings(
+    expression: str = "s.DEBUG, s.LANGUAGE_CODE, s.TIME_ZONE, s.CELERY_TASK_ALWAYS_EAGER",
+    **env: str,
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in _RUN_VARIABLES}
     return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import tongren_fupin.settings as s; print(s.DEBUG, s.LANGUAGE_CODE,"
-            " s.TIME_ZONE, s.CELERY_TASK_ALWAYS_EAGER)",
-        ],
+        [sys.executable, "-c", f"import tongren_fupin.settings as s; print({expression})"],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
@@ -105,3 +119,53 @@ def test_a_broker_url_turns_eager_mode_off():
     result = _import_settings(DEBUG="1", CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
 
     assert result.stdout.split()[-1] == "False"
+
+
+HTTPS_SETTINGS = (
+    "s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+    " s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD,"
+    " getattr(s, 'SECURE_PROXY_SSL_HEADER', None)"
+)
+
+
+def test_production_defaults_are_https_only_behind_the_proxy():
+    result = _import_settings(HTTPS_SETTINGS, DEBUG="0", SECRET_KEY=PRODUCTION_KEY)
+
+    assert result.stdout.strip() == (
+        "True True True 31536000 True False ('HTTP_X_FORWARDED_PROTO', 'https')"
+    ), result.stderr
+
+
+def test_local_debug_runs_stay_on_plain_http():
+    result = _import_settings(HTTPS_SETTINGS, DEBUG="1")
+
+    assert result.stdout.strip() == "False False False 0 False False None"
+
+
+def test_each_https_setting_can_be_turned_off_for_a_plain_http_deployment():
+    result = _import_settings(
+        HTTPS_SETTINGS,
+        DEBUG="0",
+        SECRET_KEY=PRODUCTION_KEY,
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        SECURE_HSTS_SECONDS="0",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="0",
+        USE_X_FORWARDED_PROTO="0",
+    )
+
+    assert result.stdout.strip() == "False False False 0 False False None"
+
+
+def test_login_lockout_defaults_to_five_failures_and_one_hour():
+    result = _import_settings(
+        "s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME, s.AXES_LOCKOUT_PARAMETERS,"
+        " s.REVERSE_PROXY_COUNT, s.AUTHENTICATION_BACKENDS[0], s.MIDDLEWARE[-1]",
+        DEBUG="1",
+    )
+
+    assert result.stdout.strip() == (
+        "5 1:00:00 [['username', 'ip_address']] 0"
+        " axes.backends.AxesStandaloneBackend axes.middleware.AxesMiddleware"
+    )

@@ -18,3 +18,10 @@ ERROR_RESPONSES = {
     403: OpenApiResponse(ErrorSerializer, description="无权执行此操作"),
     404: OpenApiResponse(ErrorSerializer, description="不存在或不在您的管辖范围内"),
 }
+
+# The token endpoint: too many calls (the throttle) or a locked account (django-axes).
+TOO_MANY_REQUESTS_RESPONSE = {
+    429: OpenApiResponse(
+        ErrorSerializer, description="请求过于频繁，或账号因多次登录失败已被暂时锁定"
+    ),
+}

@@ -13,6 +13,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from tongren_fupin.api.schema import TOO_MANY_REQUESTS_RESPONSE, ErrorSerializer
+from tongren_fupin.errors import DomainError
+from tongren_fupin.login_protection import LOCKED_OUT_CODE, LOCKED_OUT_STATUS, lockout_message
+
 
 class TokenThrottle(AnonRateThrottle):
     rate = "30/minute"
@@ -30,12 +34,20 @@ class ObtainTokenView(APIView):
         request=AuthTokenSerializer,
         responses={
             200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
-            400: OpenApiResponse(description=str(_("Wrong username or password."))),
+            400: OpenApiResponse(
+                ErrorSerializer, description=str(_("Wrong username or password."))
+            ),
+            **TOO_MANY_REQUESTS_RESPONSE,
         },
         auth=[],
     )
     def post(self, request: Request) -> Response:
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            # django-axes flags the request it was given (this DRF request) when the username +
+            # address pair is locked; its middleware only answers for Django's own request.
+            if getattr(request, "axes_locked_out", False):
+                raise DomainError(LOCKED_OUT_CODE, lockout_message(), status=LOCKED_OUT_STATUS)
+            raise serializers.ValidationError(serializer.errors)
         token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})

@@ -1,0 +1,172 @@
+"""Code lists of the 建档立卡 register (national form, 2016+ system)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered poor (not exited)")
+    EXITED = "exited", _("Exited, still receiving support")
+    EXITED_NO_POLICY = "exited_no_policy", _("Exited, no longer receiving support")
+    RELAPSED = "relapsed", _("Relapsed into poverty")
+    REMOVED = "removed", _("Removed (wrongly registered)")
+    EDGE = "edge", _("Edge household (monitored, not registered)")
+
+
+# Which status changes the register allows through `household_change_status`. Exits go
+# through the exit procedure; this map covers the other moves.
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.REGISTERED: frozenset({Status.REMOVED}),
+    Status.EXITED: frozenset({Status.EXITED_NO_POLICY, Status.RELAPSED}),
+    Status.EXITED_NO_POLICY: frozenset({Status.RELAPSED}),
+    Status.RELAPSED: frozenset({Status.EXITED, Status.REMOVED}),
+    Status.REMOVED: frozenset(),
+    Status.EDGE: frozenset({Status.REGISTERED}),
+}
+
+
+class PovertyAttribute(models.TextChoices):
+    GENERAL = "general", _("General poor household")
+    DIBAO = "dibao", _("Minimum-living-allowance poor household")
+    TEKUN = "tekun", _("Extreme-poverty-support household")
+
+
+class IdentificationStandard(models.TextChoices):
+    NATIONAL = "national", _("National standard")
+    PROVINCIAL = "provincial", _("Provincial standard")
+    CITY = "city", _("City standard")
+
+
+class Cause(models.TextChoices):
+    ILLNESS = "illness", _("Illness")
+    DISABILITY = "disability", _("Disability")
+    SCHOOLING = "schooling", _("Schooling costs")
+    DISASTER = "disaster", _("Disaster")
+    LAND = "land", _("Lack of land")
+    WATER = "water", _("Lack of water")
+    SKILLS = "skills", _("Lack of skills")
+    LABOUR = "labour", _("Lack of labour")
+    CAPITAL = "capital", _("Lack of capital")
+    TRANSPORT = "transport", _("Poor transport")
+    MOTIVATION = "motivation", _("Lack of motivation")
+    OTHER = "other", _("Other")
+
+
+class HousingGrade(models.TextChoices):
+    A = "A", _("A: safe")
+    B = "B", _("B: basically safe")
+    C = "C", _("C: locally dangerous")
+    D = "D", _("D: dangerous as a whole")
+
+
+SAFE_HOUSING_GRADES = frozenset({HousingGrade.A, HousingGrade.B})
+
+
+class RoadType(models.TextChoices):
+    DIRT = "dirt", _("Dirt road")
+    GRAVEL = "gravel", _("Gravel road")
+    CEMENT = "cement", _("Cement road")
+    ASPHALT = "asphalt", _("Asphalt road")
+
+
+class Fuel(models.TextChoices):
+    FIREWOOD = "firewood", _("Firewood and straw")
+    DUNG = "dung", _("Dried dung")
+    COAL = "coal", _("Coal")
+    CLEAN = "clean", _("Clean energy")
+    OTHER = "other", _("Other")
+
+
+class Relation(models.TextChoices):
+    HEAD = "01", _("Head of household")
+    SPOUSE = "02", _("Spouse")
+    SON = "03", _("Son")
+    DAUGHTER = "04", _("Daughter")
+    DAUGHTER_IN_LAW = "05", _("Daughter-in-law")
+    SON_IN_LAW = "06", _("Son-in-law")
+    GRANDSON = "07", _("Grandson")
+    GRANDDAUGHTER = "08", _("Granddaughter")
+    DAUGHTERS_SON = "09", _("Daughter's son")
+    DAUGHTERS_DAUGHTER = "10", _("Daughter's daughter")
+    FATHER = "11", _("Father")
+    MOTHER = "12", _("Mother")
+    FATHER_IN_LAW_W = "13", _("Wife's father")
+    MOTHER_IN_LAW_W = "14", _("Wife's mother")
+    FATHER_IN_LAW_H = "15", _("Husband's father")
+    MOTHER_IN_LAW_H = "16", _("Husband's mother")
+    GRANDFATHER = "17", _("Grandfather")
+    GRANDMOTHER = "18", _("Grandmother")
+    MATERNAL_GRANDFATHER = "19", _("Maternal grandfather")
+    MATERNAL_GRANDMOTHER = "20", _("Maternal grandmother")
+    OTHER = "99", _("Other")
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Education(models.TextChoices):
+    ILLITERATE = "illiterate", _("Illiterate or semi-literate")
+    PRIMARY = "primary", _("Primary school")
+    JUNIOR = "junior", _("Junior middle school")
+    SENIOR = "senior", _("Senior middle school")
+    COLLEGE = "college", _("College and above")
+    PRESCHOOL_AGE = "preschool_age", _("Pre-school child")
+
+
+class Schooling(models.TextChoices):
+    PRESCHOOL = "preschool", _("Pre-school education")
+    PRIMARY = "primary", _("Primary school")
+    GRADE_7 = "grade_7", _("Grade 7")
+    GRADE_8 = "grade_8", _("Grade 8")
+    GRADE_9 = "grade_9", _("Grade 9")
+    SENIOR = "senior", _("Senior middle school")
+    VOCATIONAL_SECONDARY = "vocational_secondary", _("Secondary vocational school")
+    VOCATIONAL_HIGHER = "vocational_higher", _("Higher vocational school")
+    COLLEGE = "college", _("College and above")
+    HOME_TAUGHT = "home_taught", _("Taught at home (送教上门)")
+
+
+class Health(models.TextChoices):
+    HEALTHY = "healthy", _("Healthy")
+    CHRONIC = "chronic", _("Long-term chronic illness")
+    SERIOUS = "serious", _("Serious illness")
+    DISABLED = "disabled", _("Disabled")
+
+
+class LabourAbility(models.TextChoices):
+    ORDINARY = "ordinary", _("Ordinary labour")
+    SKILLED = "skilled", _("Skilled labour")
+    WEAK = "weak", _("Weak or half labour")
+    LOST = "lost", _("Lost labour ability")
+    NONE = "none", _("No labour ability")
+
+
+WITH_LABOUR = frozenset({LabourAbility.ORDINARY, LabourAbility.SKILLED, LabourAbility.WEAK})
+
+
+class WorkStatus(models.TextChoices):
+    NONE = "", _("Not working away")
+    IN_TOWNSHIP = "in_township", _("Working in the township")
+    IN_COUNTY = "in_county", _("Working outside the township, in the county")
+    IN_PROVINCE = "in_province", _("Working outside the county, in the province")
+    OUT_OF_PROVINCE = "out_of_province", _("Working outside the province")
+
+
+class MeasureKind(models.TextChoices):
+    INDUSTRY = "industry", _("Industry")
+    EMPLOYMENT = "employment", _("Employment")
+    EDUCATION = "education", _("Education")
+    HEALTH = "health", _("Health")
+    FINANCE = "finance", _("Finance (micro-credit)")
+    RELOCATION = "relocation", _("Relocation")
+    HOUSING = "housing", _("Dangerous-house renovation")
+    ECOLOGY = "ecology", _("Ecology (forest rangers etc.)")
+    SAFETY_NET = "safety_net", _("Safety net")
+    PUBLIC_JOB = "public_job", _("Public-welfare job")
+
+
+class LineKind(models.TextChoices):
+    NATIONAL = "national", _("National poverty line")
+    MONITORING = "monitoring", _("Monitoring line (return to poverty)")

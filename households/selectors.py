@@ -1,0 +1,160 @@
+"""Scoped reads of the register."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+
+from audit import events
+from audit.models import AuditEvent, Category
+from households.choices import LineKind
+from households.id_numbers import mask_id_number
+from households.models import AnnualIncome, Household, Member, PovertyLine
+from households.permissions import sees_full_id
+from regions.models import Region
+from regions.scoping import scope_by_region, within_prefix
+
+MIN_NAME_SEARCH = 2
+
+
+@dataclass(frozen=True)
+class HouseholdFilters:
+    search: str = ""
+    region: str = ""
+    status: str = ""
+    poverty_attribute: str = ""
+    cause: str = ""
+
+
+def household_list(*, user: Any, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
+    """Households in the user's jurisdiction, with head name and size, in one query."""
+    filters = filters or HouseholdFilters()
+    households = scope_by_region(Household.objects.all(), user)
+    if filters.region:
+        region = Region.objects.filter(code=filters.region).first()
+        households = within_prefix(households, region.prefix) if region else households.none()
+    if filters.status:
+        households = households.filter(status=filters.status)
+    if filters.poverty_attribute:
+        households = households.filter(poverty_attribute=filters.poverty_attribute)
+    if filters.cause:
+        households = households.filter(main_cause=filters.cause)
+    if filters.search:
+        households = households.filter(_search(filters.search))
+    # Head name and size are added per page (models.annotate_page), not for every row.
+    # Ordered by village, then number: the (region, household_no) index serves any page of any
+    # jurisdiction without sorting.
+    return households.select_related("region").order_by("region_id", "household_no")
+
+
+def _search(term: str) -> Q:
+    # ``pk IN (members …)`` lets PostgreSQL combine the index scans of both conditions.
+    term = term.strip()
+    by_number = Q(household_no__startswith=term)
+    if len(term) in (15, 18, 20) and term[:-1].isdigit():
+        members = Member.objects.filter(id_number=term.upper())
+    elif len(term) >= MIN_NAME_SEARCH:
+        members = Member.objects.filter(name__startswith=term)
+    else:  # one character (a surname) would match a twentieth of the register
+        return by_number
+    return by_number | Q(pk__in=members.values("household_id"))
+
+
+def household_get(*, user: Any, pk: Any) -> Household:
+    """One household of the user's jurisdiction, or 404 (also for a malformed id)."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    household = (
+        scope_by_region(Household.objects.all(), user)
+        .with_head_and_size()  # type: ignore[attr-defined]
+        .select_related("region", "region__parent")
+        .filter(pk=key)
+        .first()
+    )
+    if household is None:
+        raise Http404
+    return household
+
+
+def member_get(*, user: Any, household: Household, pk: Any) -> Member:
+    try:
+        return household.members.get(pk=int(pk))
+    except (TypeError, ValueError, Member.DoesNotExist):
+        raise Http404 from None
+
+
+def household_members(household: Household) -> QuerySet[Member]:
+    return household.members.order_by("relation", "birth_date")
+
+
+def household_incomes(household: Household) -> QuerySet[AnnualIncome]:
+    """Income by year with the national line of that year beside it (``line``)."""
+    line = PovertyLine.objects.filter(year=OuterRef("year"), kind=LineKind.NATIONAL)
+    return household.incomes.annotate(line=Subquery(line.values("amount")[:1])).order_by("-year")
+
+
+def household_history(household: Household) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        subject_type="households.household", subject_id=str(household.pk), category=Category.DATA
+    ).select_related("actor")
+
+
+def poverty_line_list() -> QuerySet[PovertyLine]:
+    return PovertyLine.objects.order_by("kind", "year")
+
+
+def national_line(year: int) -> PovertyLine | None:
+    return PovertyLine.objects.filter(year=year, kind=LineKind.NATIONAL).first()
+
+
+def displayed_id(user: Any, number: str) -> str:
+    return number if sees_full_id(user) else mask_id_number(number)
+
+
+def log_full_id_display(
+    *,
+    user: Any,
+    household: Household,
+    members: list[Member],
+    channel: str,
+    ip_address: str | None = None,
+) -> None:
+    """Each display of full ID numbers to a user is a security event."""
+    if not members or not sees_full_id(user):
+        return
+    events.record(
+        actor=user,
+        action="id_number.displayed",
+        obj=household,
+        subject=household,
+        category=Category.SECURITY,
+        region_code=household.region_id,
+        changes={"members": [None, [m.pk for m in members]], "channel": [None, channel]},
+        summary=f"{len(members)} 个完整证件号码（{channel}）",
+        ip_address=ip_address,
+    )
+
+
+def exit_application_list(*, user: Any, state: str = "") -> QuerySet[Any]:
+    from households.exit_models import ExitApplication
+
+    applications = scope_by_region(ExitApplication.objects.all(), user, field="household__region")
+    if state:
+        applications = applications.filter(state=state)
+    return applications.select_related("household", "household__region", "created_by").order_by(
+        "-created"
+    )
+
+
+def exit_application_get(*, user: Any, pk: Any) -> Any:
+    from households.exit_models import ExitApplication
+
+    try:
+        return exit_application_list(user=user).get(pk=int(pk))
+    except (TypeError, ValueError, ExitApplication.DoesNotExist):
+        raise Http404 from None

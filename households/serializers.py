@@ -1,0 +1,233 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from households.choices import Cause
+from households.models import AnnualIncome, AssistanceMeasure, Household, Member, PovertyLine
+from households.selectors import displayed_id
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    """ID numbers are masked for roles that do not need them (see households.permissions)."""
+
+    relation_display = serializers.CharField(source="get_relation_display", read_only=True)
+
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "name",
+            "id_number",
+            "sex",
+            "birth_date",
+            "relation",
+            "relation_display",
+            "ethnicity",
+            "education",
+            "schooling",
+            "health",
+            "labour_ability",
+            "work_status",
+            "work_months",
+            "basic_medical_insurance",
+            "serious_illness_insurance",
+            "pension_insurance",
+            "dibao",
+            "is_active_military",
+        ]
+        read_only_fields = ["id", "sex", "birth_date"]
+        # Uniqueness is checked by the service with a message that names no other household.
+        extra_kwargs: dict[str, dict[str, Any]] = {"id_number": {"validators": []}}
+
+    def to_representation(self, instance: Member) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["id_number"] = displayed_id(self.context["request"].user, instance.id_number)
+        return data
+
+
+class MemberWriteSerializer(MemberSerializer):
+    version = serializers.IntegerField(write_only=True, help_text=_("The household's version."))
+
+    class Meta(MemberSerializer.Meta):
+        fields = [*MemberSerializer.Meta.fields, "version"]
+
+
+class HeadSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "id_number",
+            "ethnicity",
+            "education",
+            "schooling",
+            "health",
+            "labour_ability",
+            "work_status",
+            "work_months",
+            "basic_medical_insurance",
+            "serious_illness_insurance",
+            "pension_insurance",
+            "dibao",
+            "is_active_military",
+        ]
+        extra_kwargs: dict[str, dict[str, Any]] = {"id_number": {"validators": []}}
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    head_name = serializers.CharField(read_only=True)
+    member_count = serializers.IntegerField(read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    other_causes = serializers.ListField(
+        child=serializers.ChoiceField(choices=Cause.choices),
+        max_length=2,
+        required=False,
+        error_messages={"max_length": _("At most 2 other poverty causes.")},
+    )
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "household_no",
+            "region",
+            "region_name",
+            "head_name",
+            "member_count",
+            "poverty_attribute",
+            "identification_standard",
+            "identification_year",
+            "status",
+            "status_display",
+            "exit_year",
+            "relapse_year",
+            "relapse_cause",
+            "main_cause",
+            "other_causes",
+            "housing_grade",
+            "housing_area",
+            "water_safe",
+            "electricity",
+            "road_type",
+            "toilet",
+            "fuel",
+            "phone",
+            "cadre_name",
+            "cadre_unit",
+            "cadre_post",
+            "cadre_phone",
+            "is_relocated",
+            "version",
+            "created",
+            "updated",
+        ]
+        read_only_fields = [
+            "id",
+            "status",
+            "exit_year",
+            "relapse_year",
+            "relapse_cause",
+            "version",
+            "created",
+            "updated",
+        ]
+        extra_kwargs: dict[str, dict[str, Any]] = {"household_no": {"validators": []}}
+
+
+class HouseholdListSerializer(serializers.ModelSerializer):
+    """The compact row of the list; the detail endpoint gives every field."""
+
+    head_name = serializers.CharField(read_only=True)
+    member_count = serializers.IntegerField(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "household_no",
+            "region",
+            "head_name",
+            "member_count",
+            "poverty_attribute",
+            "status",
+            "status_display",
+            "identification_year",
+            "exit_year",
+            "main_cause",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class HouseholdCreateSerializer(HouseholdSerializer):
+    head = HeadSerializer(write_only=True)
+
+    class Meta(HouseholdSerializer.Meta):
+        fields = [*HouseholdSerializer.Meta.fields, "head"]
+
+
+class HouseholdUpdateSerializer(HouseholdSerializer):
+    version = serializers.IntegerField(help_text=_("The version you edited (optimistic locking)."))
+
+    class Meta(HouseholdSerializer.Meta):
+        read_only_fields = [
+            "id",
+            "household_no",
+            "status",
+            "exit_year",
+            "relapse_year",
+            "relapse_cause",
+            "created",
+            "updated",
+        ]
+
+
+class IncomeSerializer(serializers.ModelSerializer):
+    line = serializers.DecimalField(max_digits=8, decimal_places=2, read_only=True, allow_null=True)
+
+    class Meta:
+        model = AnnualIncome
+        fields = [
+            "id",
+            "year",
+            *AnnualIncome.INPUTS,
+            "member_count",
+            "property_total",
+            "transfer_total",
+            "net_income",
+            "per_capita_net_income",
+            "line",
+        ]
+        read_only_fields = [
+            "id",
+            "property_total",
+            "transfer_total",
+            "net_income",
+            "per_capita_net_income",
+        ]
+        extra_kwargs: dict[str, dict[str, Any]] = {"member_count": {"required": False}}
+
+
+class IncomeWriteSerializer(IncomeSerializer):
+    version = serializers.IntegerField(write_only=True)
+
+    class Meta(IncomeSerializer.Meta):
+        fields = [*IncomeSerializer.Meta.fields, "version"]
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AssistanceMeasure
+        fields = ["id", "kind", "year", "description", "amount", "created"]
+        read_only_fields = ["id", "created"]
+
+
+class PovertyLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PovertyLine
+        fields = ["year", "kind", "amount", "source"]

@@ -1,0 +1,403 @@
+"""Register pages: list, detail (members, income, measures, history) and the entry forms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from audit.display import change_rows
+from households import selectors, services
+from households.forms import (
+    ChangeHeadForm,
+    HeadForm,
+    HouseholdForm,
+    HouseholdRegisterForm,
+    HouseholdSearchForm,
+    IncomeForm,
+    MeasureForm,
+    MemberForm,
+    StatusForm,
+)
+from households.models import Household, annotate_page
+from households.permissions import CAPTURE_ROLES, STATUS_ROLES, has_role, may_capture
+from tongren_fupin.errors import DomainError
+from tongren_fupin.pagination import BoundedPaginator
+
+PAGE_SIZE = 25
+
+
+@login_required
+def household_list(request: HttpRequest) -> HttpResponse:
+    form = HouseholdSearchForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.HouseholdFilters(
+        search=data.get("q", ""),
+        region=data.get("region", ""),
+        status=data.get("status", ""),
+        poverty_attribute=data.get("poverty_attribute", ""),
+        cause=data.get("cause", ""),
+    )
+    households = selectors.household_list(user=request.user, filters=filters)
+    page = BoundedPaginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = annotate_page(list(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "households/household_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_register": has_role(request.user, CAPTURE_ROLES),
+        },
+    )
+
+
+@login_required
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get(user=request.user, pk=pk)
+    members = list(selectors.household_members(household))
+    for member in members:
+        member.shown_id = selectors.displayed_id(request.user, member.id_number)  # type: ignore[attr-defined]
+    selectors.log_full_id_display(
+        user=request.user,
+        household=household,
+        members=members,
+        channel="page",
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+    history = list(selectors.household_history(household)[:50])
+    for event in history:
+        event.rows = change_rows(event, request.user)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "households/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "incomes": selectors.household_incomes(household),
+            "measures": household.measures.all(),
+            "history": history,
+            "can_capture": may_capture(request.user, household.region_id),
+            "can_change_status": has_role(request.user, STATUS_ROLES),
+        },
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    form: Any,
+    household: Household | None,
+    save: Callable[[], Any],
+    success: str,
+    extra_forms: tuple[Any, ...] = (),
+) -> HttpResponse:
+    """Shared POST handling: valid forms → the service → redirect; errors stay on the form."""
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in extra_forms):
+        try:
+            save()
+        except ValidationError as error:
+            _distribute(error, form, extra_forms)
+        except DomainError as error:
+            if error.status == 403:
+                raise PermissionDenied from error
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, success)
+            return redirect(
+                reverse("households:detail", args=[household.pk])
+                if household
+                else reverse("households:list")
+            )
+    return render(
+        request,
+        "households/form.html",
+        {
+            "title": title,
+            "form": form,
+            "extra_forms": extra_forms,
+            "household": household,
+        },
+    )
+
+
+def _distribute(error: ValidationError, form: Any, extra_forms: tuple[Any, ...]) -> None:
+    """Errors named ``<prefix>_field`` go to the extra form with that prefix, others to ``form``."""
+    if not hasattr(error, "error_dict") or not extra_forms:
+        form.apply_error(error)
+        return
+    remaining = dict(error.message_dict)
+    for extra in extra_forms:
+        mine = {k: v for k, v in remaining.items() if k.startswith(f"{extra.prefix}_")}
+        for key in mine:
+            remaining.pop(key)
+        if mine:
+            extra.apply_error(ValidationError(mine), prefix=f"{extra.prefix}_")
+    if remaining:
+        form.apply_error(ValidationError(remaining))
+
+
+def _household_for_capture(request: HttpRequest, pk: int) -> Household:
+    household = selectors.household_get(user=request.user, pk=pk)
+    if not may_capture(request.user, household.region_id):
+        raise PermissionDenied
+    return household
+
+
+@login_required
+def household_register(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, CAPTURE_ROLES):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = HouseholdRegisterForm(data, user=request.user)
+    head = HeadForm(data)
+    created: dict[str, Household] = {}
+
+    def save() -> None:
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        created["household"] = services.household_register(
+            actor=request.user, data=fields, head=head.cleaned_data
+        )
+
+    response = _form_page(
+        request,
+        title=_("Register a household"),
+        form=form,
+        household=None,
+        save=save,
+        success=_("The household was registered."),
+        extra_forms=(head,),
+    )
+    if "household" in created:
+        return redirect("households:detail", pk=created["household"].pk)
+    return response
+
+
+@login_required
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _household_for_capture(request, pk)
+    form = HouseholdForm(
+        request.POST if request.method == "POST" else None, instance=household, user=request.user
+    )
+
+    def save() -> None:
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        services.household_update(
+            actor=request.user,
+            household=household,
+            expected_version=form.cleaned_data.get("version"),
+            data=data,
+        )
+
+    return _form_page(
+        request,
+        title=_("Edit household %(no)s") % {"no": household.household_no},
+        form=form,
+        household=household,
+        save=save,
+        success=_("The household was saved."),
+    )
+
+
+@login_required
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _household_for_capture(request, pk)
+    form = MemberForm(
+        request.POST if request.method == "POST" else None, initial={"version": household.version}
+    )
+
+    def save() -> None:
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        services.member_add(
+            actor=request.user,
+            household=household,
+            expected_version=form.cleaned_data["version"],
+            data=data,
+        )
+
+    return _form_page(
+        request,
+        title=_("Add a member"),
+        form=form,
+        household=household,
+        save=save,
+        success=_("The member was added."),
+    )
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
+    household = _household_for_capture(request, pk)
+    member = selectors.member_get(user=request.user, household=household, pk=member_id)
+    form = MemberForm(
+        request.POST if request.method == "POST" else None,
+        instance=member,
+        initial={"version": household.version},
+    )
+
+    def save() -> None:
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        services.member_update(
+            actor=request.user,
+            member=member,
+            expected_version=form.cleaned_data["version"],
+            data=data,
+        )
+
+    return _form_page(
+        request,
+        title=_("Edit member %(name)s") % {"name": member.name},
+        form=form,
+        household=household,
+        save=save,
+        success=_("The member was saved."),
+    )
+
+
+@login_required
+def member_remove(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
+    household = _household_for_capture(request, pk)
+    member = selectors.member_get(user=request.user, household=household, pk=member_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.member_remove(
+                actor=request.user,
+                member=member,
+                expected_version=_int(request.POST.get("version")),
+            )
+        except DomainError as refused:
+            error = refused.message
+        else:
+            messages.success(request, _("The member was removed."))
+            return redirect("households:detail", pk=household.pk)
+    return render(
+        request,
+        "households/member_remove.html",
+        {"household": household, "member": member, "error": error},
+    )
+
+
+@login_required
+def income_record(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _household_for_capture(request, pk)
+    year = _int(request.GET.get("year"))
+    existing = household.incomes.filter(year=year).first() if year else None
+    form = IncomeForm(
+        request.POST if request.method == "POST" else None,
+        instance=existing,
+        initial={"version": household.version},
+    )
+
+    def save() -> None:
+        data = dict(form.cleaned_data)
+        services.income_record(
+            actor=request.user,
+            household=household,
+            expected_version=data.pop("version"),
+            year=data.pop("year"),
+            member_count=data.pop("member_count", None),
+            inputs=data,
+        )
+
+    return _form_page(
+        request,
+        title=_("Record income"),
+        form=form,
+        household=household,
+        save=save,
+        success=_("The income was recorded."),
+    )
+
+
+@login_required
+def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _household_for_capture(request, pk)
+    form = MeasureForm(request.POST if request.method == "POST" else None)
+    return _form_page(
+        request,
+        title=_("Add an assistance measure"),
+        form=form,
+        household=household,
+        save=lambda: services.measure_add(
+            actor=request.user, household=household, data=form.cleaned_data
+        ),
+        success=_("The measure was added."),
+    )
+
+
+@login_required
+def household_status(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get(user=request.user, pk=pk)
+    if not has_role(request.user, STATUS_ROLES):
+        raise PermissionDenied
+    form = StatusForm(
+        request.POST if request.method == "POST" else None, initial={"version": household.version}
+    )
+
+    def save() -> None:
+        data = form.cleaned_data
+        services.household_change_status(
+            actor=request.user,
+            household=household,
+            expected_version=data["version"],
+            status=data["status"],
+            year=data.get("year"),
+            reason=data["reason"],
+        )
+
+    return _form_page(
+        request,
+        title=_("Change status"),
+        form=form,
+        household=household,
+        save=save,
+        success=_("The status was changed."),
+    )
+
+
+@login_required
+def household_change_head(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _household_for_capture(request, pk)
+    form = ChangeHeadForm(
+        request.POST if request.method == "POST" else None,
+        household=household,
+        initial={"version": household.version},
+    )
+
+    def save() -> None:
+        data = form.cleaned_data
+        services.household_change_head(
+            actor=request.user,
+            household=household,
+            expected_version=data["version"],
+            new_head=data["new_head"],
+            old_head_relation=data["old_head_relation"],
+        )
+
+    return _form_page(
+        request,
+        title=_("Change the head"),
+        form=form,
+        household=household,
+        save=save,
+        success=_("The head was changed."),
+    )
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,153 @@
+"""Scoped reads of visits, problems and the misclassification checks."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from households.choices import Status
+from households.exit import assess_exit
+from households.models import AnnualIncome, Household, PovertyLine
+from inspections.models import FiveLooks, Problem, Visit
+from regions.scoping import scope_by_region
+
+
+def visit_list(*, user: Any, household: Household | None = None) -> QuerySet[Visit]:
+    visits = scope_by_region(Visit.objects.all(), user, field="household__region")
+    if household is not None:
+        visits = visits.filter(household=household)
+    return (
+        visits.select_related(
+            "household", "visitor", "five_looks", "consistency", "survey", "motivation"
+        )
+        .prefetch_related("consistency__items")
+        .order_by("-date", "-id")
+    )
+
+
+def visit_get(*, user: Any, pk: Any) -> Visit:
+    try:
+        return visit_list(user=user).get(pk=int(pk))
+    except (TypeError, ValueError, Visit.DoesNotExist):
+        raise Http404 from None
+
+
+def problem_list(
+    *,
+    user: Any,
+    state: str = "",
+    overdue_on: datetime.date | None = None,
+    household: Household | None = None,
+) -> QuerySet[Problem]:
+    problems = scope_by_region(Problem.objects.all(), user, field="household__region")
+    if household is not None:
+        problems = problems.filter(household=household)
+    if state:
+        problems = problems.filter(state=state)
+    if overdue_on is not None:
+        problems = problems.overdue(overdue_on)  # type: ignore[attr-defined]
+    return problems.select_related(
+        "household", "household__region", "responsible", "rectified_by", "verified_by"
+    ).order_by("deadline", "id")
+
+
+def problem_get(*, user: Any, pk: Any) -> Problem:
+    try:
+        return problem_list(user=user).get(pk=int(pk))
+    except (TypeError, ValueError, Problem.DoesNotExist):
+        raise Http404 from None
+
+
+@dataclass(frozen=True)
+class Suspect:
+    kind: str  # wrong_exit 错退, wrongly_registered 错评, missed 漏评
+    household: Household
+    evidence: list[str]
+
+
+def misclassification_suspects(
+    *, user: Any, year: int, on: datetime.date | None = None
+) -> list[Suspect]:
+    """错退 / 错评 / 漏评 suspects of the user's jurisdiction, each with its evidence."""
+    scoped = scope_by_region(Household.objects.all(), user).select_related("region")
+    suspects: list[Suspect] = []
+    exited = scoped.filter(status__in=[Status.EXITED, Status.EXITED_NO_POLICY])
+    for household in exited.prefetch_related("members"):
+        failing = [
+            c
+            for c in assess_exit(household, year, on=on)
+            if c.code in {"income", "food", "clothing", "education", "medical", "housing", "water"}
+            and not c.passed
+        ]
+        if failing:
+            suspects.append(
+                Suspect("wrong_exit", household, [f"{c.label}：{c.evidence}" for c in failing])
+            )
+    suspects.extend(_wrongly_registered(scoped))
+    for household in scoped.filter(status=Status.EDGE).prefetch_related("members"):
+        criteria = assess_exit(household, year, on=on)
+        failing = [
+            c
+            for c in criteria
+            if c.code in {"income", "food", "clothing", "education", "medical", "housing", "water"}
+            and not c.passed
+        ]
+        if failing:
+            suspects.append(
+                Suspect("missed", household, [f"{c.label}：{c.evidence}" for c in failing])
+            )
+    return suspects
+
+
+def _wrongly_registered(scoped: QuerySet[Household]) -> list[Suspect]:
+    """Income at identification above twice the line, or a visit that found nothing lacking."""
+    lines = {line.year: line.amount for line in PovertyLine.objects.filter(kind="national")}
+    rich_at_identification = AnnualIncome.objects.filter(
+        household=OuterRef("pk"), year=OuterRef("identification_year")
+    )
+    candidates = scoped.filter(status__in=[Status.REGISTERED, Status.RELAPSED]).annotate(
+        has_income=Exists(rich_at_identification)
+    )
+    suspects = []
+    incomes = {
+        (row.household_id, row.year): row.per_capita_net_income
+        for row in AnnualIncome.objects.filter(
+            household__in=candidates.filter(has_income=True)
+        ).only("household_id", "year", "per_capita_net_income")
+    }
+    all_adequate = FiveLooks.objects.filter(
+        visit__household=OuterRef("pk"),
+        furnishings=True,
+        clothing=True,
+        cupboard=True,
+        bedding=True,
+        pot=True,
+    )
+    well_off = set(candidates.filter(Exists(all_adequate)).values_list("pk", flat=True))
+    for household in candidates:
+        evidence = []
+        income = incomes.get((household.pk, household.identification_year))
+        line = lines.get(household.identification_year)
+        if income is not None and line is not None and income > 2 * Decimal(line):
+            evidence.append(
+                _(
+                    "Per-capita income %(income)s at identification (%(year)s) is "
+                    "above twice the line of %(line)s."
+                )
+                % {"income": income, "year": household.identification_year, "line": line}
+            )
+        if household.pk in well_off:
+            evidence.append(_("A visit found every one of the five looks adequate."))
+        if evidence:
+            suspects.append(Suspect("wrongly_registered", household, evidence))
+    return suspects
+
+
+def overdue_filter(today: datetime.date) -> Q:
+    return Q(deadline__lt=today) & ~Q(state="verified")

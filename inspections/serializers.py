@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from inspections.models import (
+    ApprovalSurvey,
+    CheckedField,
+    ConsistencyItem,
+    FiveLooks,
+    MotivationAssessment,
+    Problem,
+    Visit,
+)
+
+
+class FiveLooksSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FiveLooks
+        exclude = ["id", "visit"]
+
+
+class ConsistencyItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConsistencyItem
+        fields = ["field", "wall", "bag", "spoken", "system", "observed", "mismatch"]
+        read_only_fields = ["system", "mismatch"]
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    approves = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ApprovalSurvey
+        fields = ["policy", "environment", "ethos", "cadre_relations", "approves"]
+
+
+class MotivationSerializer(serializers.ModelSerializer):
+    met_count = serializers.IntegerField(read_only=True)
+    flagged = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = MotivationAssessment
+        fields = [*MotivationAssessment.ITEMS, "met_count", "flagged"]
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    """A visit with its optional sections; the system column of 五个一致 is filled by the server."""
+
+    five_looks = FiveLooksSerializer(required=False, allow_null=True)
+    consistency = ConsistencyItemSerializer(
+        many=True,
+        required=False,
+        source="consistency_items",
+        help_text=_("One row per checked item."),
+    )
+    survey = SurveySerializer(required=False, allow_null=True)
+    motivation = MotivationSerializer(required=False, allow_null=True)
+    client_token = serializers.UUIDField(
+        required=False,
+        help_text=_(
+            "A token generated once per form: resending the same form gives the same visit."
+        ),
+    )
+    problems_opened = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "household",
+            "visitor",
+            "date",
+            "kind",
+            "note",
+            "location",
+            "client_token",
+            "five_looks",
+            "consistency",
+            "survey",
+            "motivation",
+            "problems_opened",
+            "created",
+        ]
+        read_only_fields = ["id", "visitor", "created"]
+
+    def get_problems_opened(self, visit: Visit) -> list[int]:
+        return [problem.pk for problem in visit.problems.all()]
+
+    def validate_consistency(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        fields = [item["field"] for item in items]
+        if len(fields) != len(set(fields)):
+            raise serializers.ValidationError(_("Each checked item may appear once."))
+        return items
+
+    def to_representation(self, visit: Visit) -> dict[str, Any]:
+        visit.consistency_items = (  # type: ignore[attr-defined]
+            list(visit.consistency.items.all()) if hasattr(visit, "consistency") else []
+        )
+        for name in ("five_looks", "survey", "motivation"):
+            if not hasattr(visit, name):
+                setattr(visit, name, None)
+        return super().to_representation(visit)
+
+
+class ProblemSerializer(serializers.ModelSerializer):
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+
+    class Meta:
+        model = Problem
+        fields = [
+            "id",
+            "household",
+            "visit",
+            "source",
+            "category",
+            "category_display",
+            "description",
+            "responsible",
+            "deadline",
+            "state",
+            "state_display",
+            "evidence",
+            "rectified_by",
+            "rectified_at",
+            "verified_by",
+            "verified_at",
+            "created",
+        ]
+        read_only_fields = [
+            "id",
+            "visit",
+            "state",
+            "evidence",
+            "rectified_by",
+            "rectified_at",
+            "verified_by",
+            "verified_at",
+            "created",
+        ]
+
+
+class RectifySerializer(serializers.Serializer):
+    evidence = serializers.CharField(max_length=2000)
+
+
+CHECKED_FIELDS = CheckedField.values

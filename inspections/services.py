@@ -1,0 +1,263 @@
+"""Writes of the inspections app: visits with their checks, and the problem lifecycle."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit import events
+from households.models import AnnualIncome, Household
+from households.permissions import CAPTURE_ROLES, has_role
+from inspections.models import (
+    SOURCES,
+    ApprovalSurvey,
+    CheckedField,
+    ConsistencyCheck,
+    ConsistencyItem,
+    FiveLooks,
+    MotivationAssessment,
+    Problem,
+    ProblemCategory,
+    ProblemSource,
+    ProblemState,
+    Visit,
+)
+from regions.models import Role
+from regions.scoping import in_jurisdiction
+from tongren_fupin.errors import DomainError
+
+VISIT_ROLES = CAPTURE_ROLES | {Role.TOWNSHIP_REVIEWER, Role.COUNTY_SUPERVISOR}
+VERIFY_ROLES = frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_SUPERVISOR})
+RECTIFY_ROLES = CAPTURE_ROLES | VERIFY_ROLES
+MISMATCH_DEADLINE_DAYS = 30
+
+
+def _require(actor: Any, roles: frozenset[str]) -> None:
+    if not has_role(actor, roles):
+        raise DomainError("forbidden", _("Your role may not do this."), status=403)
+
+
+def register_values(household: Household) -> dict[str, str]:
+    """What the register says, for the 系统录的 column of 五个一致."""
+    income = AnnualIncome.objects.filter(household=household).order_by("-year").first()
+    return {
+        CheckedField.FAMILY_SIZE: str(household.members.count()),
+        CheckedField.PER_CAPITA_INCOME: str(income.per_capita_net_income) if income else "",
+        CheckedField.POVERTY_ATTRIBUTE: str(household.get_poverty_attribute_display()),
+        CheckedField.STATUS: str(household.get_status_display()),
+        CheckedField.MEASURES: str(household.measures.count()),
+        CheckedField.RESPONSIBLE_CADRE: household.cadre_name,
+    }
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor: Any,
+    household: Household,
+    data: Mapping[str, Any],
+    five_looks: Mapping[str, Any] | None = None,
+    consistency: Mapping[str, Mapping[str, str]] | None = None,
+    survey: Mapping[str, Any] | None = None,
+    motivation: Mapping[str, Any] | None = None,
+    client_token: uuid.UUID | str | None = None,
+) -> Visit:
+    """A visit with the sections that were filled in. The same form token gives the same visit."""
+    _require(actor, VISIT_ROLES)
+    if not in_jurisdiction(actor, household.region_id):
+        raise DomainError("forbidden", _("Your role may not do this."), status=403)
+    token = uuid.UUID(str(client_token)) if client_token else uuid.uuid4()
+    existing = Visit.objects.filter(client_token=token).first()
+    if existing is not None:
+        if existing.household_id != household.pk or existing.visitor_id != actor.pk:
+            raise ValidationError({"client_token": _("This form was already used.")})
+        return existing
+    visit = Visit(
+        household=household,
+        visitor=actor,
+        client_token=token,
+        **{k: v for k, v in data.items() if k in {"date", "kind", "note", "location"}},
+    )
+    if visit.date and visit.date > timezone.localdate():
+        raise ValidationError({"date": _("A visit cannot be in the future.")})
+    visit.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            visit.save()
+    except IntegrityError:  # the same token saved at the same moment by a resend
+        return Visit.objects.get(client_token=token)
+    _save_sections(actor, visit, five_looks, consistency, survey, motivation)
+    events.record(
+        actor=actor,
+        action="visit.recorded",
+        obj=visit,
+        subject=household,
+        region_code=household.region_id,
+        changes={"date": [None, visit.date.isoformat()], "kind": [None, visit.kind]},
+        summary=_("Visit of %(date)s") % {"date": visit.date.isoformat()},
+    )
+    return visit
+
+
+def _save_sections(
+    actor: Any,
+    visit: Visit,
+    five_looks: Mapping[str, Any] | None,
+    consistency: Mapping[str, Mapping[str, str]] | None,
+    survey: Mapping[str, Any] | None,
+    motivation: Mapping[str, Any] | None,
+) -> None:
+    for model, values in (
+        (FiveLooks, five_looks),
+        (ApprovalSurvey, survey),
+        (MotivationAssessment, motivation),
+    ):
+        if values:
+            section = model(visit=visit, **values)
+            section.full_clean(exclude=["visit"])
+            section.save()
+    if consistency:
+        _save_consistency(actor, visit, consistency)
+
+
+def _save_consistency(
+    actor: Any, visit: Visit, consistency: Mapping[str, Mapping[str, str]]
+) -> None:
+    """The system column comes from the register; any disagreement opens one problem."""
+    check = ConsistencyCheck.objects.create(visit=visit)
+    system = register_values(visit.household)
+    mismatched = []
+    for field, values in consistency.items():
+        if field not in CheckedField.values:
+            raise ValidationError(
+                {"consistency": _("Unknown checked item: %(item)s") % {"item": field}}
+            )
+        item = ConsistencyItem(
+            consistency=check,
+            field=field,
+            system=system[field],
+            **{s: str(values.get(s, "")).strip() for s in SOURCES if s != "system"},
+        )
+        item.mismatch = item.disagrees()
+        item.full_clean(exclude=["consistency"])
+        item.save()
+        if item.mismatch:
+            mismatched.append(item)
+    if mismatched:
+        details = "；".join(
+            f"{item.get_field_display()}：" + " / ".join(v or "—" for v in item.values())
+            for item in mismatched
+        )
+        Problem.objects.create(
+            household=visit.household,
+            visit=visit,
+            source=ProblemSource.CHECK,
+            category=ProblemCategory.FILL_GAPS,
+            responsible=actor,
+            deadline=visit.date + datetime.timedelta(days=MISMATCH_DEADLINE_DAYS),
+            description=_("The five sources disagree: %(details)s") % {"details": details},
+        )
+
+
+@transaction.atomic
+def problem_open(*, actor: Any, household: Household, data: Mapping[str, Any]) -> Problem:
+    _require(actor, RECTIFY_ROLES)
+    problem = Problem(household=household, **data)
+    problem.full_clean()
+    problem.save()
+    events.record(
+        actor=actor,
+        action="problem.opened",
+        obj=problem,
+        subject=household,
+        region_code=household.region_id,
+        changes={
+            "category": [None, problem.category],
+            "deadline": [None, problem.deadline.isoformat()],
+        },
+        summary=_("Problem opened: %(text)s") % {"text": problem.description[:60]},
+    )
+    return problem
+
+
+def _move(actor: Any, problem: Problem, allowed_from: set[str], to: str) -> Problem:
+    locked = Problem.objects.select_for_update().select_related("household").get(pk=problem.pk)
+    if locked.state not in allowed_from:
+        raise DomainError(
+            "invalid_transition",
+            _("A problem in state “%(state)s” cannot move to “%(to)s”.")
+            % {"state": locked.get_state_display(), "to": ProblemState(to).label},
+            status=409,
+        )
+    before = locked.state
+    locked.state = to
+    return _after_move(actor, locked, before)
+
+
+def _after_move(actor: Any, problem: Problem, before: str) -> Problem:
+    problem.save()
+    events.record(
+        actor=actor,
+        action=f"problem.{problem.state}",
+        obj=problem,
+        subject=problem.household,
+        region_code=problem.household.region_id,
+        changes={"state": [before, problem.state]},
+        summary=_("Problem now “%(state)s”") % {"state": problem.get_state_display()},
+    )
+    return problem
+
+
+@transaction.atomic
+def problem_start(*, actor: Any, problem: Problem) -> Problem:
+    _require(actor, RECTIFY_ROLES)
+    return _move(actor, problem, {ProblemState.OPEN}, ProblemState.RECTIFYING)
+
+
+@transaction.atomic
+def problem_rectify(*, actor: Any, problem: Problem, evidence: str) -> Problem:
+    _require(actor, RECTIFY_ROLES)
+    if not evidence.strip():
+        raise ValidationError({"evidence": _("Describe what was done (the evidence).")})
+    locked = Problem.objects.select_for_update().select_related("household").get(pk=problem.pk)
+    if locked.state not in {ProblemState.OPEN, ProblemState.RECTIFYING}:
+        return _move(
+            actor, locked, {ProblemState.OPEN, ProblemState.RECTIFYING}, ProblemState.RECTIFIED
+        )
+    before = locked.state
+    locked.state, locked.evidence = ProblemState.RECTIFIED, evidence
+    locked.rectified_by, locked.rectified_at = actor, timezone.now()
+    return _after_move(actor, locked, before)
+
+
+@transaction.atomic
+def problem_verify(*, actor: Any, problem: Problem) -> Problem:
+    """销号: by a supervisor who is not the one who rectified it."""
+    _require(actor, VERIFY_ROLES)
+    locked = Problem.objects.select_for_update().select_related("household").get(pk=problem.pk)
+    if locked.rectified_by_id == actor.pk:
+        raise DomainError(
+            "same_person", _("The person who rectified a problem cannot also close it."), status=409
+        )
+    if locked.state != ProblemState.RECTIFIED:
+        return _move(actor, locked, {ProblemState.RECTIFIED}, ProblemState.VERIFIED)
+    locked.state, locked.verified_by, locked.verified_at = (
+        ProblemState.VERIFIED,
+        actor,
+        timezone.now(),
+    )
+    return _after_move(actor, locked, ProblemState.RECTIFIED)
+
+
+@transaction.atomic
+def problem_reopen(*, actor: Any, problem: Problem) -> Problem:
+    """A rectification that does not hold goes back to the rectifier."""
+    _require(actor, VERIFY_ROLES)
+    return _move(actor, problem, {ProblemState.RECTIFIED}, ProblemState.RECTIFYING)

@@ -1,0 +1,424 @@
+"""Every rule an import checks, each with the Chinese reason it gives, and that nothing is written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from households.models import AnnualIncome, Household, Member
+from households.resources import FileError
+from tests.households import import_files as f
+from tests.households.factories import BIJIANG_VILLAGE, MemberFactory, household_with_head
+
+pytestmark = pytest.mark.django_db
+
+NO_1, NO_2 = f"{f.VILLAGE}0001", f"{f.VILLAGE}0002"
+
+
+def good_file() -> dict[str, list[dict[str, Any]]]:
+    """Two households with three members each and one income row each: all valid."""
+    families = [f.family(1), f.family(2)]
+    return {
+        "households": [h for h, _m in families],
+        "members": [m for _h, ms in families for m in ms],
+        "incomes": [f.income(NO_1), f.income(NO_2)],
+    }
+
+
+def register_state() -> tuple[int, int, int]:
+    return Household.objects.count(), Member.objects.count(), AnnualIncome.objects.count()
+
+
+def test_a_good_file_checks_clean_then_imports_everything(operator):
+    content = f.workbook(**good_file())
+
+    dry = f.run(content, operator)
+    assert dry.errors == []
+    assert dry.counts == {
+        "贫困户": {"new": 2, "updated": 0, "unchanged": 0, "invalid": 0},
+        "家庭成员": {"new": 6, "updated": 0, "unchanged": 0, "invalid": 0},
+        "收入": {"new": 2, "updated": 0, "unchanged": 0, "invalid": 0},
+    }
+    assert register_state() == (0, 0, 0)
+
+    result = f.run(content, operator, commit=True)
+
+    assert result.written is True
+    household = Household.objects.get(household_no=NO_1)
+    assert (household.region_id, household.status, household.exit_year) == (
+        f.VILLAGE,
+        "exited",
+        2018,
+    )
+    assert (household.poverty_attribute, household.main_cause, household.other_causes) == (
+        "general",
+        "illness",
+        ["capital", "skills"],
+    )
+    assert (household.housing_grade, household.water_safe, household.phone) == ("A", True, "13800000000")
+    head = household.members.get(relation="01")
+    assert (head.name, head.ethnicity, head.work_status, head.work_months) == (
+        "户主0001",
+        "tujia",
+        "out_of_province",
+        8,
+    )
+    income = AnnualIncome.objects.get(household=household, year=2020)
+    assert (income.wage, income.business, income.business_expense) == (12000, 3000.5, 500)
+    assert (income.property_other, income.transfer_other, income.member_count) == (200, 1800.25, 3)
+    assert str(income.net_income) == "16500.75"
+    assert str(income.per_capita_net_income) == "5500.25"
+
+
+def _set(sheet: str, index: int, **cells: Any) -> Callable[[dict[str, list]], None]:
+    def change(data: dict[str, list]) -> None:
+        data[sheet][index].update(cells)
+
+    return change
+
+
+def _add(sheet: str, row: dict[str, Any]) -> Callable[[dict[str, list]], None]:
+    return lambda data: data[sheet].append(row)
+
+
+ID_A, ID_B = f.ids(2, start=5000)
+BAD_CHECKSUM = f.ids(1, start=6000)[0][:-1] + ("0" if f.ids(1, start=6000)[0][-1] != "0" else "1")
+
+# (id, change to the good file, expected (sheet, spreadsheet row, column, reason))
+RULES: list[tuple[str, Callable[[dict[str, list]], None], list[tuple[str, int, str, str]]]] = [
+    ("household number shape", _set("households", 0, 户编号="5206#"),
+     [("贫困户", 2, "户编号", "户编号请用 4 到 32 位数字或字母。")]),
+    ("unknown region code", _set("households", 0, 村代码="520627999999"),
+     [("贫困户", 2, "村代码", "没有这个代码的行政区划。")]),
+    ("region is not a village", _set("households", 0, 村代码="520627100000"),
+     [("贫困户", 2, "村代码", "农户必须属于一个村。")]),
+    ("poverty attribute not in the list", _set("households", 0, 贫困户属性="富裕户"),
+     [("贫困户", 2, "贫困户属性", "值 '富裕户' 不是有效选项。")]),
+    ("identification year not a number", _set("households", 0, 识别年度="二〇一四"),
+     [("贫困户", 2, "识别年度", "“二〇一四”的值应该是一个整型")]),
+    ("identification year too early", _set("households", 0, 识别年度=1999, 脱贫年度=""),
+     [("贫困户", 2, "识别年度", "确保该值大于或等于2000。")]),
+    ("identification year empty", _set("households", 0, 识别年度=""),
+     [("贫困户", 2, "识别年度", "此字段不能为空。")]),
+    ("main cause not in the list", _set("households", 0, 主要致贫原因="因懒"),
+     [("贫困户", 2, "主要致贫原因", "值 '因懒' 不是有效选项。")]),
+    ("other cause not in the list", _set("households", 0, 其他致贫原因="缺资金、因懒"),
+     [("贫困户", 2, "其他致贫原因", "请从列表中选择其他致贫原因。")]),
+    ("three other causes", _set("households", 0, 其他致贫原因="缺资金、缺技术、缺土地"),
+     [("贫困户", 2, "其他致贫原因", "其他致贫原因最多 2 项。")]),
+    ("main cause also another cause", _set("households", 0, 其他致贫原因="因病"),
+     [("贫困户", 2, "其他致贫原因", "主要致贫原因不能同时作为其他致贫原因。")]),
+    ("status not in the list", _set("households", 0, 脱贫状态="小康"),
+     [("贫困户", 2, "脱贫状态", "值 '小康' 不是有效选项。")]),
+    ("exit before identification", _set("households", 0, 脱贫年度=2013),
+     [("贫困户", 2, "脱贫年度", "脱贫年度不能早于识别年度。")]),
+    ("housing grade not in the list", _set("households", 0, 危房等级="E"),
+     [("贫困户", 2, "危房等级", "值 'E' 不是有效选项。")]),
+    ("water neither yes nor no", _set("households", 0, 饮水安全="有时"),
+     [("贫困户", 2, "饮水安全", "“有时”的值应该为True或False")]),
+    ("water empty", _set("households", 0, 饮水安全=""),
+     [("贫困户", 2, "饮水安全", "此字段不能为空。")]),
+    ("phone shape", _set("households", 0, 联系电话="call me"),
+     [("贫困户", 2, "联系电话", "请输入电话号码（数字，5 到 20 个字符）。")]),
+    ("head ID malformed", _set("households", 0, 户主证件号码="12345"),
+     [("贫困户", 2, "户主证件号码",
+       "身份证号码应为 18 位（数字，最后一位可以是 X），旧版为 15 位数字，残疾证号为 20 位。")]),
+    ("head ID is not the head of the members", _set("households", 0, 户主证件号码=ID_A),
+     [("贫困户", 2, "户主证件号码", "户主证件号码与家庭成员表中的户主不一致。"),
+      ("家庭成员", 2, "户编号", "该户在贫困户表第 2 行有错误，本行也不能导入。"),
+      ("家庭成员", 3, "户编号", "该户在贫困户表第 2 行有错误，本行也不能导入。"),
+      ("家庭成员", 4, "户编号", "该户在贫困户表第 2 行有错误，本行也不能导入。"),
+      ("收入", 2, "户编号", "该户在贫困户表第 2 行有错误，本行也不能导入。")]),
+    ("head name is not the head's", _set("households", 1, 户主姓名="王五"),
+     [("贫困户", 3, "户主证件号码", "户主姓名与家庭成员表中的户主不一致。"),
+      ("家庭成员", 5, "户编号", "该户在贫困户表第 3 行有错误，本行也不能导入。"),
+      ("家庭成员", 6, "户编号", "该户在贫困户表第 3 行有错误，本行也不能导入。"),
+      ("家庭成员", 7, "户编号", "该户在贫困户表第 3 行有错误，本行也不能导入。"),
+      ("收入", 3, "户编号", "该户在贫困户表第 3 行有错误，本行也不能导入。")]),
+    ("household number twice", _add("households", f.household(NO_1, ID_A)),
+     [("贫困户", 2, "户编号", "户编号在本表中重复出现（另见第 4 行）。"),
+      ("贫困户", 4, "户编号", "户编号在本表中重复出现（另见第 2 行）。"),
+      ("家庭成员", 2, "户编号", "该户在贫困户表第 2 行有错误，本行也不能导入。"),
+      ("家庭成员", 3, "户编号", "该户在贫困户表第 2 行有错误，本行也不能导入。"),
+      ("家庭成员", 4, "户编号", "该户在贫困户表第 2 行有错误，本行也不能导入。"),
+      ("收入", 2, "户编号", "该户在贫困户表第 2 行有错误，本行也不能导入。")]),
+    ("member name empty", _set("members", 1, 姓名=""),
+     [("家庭成员", 3, "姓名", "此字段不能为空。")]),
+    ("member ID with an impossible birth date", _set("members", 1, 证件号码="522228198002300013"),
+     [("家庭成员", 3, "证件号码", "身份证号码中的出生日期 19800230 不存在。")]),
+    ("member ID with a wrong check character", _set("members", 1, 证件号码=BAD_CHECKSUM),
+     [("家庭成员", 3, "证件号码", "身份证号码校验位错误，请逐位核对。")]),
+    ("relation not in the list", _set("members", 1, 与户主关系="邻居"),
+     [("家庭成员", 3, "与户主关系", "值 '邻居' 不是有效选项。")]),
+    ("ethnicity not in the list", _set("members", 1, 民族="火星族"),
+     [("家庭成员", 3, "民族", "值 '火星族' 不是有效选项。")]),
+    ("both education and schooling", _set("members", 1, 在校生状况="高中"),
+     [("家庭成员", 3, "在校生状况", "文化程度（非在校）与在校生状况（在校）须且只能填写一项。")]),
+    ("work months above 12", _set("members", 1, 务工时间=13),
+     [("家庭成员", 3, "务工时间", "确保该值小于或等于12。")]),
+    ("work months without work status", _set("members", 1, 务工状况="未外出务工"),
+     [("家庭成员", 3, "务工时间", "填写外出务工时间时须填写务工状况。")]),
+    ("insurance neither yes nor no", _set("members", 1, 大病保险="不知道"),
+     [("家庭成员", 3, "大病保险", "“不知道”的值应该为True或False")]),
+    ("member of an absent household", _set("members", 1, 户编号=f"{f.VILLAGE}9999"),
+     [("家庭成员", 3, "户编号", "贫困户表中没有此户，您管辖范围内的登记中也没有。")]),
+    ("ID twice in the file", _set("members", 4, 证件号码=f.family(1)[1][2]["证件号码"]),
+     [("家庭成员", 4, "证件号码", "该证件号码在文件中重复出现（另见第 7 行）。"),
+      ("家庭成员", 7, "证件号码", "该证件号码在文件中重复出现（另见第 4 行）。")]),
+    ("two heads", _set("members", 1, 与户主关系="户主"),
+     [("贫困户", 2, "户主证件号码",
+       "每户必须有且只有一名户主（与户主关系为“户主”/01），导入后该户将有 2 名。"),
+      ("家庭成员", 2, "户编号", "该户在贫困户表第 2 行有错误，本行也不能导入。"),
+      ("家庭成员", 3, "户编号", "该户在贫困户表第 2 行有错误，本行也不能导入。"),
+      ("家庭成员", 4, "户编号", "该户在贫困户表第 2 行有错误，本行也不能导入。"),
+      ("收入", 2, "户编号", "该户在贫困户表第 2 行有错误，本行也不能导入。")]),
+    ("income year not a number", _set("incomes", 0, 年度="去年"),
+     [("收入", 2, "年度", "“去年”的值应该是一个整型")]),
+    ("negative income", _set("incomes", 0, 工资性收入=-5),
+     [("收入", 2, "工资性收入", "金额不能为负数。")]),
+    ("income not a number", _set("incomes", 0, 转移性收入="很多"),
+     [("收入", 2, "转移性收入", "“很多”的值应该是一个十进制数字。")]),
+    ("income year twice", _add("incomes", f.income(NO_1)),
+     [("收入", 2, "年度", "该户的这一年度在本表中重复出现（另见第 4 行）。"),
+      ("收入", 4, "年度", "该户的这一年度在本表中重复出现（另见第 2 行）。")]),
+    ("income of an absent household", _add("incomes", f.income(f"{f.VILLAGE}9999")),
+     [("收入", 4, "户编号", "贫困户表中没有此户，您管辖范围内的登记中也没有。")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("change", "expected"), [r[1:] for r in RULES], ids=[r[0] for r in RULES])
+def test_each_rule_gives_its_reason_and_writes_nothing(operator, change, expected):
+    data = good_file()
+    change(data)
+    content = f.workbook(**data)
+
+    dry = f.run(content, operator)
+    committed = f.run(content, operator, commit=True)
+
+    assert f.errors_of(dry) == expected
+    assert committed.written is False
+    assert register_state() == (0, 0, 0)
+
+
+def test_a_county_supervisor_cannot_import_another_countys_village(county_supervisor):
+    data = good_file()
+    data["households"][0]["村代码"] = BIJIANG_VILLAGE
+
+    result = f.run(f.workbook(**data), county_supervisor, commit=True)
+
+    assert f.errors_of(result)[0] == ("贫困户", 2, "村代码", "该村不在您的管辖范围内。")
+    assert result.written is False
+    assert register_state() == (0, 0, 0)
+
+
+def test_an_id_registered_in_another_household_is_refused(operator):
+    other = household_with_head(household_no=f"{f.VILLAGE}7777")
+    taken = other.members.get().id_number
+    data = good_file()
+    data["members"][1]["证件号码"] = taken
+
+    result = f.run(f.workbook(**data), operator, commit=True)
+
+    assert f.errors_of(result) == [
+        ("家庭成员", 3, "证件号码", "该身份证号码已在其他农户中登记。")
+    ]
+    assert register_state() == (1, 1, 0)
+
+
+def test_members_of_a_registered_household_outside_the_jurisdiction_are_refused(
+    county_supervisor,
+):
+    outside = household_with_head(region_id=BIJIANG_VILLAGE, household_no="5206021002000001")
+    row = f.member(outside.household_no, ID_A)
+
+    result = f.run(f.workbook(members=[row]), county_supervisor, commit=True)
+
+    assert f.errors_of(result) == [
+        ("家庭成员", 2, "户编号", "贫困户表中没有此户，您管辖范围内的登记中也没有。")
+    ]
+    assert Member.objects.filter(id_number=ID_A).exists() is False
+
+
+def test_a_household_number_of_another_county_is_refused(county_supervisor):
+    household_with_head(region_id=BIJIANG_VILLAGE, household_no=NO_1)
+    data = good_file()
+
+    result = f.run(f.workbook(**data), county_supervisor)
+
+    assert f.errors_of(result)[0] == (
+        "贫困户", 2, "户编号", "该户编号属于您管辖范围以外的农户。"
+    )  # fmt: skip
+
+
+def test_a_members_only_file_may_add_to_a_registered_household(operator):
+    household = household_with_head(household_no=NO_1)
+
+    result = f.run(f.workbook(members=[f.member(NO_1, ID_A)]), operator, commit=True)
+
+    assert result.errors == []
+    assert household.members.get(id_number=ID_A).relation == "03"
+    household.refresh_from_db()
+    assert household.version == 2
+
+
+def test_a_members_only_file_that_leaves_a_household_without_head_is_refused(operator):
+    household = household_with_head(household_no=NO_1)
+    head = household.members.get()
+    row = f.member(NO_1, head.id_number, "配偶", 姓名=head.name)
+
+    result = f.run(f.workbook(members=[row]), operator, commit=True)
+
+    assert f.errors_of(result) == [
+        ("家庭成员", 2, "与户主关系",
+         "每户必须有且只有一名户主（与户主关系为“户主”/01），导入后该户将有 0 名。")
+    ]  # fmt: skip
+    assert household.members.get().relation == "01"
+
+
+def test_the_head_changes_when_the_file_swaps_relations(operator):
+    household = household_with_head(household_no=NO_1)
+    old_head = household.members.get()
+    son = MemberFactory(household=household, relation="03")
+    rows = [
+        f.member(NO_1, old_head.id_number, "之父", 姓名=old_head.name),
+        f.member(NO_1, son.id_number, "户主", 姓名=son.name),
+    ]
+
+    result = f.run(f.workbook(members=rows), operator, commit=True)
+
+    assert result.errors == []
+    assert household.members.get(relation="01").pk == son.pk
+    assert household.members.get(pk=old_head.pk).relation == "11"
+
+
+# -- the file as a whole --------------------------------------------------------------------------
+
+
+def _file_error(content: bytes, operator: Any, name: str = "register.xlsx") -> list[tuple]:
+    with pytest.raises(FileError) as raised:
+        f.run(content, operator, name=name)
+    return [(e.sheet, e.row, e.column, e.message) for e in raised.value.errors]
+
+
+def test_a_missing_column_is_named(operator):
+    data = good_file()
+    headers = [h for h in f.MEMBER_SHEET.headers if h != "民族"]
+
+    errors = _file_error(f.workbook(**data, headers={"家庭成员": headers}), operator)
+
+    assert errors == [("家庭成员", 1, "民族", "缺少此列。")]
+    assert register_state() == (0, 0, 0)
+
+
+def test_an_unknown_column_is_named(operator):
+    data = good_file()
+    headers = [*f.INCOME_SHEET.headers, "备注"]
+
+    errors = _file_error(f.workbook(**data, headers={"收入": headers}), operator)
+
+    assert errors == [
+        ("收入", 1, "备注", "未知的列。本表的列为：户编号、年度、工资性收入、生产经营性收入、"
+                           "生产经营性支出、财产性收入、转移性收入。")
+    ]  # fmt: skip
+
+
+def test_an_empty_file_is_refused(operator):
+    assert _file_error(b"", operator) == [("", 0, "", "文件是空的。")]
+
+
+def test_a_workbook_with_headers_only_is_refused(operator):
+    content = f.workbook(households=[], members=[], incomes=[])
+
+    assert _file_error(content, operator) == [("", 0, "", "文件中没有数据行，只有列名。")]
+
+
+def test_a_text_file_renamed_xlsx_is_refused(operator):
+    content = "户编号,村代码\n5206271002000001,520627100200\n".encode()
+
+    assert _file_error(content, operator) == [
+        ("", 0, "", "这不是 XLSX 工作簿（可能是把其他文件改成了 .xlsx 扩展名）。")
+    ]
+
+
+def test_a_workbook_without_register_sheets_is_refused(operator):
+    from openpyxl import Workbook
+    import io
+
+    book = Workbook()
+    book.active.title = "Sheet1"
+    book.active.append(["a", "b"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    assert _file_error(buffer.getvalue(), operator) == [
+        ("", 0, "", "文件中没有 贫困户、家庭成员、收入 中的任何一个工作表。")
+    ]
+
+
+def test_blank_trailing_rows_are_ignored(operator):
+    content = f.workbook(**good_file(), blank_rows=10_000)
+
+    dry = f.run(content, operator)
+    result = f.run(content, operator, commit=True)
+
+    assert dry.errors == []
+    assert {sheet: counts["new"] for sheet, counts in dry.counts.items()} == {
+        "贫困户": 2,
+        "家庭成员": 6,
+        "收入": 2,
+    }
+    assert sum(counts["invalid"] for counts in dry.counts.values()) == 0
+    assert result.written is True
+    assert register_state() == (2, 6, 2)
+
+
+def test_csv_files_per_sheet_import_like_the_workbook(operator):
+    import csv
+    import io
+
+    from households.resources import bundle_csv_files
+
+    data = good_file()
+    files = []
+    for sheet, rows in ((f.HOUSEHOLD_SHEET, data["households"]),
+                        (f.MEMBER_SHEET, data["members"]),
+                        (f.INCOME_SHEET, data["incomes"])):  # fmt: skip
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(sheet.headers)
+        writer.writerows(f.sheet_rows(sheet, rows))
+        encoding = "gb18030" if sheet is f.MEMBER_SHEET else "utf-8-sig"
+        files.append((f"upload{len(files)}.csv", buffer.getvalue().encode(encoding)))
+
+    result = f.run(bundle_csv_files(files), operator, name="register.zip", commit=True)
+
+    assert result.errors == []
+    assert register_state() == (2, 6, 2)
+
+
+def test_one_bad_row_among_a_thousand_writes_nothing_and_is_named_exactly(operator):
+    families = [f.family(i, size=2) for i in range(1, 251)]
+    data = {
+        "households": [h for h, _m in families],
+        "members": [m for _h, ms in families for m in ms],
+        "incomes": [f.income(h["户编号"]) for h, _m in families],
+    }  # 250 + 500 + 250 = 1,000 good rows
+    bad = f.member(families[99][0]["户编号"], BAD_CHECKSUM)
+    data["members"].insert(300, bad)
+    content = f.workbook(**data)
+
+    result = f.run(content, operator, commit=True)
+
+    assert f.errors_of(result) == [
+        ("家庭成员", 302, "证件号码", "身份证号码校验位错误，请逐位核对。")
+    ]
+    assert result.written is False
+    assert register_state() == (0, 0, 0)
+
+    result = f.run(content, operator, commit=True, valid_only=True)
+
+    assert result.written is True
+    assert register_state() == (250, 500, 250)
+    assert Member.objects.filter(id_number=BAD_CHECKSUM).exists() is False

@@ -1,0 +1,106 @@
+"""Hostile or broken input gets a 4xx with the API's error body, never a 500 or an HTML page."""
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def supervisor_api(city_supervisor) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(city_supervisor)
+    return api
+
+
+def _assert_error_body(response, status: int, code: str) -> None:
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"code", "message", "errors"}
+    assert body["code"] == code
+    assert body["message"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["search=%00", "search=%E5%B2%AD%00", "level=%00", "parent=%00", "page=%00", "q%00=1"],
+    ids=["search", "search-after-text", "level", "parent", "page", "parameter-name"],
+)
+def test_a_nul_byte_in_a_query_parameter_answers_400(supervisor_api, query):
+    response = supervisor_api.get(f"/api/v1/regions/?{query}")
+
+    _assert_error_body(response, 400, "invalid")
+    assert response.json()["message"] == "请求中含有不允许的空字符（NUL）。"
+
+
+def test_a_nul_byte_in_the_path_answers_400(supervisor_api):
+    response = supervisor_api.get("/api/v1/regions/5206%0027100200/")
+
+    _assert_error_body(response, 400, "invalid")
+
+
+def test_a_nul_byte_on_a_page_answers_the_chinese_400_page(client, city_supervisor):
+    client.force_login(city_supervisor)
+
+    response = client.get("/?q=%00")
+
+    assert response.status_code == 400
+    assert "<h1>请求无效</h1>" in response.content.decode()
+
+
+def test_a_huge_page_number_answers_404(supervisor_api):
+    response = supervisor_api.get("/api/v1/regions/?page=99999999999999999999")
+
+    _assert_error_body(response, 404, "not_found")
+
+
+def test_a_huge_page_size_is_capped(supervisor_api):
+    response = supervisor_api.get("/api/v1/regions/?page_size=99999999999999999999")
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 500
+
+
+def test_a_malformed_region_code_in_the_path_answers_the_json_404(supervisor_api):
+    response = supervisor_api.get("/api/v1/regions/not-a-code/")
+
+    _assert_error_body(response, 404, "not_found")
+    assert response.json()["message"] == "未找到。"
+
+
+def test_an_unknown_api_path_answers_the_json_404():
+    response = Client().get("/api/v1/no-such-thing/")
+
+    _assert_error_body(response, 404, "not_found")
+
+
+def test_malformed_json_answers_400():
+    response = APIClient().post(
+        "/api/v1/auth/token/", data='{"username": "x", ', content_type="application/json"
+    )
+
+    _assert_error_body(response, 400, "parse_error")
+
+
+def test_a_text_body_to_the_token_endpoint_answers_415():
+    response = APIClient().post(
+        "/api/v1/auth/token/", data="username=x&password=y", content_type="text/plain"
+    )
+
+    _assert_error_body(response, 415, "unsupported_media_type")
+
+
+def test_a_json_array_instead_of_an_object_answers_400():
+    response = APIClient().post("/api/v1/auth/token/", data="[]", content_type="application/json")
+
+    _assert_error_body(response, 400, "invalid")
+
+
+def test_a_nul_byte_in_the_token_credentials_answers_400():
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "cadre\x00", "password": "x"}, format="json"
+    )
+
+    _assert_error_body(response, 400, "invalid")

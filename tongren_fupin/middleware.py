@@ -1,0 +1,66 @@
+"""Request guards that apply to every page and API call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+API_PREFIX = "/api/"
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path_info:
+        return True
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.GET.lists()
+    )
+
+
+class RejectNulBytesMiddleware:
+    """A NUL character in the path or query string answers 400 before any view runs.
+
+    PostgreSQL text cannot hold NUL, and psycopg raises ``ValueError`` (a 500) when one reaches
+    a query; no legitimate link carries one, so one check here covers every filter and lookup.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _has_nul(request):
+            return self.get_response(request)
+        message = _("The request contains a NUL character, which is not allowed.")
+        if _is_api(request):
+            return JsonResponse({"code": "invalid", "message": message, "errors": {}}, status=400)
+        return render(request, "400.html", {"message": message}, status=400)
+
+
+class ApiNotFoundMiddleware:
+    """An ``/api/`` URL that matches no route answers the API's JSON 404, not the HTML page.
+
+    DRF's handler only sees requests that reached a view; a path the URL resolver rejects
+    (a malformed region code, say) would otherwise fall through to ``404.html``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and _is_api(request)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return JsonResponse(
+                {"code": "not_found", "message": _("Not found."), "errors": {}}, status=404
+            )
+        return response
