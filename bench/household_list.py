@@ -50,7 +50,8 @@ def measure(requests: int) -> dict[str, float]:
         Assignment.objects.update_or_create(user=user, defaults={"role": role, "region_id": region})
         client = APIClient()
         client.force_authenticate(user)
-        # Every case returns a full page at both scales, so only the scale differs.
+        # Every case but the name search returns a full page at both scales, so only the
+        # scale differs.
         size = 10
         cases = {
             "first page": {"page_size": size},
@@ -65,7 +66,9 @@ def measure(requests: int) -> dict[str, float]:
                 response = client.get("/api/v1/households/", params)
                 timings.append(time.perf_counter() - start)
                 assert response.status_code == 200, response.content[:200]
-                assert len(response.json()["results"]) == size, (case, "page not full")
+                rows = len(response.json()["results"])
+                # A name search finds a few households at any scale; the others fill the page.
+                assert rows >= 1 if case == "search by name" else rows == size, (case, rows)
             results[f"{username} {case}"] = statistics.median(timings) * 1000
     return results
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 
 from households.choices import Relation
@@ -88,14 +89,28 @@ _MISSING = object()
 class ModelCleaner:
     """``full_clean()`` of one model for many rows, remembering the field checks of values it
     has seen (a code list has few values): the rules run are the model's own, unchanged.
-    Foreign keys are checked in bulk by the caller; uniqueness against the register too."""
+    Only the fields the file sets are checked (the rest keep the model's defaults); foreign keys
+    and uniqueness are checked in bulk by the caller."""
 
     MEMO_LIMIT = 5000
 
-    def __init__(self, model: type[models.Model], exclude: Iterable[str]) -> None:
-        self.exclude = frozenset(exclude)
-        self.fields = [f for f in model._meta.concrete_fields if f.name not in self.exclude]
+    def __init__(self, model: type[models.Model], checked: Iterable[str]) -> None:
+        self.model = model
+        checked = set(checked)
+        self.fields = [f for f in model._meta.concrete_fields if f.attname in checked]
+        self.exclude = {f.name for f in model._meta.concrete_fields if f.attname not in checked}
         self.memo: dict[str, dict[Any, tuple[Any, Any]]] = {f.name: {} for f in self.fields}
+        # Model.__init__ is the costliest step of a row: rows start from the field values of
+        # one instance made the normal way (its defaults) instead.
+        prototype = model()
+        self.defaults = {k: v for k, v in prototype.__dict__.items() if k != "_state"}
+
+    def build(self, values: dict[str, Any]) -> Any:
+        instance = self.model.__new__(self.model)
+        instance.__dict__.update(self.defaults)
+        instance.__dict__.update(values)
+        instance._state = ModelState()
+        return instance
 
     def clean(self, instance: models.Model) -> dict[str, list[ValidationError]]:
         skip = set(self.exclude)
@@ -124,12 +139,50 @@ class ModelCleaner:
             memo = self.memo[f.name]
             if len(memo) < self.MEMO_LIMIT and not isinstance(raw, list):
                 memo[raw] = (getattr(instance, f.attname), errors.get(f.name))
+        if errors:  # clean() compares fields, so it needs them valid first (as a form has them)
+            return errors
         try:
             instance.clean()
         except ValidationError as error:
-            for name, found in error.update_error_dict({}).items():
-                errors.setdefault(name, []).extend(found)
+            errors.update(error.update_error_dict({}))
         return errors
+
+
+class Converter:
+    """Cells of one sheet → model values, by column position; an empty numeric cell takes the
+    model field's default (0 for amounts and months) or None."""
+
+    def __init__(self, data: SheetData, model: type[models.Model]) -> None:
+        self.data = data
+        self.plan = []
+        for column in data.sheet.columns:
+            default = None
+            if column.kind in ("int", "decimal"):
+                model_field = model._meta.get_field(column.field)
+                default = model_field.get_default() if model_field.has_default() else None
+            converter = CONVERTERS[column.kind]
+            self.plan.append(
+                (column.field, data.positions[column.field], column, converter, default)
+            )
+
+    def values(self, cells: Any) -> dict[str, Any]:
+        width = len(cells)
+        values = {}
+        for name, index, column, converter, default in self.plan:
+            cell = cells[index] if index < width else None
+            if default is not None or column.kind in ("int", "decimal"):
+                values[name] = default if is_blank(cell) else converter(cell, column)
+            else:
+                values[name] = converter(cell, column)
+        return values
+
+    def cells(self, cells: Any) -> dict[str, Any]:
+        """The raw cells by field, for error messages."""
+        width = len(cells)
+        return {
+            name: cells[index] if index < width else None
+            for name, index in self.data.positions.items()
+        }
 
 
 @dataclass
@@ -161,39 +214,26 @@ def _messages(
             yield column, cell, message
 
 
-def _cells(data: SheetData, cells: Any) -> dict[str, Any]:
-    width = len(cells)
-    return {name: cells[index] if index < width else None for name, index in data.positions.items()}
-
-
-def _convert(sheet: Sheet, raw: dict[str, Any], model: Any) -> dict[str, Any]:
-    """Cells → model values; an empty numeric cell takes the model field's default (0)."""
-    values = {}
-    for column in sheet.columns:
-        cell = raw[column.field]
-        if column.kind in ("int", "decimal") and is_blank(cell):
-            model_field = model._meta.get_field(column.field)
-            values[column.field] = model_field.get_default() if model_field.has_default() else None
-        else:
-            values[column.field] = CONVERTERS[column.kind](cell, column)
-    return values
-
-
 # -- phase 1: each row on its own -----------------------------------------------------------
 
 
 def check_households(data: SheetData, ctx: Context, tick: Callable[[], None]) -> dict[str, Row]:
-    cleaner = ModelCleaner(Household, exclude={"region", "responsible_cadre"})
+    cleaner = ModelCleaner(Household, checked=set(HOUSEHOLD_FIELDS) - {"region_id"})
+    converter = Converter(data, Household)
     rows: dict[str, Row] = {}
     duplicates: dict[str, list[int]] = defaultdict(list)
     for number, cells in data.numbered_rows():
         tick()
-        raw = _cells(data, cells)
-        values = _convert(HOUSEHOLD_SHEET, raw, Household)
+        values = converter.values(cells)
         head_name, head_id = values.pop("head_name"), values.pop("head_id_number")
         code = values.pop("region")
-        household = Household(**values, region=ctx.regions.get(code))
-        errors = list(_messages(cleaner.clean(household), HOUSEHOLD_SHEET, raw, Household))
+        region = ctx.regions.get(code)
+        household = cleaner.build({**values, "region_id": region.pk if region else None})
+        if region is not None:
+            household._state.fields_cache["region"] = region
+        found = cleaner.clean(household)
+        raw = converter.cells(cells) if found else {}
+        errors = list(_messages(found, HOUSEHOLD_SHEET, raw, Household))
         if code not in ctx.regions:
             errors.append(("村代码", code, _("There is no region with this code.")))
         elif not code.startswith(ctx.prefix):
@@ -225,16 +265,17 @@ def check_households(data: SheetData, ctx: Context, tick: Callable[[], None]) ->
 
 
 def check_members(data: SheetData, ctx: Context, tick: Callable[[], None]) -> list[Row]:
-    cleaner = ModelCleaner(Member, exclude={"household", "sex", "birth_date"})
+    cleaner = ModelCleaner(Member, checked=MEMBER_FIELDS)
+    converter = Converter(data, Member)
     rows: list[Row] = []
     seen: dict[str, list[Row]] = defaultdict(list)
     for number, cells in data.numbered_rows():
         tick()
-        raw = _cells(data, cells)
-        values = _convert(MEMBER_SHEET, raw, Member)
+        values = converter.values(cells)
         household_no = values.pop("household_no")
-        member = Member(**values)
+        member = cleaner.build(values)
         errors = cleaner.clean(member)
+        raw = converter.cells(cells) if errors else {}
         for column, cell, message in _messages(errors, MEMBER_SHEET, raw, Member):
             ctx.error(MEMBERS, number, column, cell, message)
         row = Row(number, household_no, None)
@@ -256,16 +297,17 @@ def check_members(data: SheetData, ctx: Context, tick: Callable[[], None]) -> li
 
 
 def check_incomes(data: SheetData, ctx: Context, tick: Callable[[], None]) -> list[Row]:
-    cleaner = ModelCleaner(AnnualIncome, exclude={"household", "member_count"})
+    cleaner = ModelCleaner(AnnualIncome, checked=INCOME_FIELDS)
+    converter = Converter(data, AnnualIncome)
     rows: list[Row] = []
     seen: dict[tuple[str, Any], list[Row]] = defaultdict(list)
     for number, cells in data.numbered_rows():
         tick()
-        raw = _cells(data, cells)
-        values = _convert(INCOME_SHEET, raw, AnnualIncome)
+        values = converter.values(cells)
         household_no = values.pop("household_no")
-        income = AnnualIncome(**values, member_count=1)
+        income = cleaner.build({**values, "member_count": 1})
         errors = cleaner.clean(income)
+        raw = converter.cells(cells) if errors else {}
         for column, cell, message in _messages(errors, INCOME_SHEET, raw, AnnualIncome):
             ctx.error(INCOMES, number, column, cell, message)
         row = Row(number, household_no, None)

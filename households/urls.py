@@ -1,6 +1,6 @@
 from django.urls import path
 
-from households import views
+from households import exit_views, views
 
 app_name = "households"
 
@@ -22,6 +22,9 @@ urlpatterns = [
     path("households/<int:pk>/measures/new/", views.measure_add, name="measure-add"),
     path("households/<int:pk>/status/", views.household_status, name="status"),
     path("households/<int:pk>/change-head/", views.household_change_head, name="change-head"),
+    path("households/<int:pk>/exit/propose/", exit_views.exit_propose, name="exit-propose"),
+    path("exits/", exit_views.exit_queue, name="exit-queue"),
+    path("exits/<int:pk>/", exit_views.exit_detail, name="exit-detail"),
 ]
 
 # Import and export of the register in the national format (households/import_views.py).

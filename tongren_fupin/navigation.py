@@ -26,6 +26,9 @@ class NavItem:
 NAV_ITEMS = (
     NavItem(_("Home"), "home", EVERYONE),
     NavItem(_("Households"), "households:list", EVERYONE - {Role.API_CLIENT}),
+    NavItem(_("Exits"), "households:exit-queue", EVERYONE - {Role.API_CLIENT}),
+    NavItem(_("Problems"), "inspections:problems", EVERYONE - {Role.API_CLIENT}),
+    NavItem(_("Misclassification check"), "inspections:misclassification", SUPERVISORS),
     NavItem(_("Import and export"), "households:imports", frozenset({Role.COUNTY_SUPERVISOR})),
     NavItem(_("Export"), "households:export", frozenset({Role.CITY_SUPERVISOR})),
     NavItem(_("API documentation"), "api-docs", SUPERVISORS | {Role.API_CLIENT}),

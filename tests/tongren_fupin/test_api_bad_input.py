@@ -104,3 +104,13 @@ def test_a_nul_byte_in_the_token_credentials_answers_400():
     )
 
     _assert_error_body(response, 400, "invalid")
+
+
+def test_the_schema_documents_every_answer_of_the_token_endpoint(supervisor_api):
+    spec = supervisor_api.get("/api/schema/", {"format": "json"}).json()
+
+    responses = spec["paths"]["/api/v1/auth/token/"]["post"]["responses"]
+    assert set(responses) == {"200", "400", "415", "429"}
+    assert responses["429"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }

@@ -1,5 +1,7 @@
 """Shared pieces of the OpenAPI description."""
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -25,3 +27,33 @@ TOO_MANY_REQUESTS_RESPONSE = {
         ErrorSerializer, description="请求过于频繁，或账号因多次登录失败已被暂时锁定"
     ),
 }
+
+ERROR_COMPONENT = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": {}},
+    },
+    "required": ["code", "message", "errors"],
+}
+
+
+def document_unsupported_media_type(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Every operation that takes a body answers 415 to a body it cannot parse.
+
+    DRF's parsers give that answer before any view runs, so no view declares it; this
+    post-processing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]) adds it everywhere.
+    """
+    result.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+        "Error", ERROR_COMPONENT
+    )
+    response = {
+        "description": "不支持的请求格式（Content-Type）",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation["responses"].setdefault("415", response)
+    return result

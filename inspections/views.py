@@ -1,0 +1,140 @@
+"""Pages: the visit form, problems with their rectification, misclassification suspects."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from households.permissions import has_role
+from households.selectors import household_get
+from inspections import selectors, services
+from inspections.forms import (
+    ConsistencyForm,
+    FiveLooksForm,
+    MotivationForm,
+    SurveyForm,
+    VisitForm,
+)
+from inspections.models import ProblemState
+from tongren_fupin.errors import DomainError
+
+
+@login_required
+def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
+    household = household_get(user=request.user, pk=pk)
+    if not has_role(request.user, services.VISIT_ROLES):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = VisitForm(data)
+    sections = {
+        "looks": FiveLooksForm(data),
+        "check": ConsistencyForm(data, system=services.register_values(household)),
+        "survey": SurveyForm(data),
+        "motivation": MotivationForm(data),
+    }
+    if data is not None and form.is_valid() and all(s.is_valid() for s in sections.values()):
+        try:
+            visit = services.visit_record(
+                actor=request.user,
+                household=household,
+                data={k: v for k, v in form.cleaned_data.items() if k != "client_token"},
+                five_looks=sections["looks"].values(),
+                consistency=sections["check"].values(),
+                survey=sections["survey"].values(),
+                motivation=sections["motivation"].values(),
+                client_token=form.cleaned_data["client_token"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        except DomainError as error:
+            raise PermissionDenied from error
+        else:
+            opened = visit.problems.count()
+            messages.success(
+                request,
+                _("The visit was recorded.")
+                + (
+                    " " + _("%(count)s problem(s) opened for mismatches.") % {"count": opened}
+                    if opened
+                    else ""
+                ),
+            )
+            return redirect("households:detail", pk=household.pk)
+    return render(
+        request, "inspections/visit_form.html", {"household": household, "form": form, **sections}
+    )
+
+
+@login_required
+def problem_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    state = state if state in ProblemState.values else ""
+    overdue = request.GET.get("overdue") == "1"
+    problems = selectors.problem_list(
+        user=request.user, state=state, overdue_on=timezone.localdate() if overdue else None
+    )
+    page = Paginator(problems, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/problem_list.html",
+        {
+            "page": page,
+            "state": state,
+            "overdue": overdue,
+            "states": ProblemState.choices,
+            "today": timezone.localdate(),
+            "query": f"state={state}&overdue={'1' if overdue else ''}",
+        },
+    )
+
+
+@login_required
+def problem_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    problem = selectors.problem_get(user=request.user, pk=pk)
+    if request.method != "POST":
+        return redirect("inspections:problems")
+    moves: dict[str, Any] = {
+        "start": services.problem_start,
+        "verify": services.problem_verify,
+        "reopen": services.problem_reopen,
+    }
+    try:
+        if action == "rectify":
+            services.problem_rectify(
+                actor=request.user, problem=problem, evidence=request.POST.get("evidence", "")
+            )
+        elif action in moves:
+            moves[action](actor=request.user, problem=problem)
+        else:
+            raise PermissionDenied
+    except DomainError as error:
+        if error.status == 403:
+            raise PermissionDenied from error
+        messages.error(request, error.message)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The problem was updated."))
+    return redirect("inspections:problems")
+
+
+@login_required
+def misclassification(request: HttpRequest) -> HttpResponse:
+    year_param = request.GET.get("year", "")
+    year = int(year_param) if year_param.isdigit() else timezone.localdate().year - 1
+    year = min(max(year, 2014), 2100)
+    suspects = selectors.misclassification_suspects(
+        user=request.user, year=year, on=datetime.date(year, 12, 31)
+    )
+    return render(
+        request, "inspections/misclassification.html", {"suspects": suspects, "year": year}
+    )

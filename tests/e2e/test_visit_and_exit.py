@@ -1,0 +1,97 @@
+import datetime
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from households import exit_services
+from households.exit_models import ExitApplication
+from households.models import Household
+from inspections.models import ConsistencyItem, Problem, Visit
+from tests.e2e.conftest import log_in
+from tests.households.factories import household_with_head
+from tests.inspections.helpers import record_visit
+from tongren_fupin.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def site(tongren_regions, live_server):
+    call_command("load_demo", "--allow", verbosity=0)
+    return live_server.url
+
+
+def test_cadre_records_a_visit_with_five_looks_and_five_sources_on_a_phone(
+    site, phone_page, artifacts_dir
+):
+    household = household_with_head()
+    page = phone_page.page
+    log_in(page, site, "demo_cadre", DEMO_PASSWORD)
+
+    page.goto(f"{site}/households/{household.pk}/")
+    page.get_by_role("button", name="记录走访").click()
+    page.wait_for_url(f"{site}/households/{household.pk}/visit/")
+    for look in ("屋里摆的", "身上穿的", "柜里放的", "床上铺的", "锅里煮的"):
+        page.get_by_role("group", name=look).get_by_label("是").check()
+    page.locator("#id_check-family_size__wall").fill("1")
+    page.locator("#id_check-family_size__bag").fill("1")
+    page.locator("#id_check-family_size__spoken").fill("2")
+    page.locator("#id_check-family_size__observed").fill("1")
+    page.screenshot(path=os.path.join(artifacts_dir, "visit_form_360.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_role("button", name="保存走访").click()
+
+    page.wait_for_url(f"{site}/households/{household.pk}/")
+    assert "已记录走访。" in page.locator("main").inner_text()
+    visit = Visit.objects.get(household=household)
+    assert visit.five_looks.pot is True
+    assert ConsistencyItem.objects.get(consistency__visit=visit).mismatch is True
+    assert Problem.objects.filter(household=household, source="check").count() == 1
+    # The draft kept on the phone is gone after the save.
+    assert page.evaluate("Object.keys(localStorage).length") == 0
+    assert phone_page.console_errors == []
+
+
+def test_township_and_county_move_an_exit_to_approved(site, desktop_page, artifacts_dir):
+    users = {u.username: u for u in get_user_model().objects.filter(username__startswith="demo_")}
+    household = household_with_head()
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=10)
+    application = exit_services.exit_propose(
+        actor=users["demo_cadre"],
+        household=household,
+        year=today.year,
+        proposed_on=start - datetime.timedelta(days=5),
+        attendees=11,
+        appraisal_result="同意",
+    )
+    record_visit(users["demo_team"], household, start - datetime.timedelta(days=3))
+    exit_services.exit_verify(
+        actor=users["demo_team"], application=application, on=start - datetime.timedelta(days=2)
+    )
+    exit_services.exit_household_agree(
+        actor=users["demo_cadre"], application=application, on=start - datetime.timedelta(days=1)
+    )
+    exit_services.exit_publicize(actor=users["demo_cadre"], application=application, start=start)
+    page = desktop_page.page
+
+    log_in(page, site, "demo_township", DEMO_PASSWORD)
+    page.get_by_role("link", name="脱贫退出").click()
+    page.locator(f"a[href='/exits/{application.pk}/']").click()
+    page.get_by_role("button", name="乡镇审核通过").click()
+    assert page.locator("#exit-state").inner_text() == "乡镇审核"
+    page.get_by_role("button", name="退出登录").click()
+
+    log_in(page, site, "demo_county", DEMO_PASSWORD)
+    page.goto(f"{site}/exits/")
+    page.locator(f"a[href='/exits/{application.pk}/']").click()
+    page.get_by_role("button", name="批准退出").click()
+
+    assert page.locator("#exit-state").inner_text() == "县级审定公告"
+    page.screenshot(path=os.path.join(artifacts_dir, "exit_approved.png"), full_page=True)
+    assert ExitApplication.objects.get().state == "approved"
+    assert Household.objects.get(pk=household.pk).status == "exited"
+    assert desktop_page.console_errors == []
