@@ -80,6 +80,7 @@ CAUSE_WEIGHTS = {
 }
 FAMILY_SIZES = {1: 10, 2: 16, 3: 20, 4: 24, 5: 17, 6: 9, 7: 4}
 DEMO_VILLAGE = "520627100200"
+DEMO_LATE_HOUSEHOLDS = 8  # households of the demo village that exit only in 2020
 
 
 @dataclass
@@ -400,33 +401,24 @@ def generate_register(
         early_left = {year: max(0, remaining[year] - remaining[2019]) for year in range(2015, 2020)}
         years = exit_years_for(early_left, early) + [2020] * len(late)
         codes, weights = _villages(county.code)
+        villages = [gen.rng.choices(codes, weights)[0] for _ in sizes]
+        if DEMO_VILLAGE in codes:  # the demo casework needs households still poor in 2020
+            for index in range(len(early), min(len(sizes), len(early) + DEMO_LATE_HOUSEHOLDS)):
+                villages[index] = DEMO_VILLAGE
         for start in range(0, len(sizes), batch_size):
-            chunk = list(
-                zip(
-                    sizes[start : start + batch_size],
-                    years[start : start + batch_size],
-                    strict=True,
-                )
-            )
-            _write_chunk(gen, chunk, codes, weights, counts)
+            end = start + batch_size
+            chunk = list(zip(sizes[start:end], years[start:end], villages[start:end], strict=True))
+            _write_chunk(gen, chunk, counts)
     return counts
 
 
-def _write_chunk(
-    gen: Generator,
-    chunk: list[tuple[int, int]],
-    codes: list[str],
-    weights: list[float],
-    counts: dict[str, int],
-) -> None:
-    households = [
-        gen.household(gen.rng.choices(codes, weights)[0], exit_year) for _size, exit_year in chunk
-    ]
+def _write_chunk(gen: Generator, chunk: list[tuple[int, int, str]], counts: dict[str, int]) -> None:
+    households = [gen.household(village, exit_year) for _size, exit_year, village in chunk]
     Household.objects.bulk_create(households)
     members: list[Member] = []
     incomes: list[AnnualIncome] = []
     measures: list[AssistanceMeasure] = []
-    for household, (size, _year) in zip(households, chunk, strict=True):
+    for household, (size, _year, _village) in zip(households, chunk, strict=True):
         members.extend(gen.members(household, size))
         incomes.extend(gen.incomes(household, size))
         measures.extend(gen.measures(household))

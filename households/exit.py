@@ -49,8 +49,12 @@ def _criterion(code: str, passed: bool, evidence: str) -> Criterion:
 def assess_exit(
     household: Household, year: int, on: datetime.date | None = None
 ) -> list[Criterion]:
-    """Every criterion of the exit standard for ``year``, judged on the date ``on``."""
-    on = on or timezone.localdate()
+    """Every criterion of the exit standard for ``year``, judged on the date ``on``.
+
+    By default ``on`` is today, or the last day of ``year`` for a past year: the evidence for
+    an exit in a year is what was known in that year.
+    """
+    on = on or min(timezone.localdate(), datetime.date(year, 12, 31))
     looks = latest_five_looks(household, on)
     return [
         _income(household, year),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import tempfile
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -30,8 +31,14 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) and data else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
 class UploadForm(forms.Form):
-    files = forms.FileField(
+    files = MultipleFileField(
         label=gettext_lazy("File"),
         widget=MultipleFileInput(attrs={"accept": ".xlsx,.csv,.zip"}),
         help_text=gettext_lazy(
@@ -49,9 +56,9 @@ def _require(request: HttpRequest, roles: frozenset[str]) -> None:
 @login_required
 def import_list(request: HttpRequest) -> HttpResponse:
     _require(request, IMPORT_ROLES)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
-        files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
+        files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
         try:
             job = import_jobs.import_job_create(actor=request.user, files=files)
         except DomainError as error:

@@ -465,8 +465,11 @@ def test_a_city_supervisor_exports_masked_ids_that_cannot_be_imported(
     masked = rows.to_python()[1][2]
     assert masked == f"{number[:6]}********{number[-4:]}"
     result = f.run(content, operator)
-    assert result.counts["家庭成员"]["invalid"] == 1
-    assert result.errors[0].column == "证件号码"
+    reason = "证件号码应为18位（最后一位可为X），旧版身份证为15位，残疾人证号为20位。"
+    assert f.errors_of(result) == [
+        ("贫困户", 2, "户主证件号码", reason),
+        ("家庭成员", 2, "证件号码", reason),
+    ]
 
 
 def test_export_page_permission_matrix(client, county_supervisor, cadre_yanhe):

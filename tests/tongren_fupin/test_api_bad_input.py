@@ -114,3 +114,10 @@ def test_the_schema_documents_every_answer_of_the_token_endpoint(supervisor_api)
     assert responses["429"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }
+
+
+def test_a_disallowed_host_gets_the_chinese_400_page():
+    response = Client().get("/login/", HTTP_HOST="fupin.attacker.example")
+
+    assert response.status_code == 400
+    assert "<h1>请求无效</h1>" in response.content.decode()

@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tongren_fupin.login_protection import client_ip
+from tongren_fupin.login_protection import client_ip, lockout_response
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +144,18 @@ def test_the_token_endpoint_gives_a_token_to_an_unlocked_user(cadre_yanhe):
 
     assert response.status_code == 200
     assert response.json()["token"] == cadre_yanhe.auth_token.key
+
+
+def test_a_lockout_flagged_on_an_api_path_answers_the_json_error_body():
+    response = lockout_response(RequestFactory().post("/api/v1/auth/token/"))
+
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content) == {
+        "code": "locked_out",
+        "message": LOCKED_MESSAGE,
+        "errors": {},
+    }
 
 
 @override_settings(REVERSE_PROXY_COUNT=1)

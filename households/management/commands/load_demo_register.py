@@ -1,9 +1,11 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from households.demo import generate_register, incidence_at_end_of
+from households.demo_cases import generate_demo_cases
 from households.models import Household
 
 
@@ -37,6 +39,9 @@ class Command(BaseCommand):
             Household.objects.all().delete()
         counts = generate_register(scale=options["scale"], seed=options["seed"])
         self.stdout.write(", ".join(f"{k}: {v}" for k, v in counts.items()))
+        if get_user_model().objects.filter(username="demo_cadre").exists():
+            cases = generate_demo_cases()
+            self.stdout.write(f"demo casework: {cases}")
         for year in (2014, 2019, 2020):
             self.stdout.write(
                 f"poverty incidence at the end of {year}: {incidence_at_end_of(year):.2f}%"
