@@ -33,7 +33,7 @@ from pathlib import Path
 os.environ.setdefault(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tongren_fupin_bench_import"
 )
-from _setup import create_database, setup_django  # noqa: E402
+from _setup import create_database, setup_django
 
 SEED = 5206
 OPERATOR = "bench_operator"
@@ -200,8 +200,9 @@ def stage_b(path: Path, sample: int) -> dict[str, object]:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("members")
     fields = ["household", "name", "id_number", "sex", "birth_date", "relation", "ethnicity",
-              "education", "schooling", "health", "labour_ability", "work_status", "work_months",
-              "basic_medical_insurance", "serious_illness_insurance", "pension_insurance"]  # fmt: skip
+              "education", "schooling", "health", "labour_ability", "work_status",
+              "work_months", "basic_medical_insurance", "serious_illness_insurance",
+              "pension_insurance"]  # fmt: skip
     sheet.append(fields)
     rows = people.iter_rows()
     next(rows)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -137,11 +138,11 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         }
     )
     @action(detail=True, methods=["get"])
-    def report(self, request: Request, pk: str) -> HttpResponse:
+    def report(self, request: Request, pk: str) -> HttpResponseBase:
         return report_response(self.get_object())
 
 
-def report_response(job: ImportJob) -> HttpResponse:
+def report_response(job: ImportJob) -> HttpResponseBase:
     from django.http import Http404
 
     if not job.report:

@@ -195,13 +195,14 @@ def _run(job: ImportJob, status: str, *, commit: bool) -> None:
         )
 
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(job.file.name).name
+        stored = str(job.file.name)
+        path = Path(folder) / Path(stored).name
         with job.file.open("rb") as source:
             path.write_bytes(source.read())
         try:
             result = run_import(
                 path=path,
-                original_name=job.file.name,
+                original_name=stored,
                 actor=job.created_by,
                 commit=commit,
                 valid_only=job.mode == CommitMode.VALID_ONLY,

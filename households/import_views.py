@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(
+    upload = MultipleFileField(
         label=gettext_lazy("File"),
         widget=MultipleFileInput(attrs={"accept": ".xlsx,.csv,.zip"}),
         help_text=gettext_lazy(
@@ -58,11 +59,11 @@ def import_list(request: HttpRequest) -> HttpResponse:
     _require(request, IMPORT_ROLES)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
-        files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
+        files = [(f.name, f.read()) for f in form.cleaned_data["upload"]]
         try:
             job = import_jobs.import_job_create(actor=request.user, files=files)
         except DomainError as error:
-            form.add_error("files", error.message)
+            form.add_error("upload", error.message)
         else:
             return redirect("households:import-job", pk=job.pk)
     jobs = import_selectors.import_job_list(user=request.user)[:30]
@@ -127,13 +128,13 @@ def import_job_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_job_report(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job_report(request: HttpRequest, pk: int) -> HttpResponseBase:
     _require(request, IMPORT_ROLES)
     return report_response(import_selectors.import_job_get(user=request.user, pk=pk))
 
 
 @login_required
-def register_export(request: HttpRequest) -> HttpResponse:
+def register_export(request: HttpRequest) -> HttpResponseBase:
     """GET: the export page; POST: the file (an audited security event)."""
     _require(request, EXPORT_ROLES)
     if request.method != "POST":

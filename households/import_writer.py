@@ -67,7 +67,8 @@ class Writer:
         if not rows:
             return []
         if not self.copy:
-            objects = model.objects.bulk_create([model(**row) for row in rows], batch_size=BATCH)
+            manager = model._default_manager
+            objects = manager.bulk_create([model(**row) for row in rows], batch_size=BATCH)
             return [obj.pk for obj in objects]
         columns = _insert_columns(model)
         ids: list[int] = []
@@ -96,7 +97,7 @@ class Writer:
 
         with connection.cursor() as cursor:
             copy_sql = f"COPY {model._meta.db_table} ({quoted}) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:  # type: ignore[attr-defined]
+            with cursor.cursor.copy(copy_sql) as copy:
                 for line in lines():
                     copy.write_row(line)
         return ids
@@ -112,8 +113,8 @@ class Writer:
     def _households(self) -> None:
         new = [row for row in self.plan.households.values() if row.status == "new"]
         created = [dict(zip(HOUSEHOLD_FIELDS, row.values or (), strict=True)) for row in new]
-        for row in created:
-            row.update(version=1, created=self.now, updated=self.now)
+        for values in created:
+            values.update(version=1, created=self.now, updated=self.now)
         ids = self._insert(Household, created, with_ids=True)
         for row, pk in zip(new, ids, strict=True):
             self.ids[row.household_no] = pk

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.models import QuerySet
 from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 
@@ -118,6 +119,7 @@ class ModelCleaner:
         fresh = []
         for f in self.fields:
             raw = getattr(instance, f.attname)
+            hit: Any
             try:
                 hit = self.memo[f.name].get(raw, _MISSING)
             except TypeError:  # unhashable (a list): not remembered
@@ -126,9 +128,9 @@ class ModelCleaner:
                 fresh.append((f, raw))
                 continue
             skip.add(f.name)
-            value, error = hit
-            if error:
-                errors[f.name] = error
+            value, known_errors = hit
+            if known_errors:
+                errors[f.name] = known_errors
             else:
                 setattr(instance, f.attname, value)
         try:
@@ -158,7 +160,7 @@ class Converter:
         for column in data.sheet.columns:
             default = None
             if column.kind in ("int", "decimal"):
-                model_field = model._meta.get_field(column.field)
+                model_field: Any = model._meta.get_field(column.field)
                 default = model_field.get_default() if model_field.has_default() else None
             converter = CONVERTERS[column.kind]
             self.plan.append(
@@ -330,8 +332,17 @@ def check_incomes(data: SheetData, ctx: Context, tick: Callable[[], None]) -> li
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
+    size = CHUNK * 4 if connection.vendor == "postgresql" else CHUNK
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _among(query: QuerySet[Any], column: str, values: list[Any]) -> QuerySet[Any]:
+    """``column IN values``; on PostgreSQL as ``= ANY(array)``: one parameter instead of
+    thousands, which Django would otherwise build and bind one by one."""
+    if connection.vendor == "postgresql":
+        return query.extra(where=[f"{column} = ANY(%s)"], params=[values])
+    return query.filter(**{f"{column}__in": values})
 
 
 # Positions in Register.households values: (pk, version, *HOUSEHOLD_FIELDS).
@@ -355,29 +366,30 @@ class Register:
         if lock:
             query = query.select_for_update()
         for chunk in _chunks(sorted(numbers)):
-            for row in query.filter(household_no__in=chunk).values_list(
+            for row in _among(query, "household_no", chunk).values_list(
                 "household_no", "pk", "version", *HOUSEHOLD_FIELDS
             ):
                 households[row[0]] = row[1:]
         members = {}
         for chunk in _chunks(sorted(ids)):
-            for row in Member.objects.filter(id_number__in=chunk).values_list(
+            for row in _among(Member.objects.all(), "id_number", chunk).values_list(
                 "id_number", "pk", "household_id", *MEMBER_FIELDS
             ):
                 members[row[0]] = row[1:]
         known = [values[0] for values in households.values()]
         heads: dict[int, list[tuple[str, str]]] = defaultdict(list)
         sizes: Counter[int] = Counter()
-        incomes = {}
+        incomes: dict[tuple[int, int], dict[str, Any]] = {}
         for chunk in _chunks(known):
-            for household_id, id_number, name, relation in Member.objects.filter(
-                household_id__in=chunk
-            ).values_list("household_id", "id_number", "name", "relation"):
+            members_of = _among(Member.objects.all(), "household_id", chunk)
+            for household_id, id_number, name, relation in members_of.values_list(
+                "household_id", "id_number", "name", "relation"
+            ):
                 sizes[household_id] += 1
                 if relation == Relation.HEAD:
                     heads[household_id].append((id_number, name))
-            for income in AnnualIncome.objects.filter(household_id__in=chunk).values():
-                incomes[(income["household_id"], income["year"])] = income
+            for income in _among(AnnualIncome.objects.all(), "household_id", chunk).values():
+                incomes[(income["household_id"], income["year"])] = dict(income)
         return cls(households, members, heads, sizes, incomes)
 
 
@@ -456,7 +468,7 @@ def _check_heads(plan: Plan, ctx: Context) -> None:
         if _household_state(plan, ctx, number_key) not in ("file", "register"):
             continue
         file_rows = by_household.get(number_key, [])
-        in_file = {row.values[1]: row for row in file_rows if row.values is not None}
+        in_file = {row.values[1]: row.values for row in file_rows if row.values is not None}
         existing = register.households.get(number_key)
         heads = {
             id_number: name
@@ -465,7 +477,7 @@ def _check_heads(plan: Plan, ctx: Context) -> None:
         }
         heads.update(
             (values[1], values[0])
-            for values in (row.values for row in in_file.values())
+            for values in in_file.values()
             if values[relation] == Relation.HEAD
         )
         household_row = plan.households.get(number_key)

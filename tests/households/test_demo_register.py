@@ -62,3 +62,23 @@ def test_the_generator_is_reproducible():
         == numbers
     )
     assert set(Member.objects.values_list("id_number", flat=True)) == ids
+
+
+def test_the_demo_casework_covers_every_state():
+    from django.core.management import call_command
+
+    from households.demo_cases import generate_demo_cases
+    from households.exit_models import ExitApplication, ExitState
+    from inspections.models import Problem, ProblemState, Visit
+
+    call_command("load_demo", "--allow", verbosity=0)
+    generate_register(scale=0.01)
+
+    generate_demo_cases()
+
+    assert set(ExitApplication.objects.values_list("state", flat=True)) == set(ExitState.values)
+    assert set(Problem.objects.values_list("state", flat=True)) == set(ProblemState.values)
+    assert Visit.objects.filter(household__region_id="520627100200").count() >= 8
+    assert ExitApplication.objects.filter(objections__isnull=False).count() == 1
+    assert round(incidence_at_end_of(2019), 2) == Decimal("1.16")
+    assert incidence_at_end_of(2020) == 0

@@ -24,6 +24,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture(autouse=True)
 def _start_tasks_at_once(monkeypatch: Any, request: Any) -> None:
     if "transactional_db" in request.fixturenames:
         return
@@ -46,7 +51,7 @@ def good_content(count: int = 2) -> bytes:
 
 
 def upload(client: Any, content: bytes, name: str = "register.xlsx") -> Any:
-    return client.post("/households/imports/", {"files": ContentFile(content, name=name)})
+    return client.post("/households/imports/", {"upload": ContentFile(content, name=name)})
 
 
 def register_state() -> tuple[int, int, int]:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 NO_1, NO_2 = f"{f.VILLAGE}0001", f"{f.VILLAGE}0002"
 
 
-def good_file() -> dict[str, list[dict[str, Any]]]:
+def good_file() -> dict[str, Any]:
     """Two households with three members each and one income row each: all valid."""
     families = [f.family(1), f.family(2)]
     return {
@@ -276,7 +276,7 @@ def test_a_members_only_file_that_leaves_a_household_without_head_is_refused(ope
 def test_the_head_changes_when_the_file_swaps_relations(operator):
     household = household_with_head(household_no=NO_1)
     old_head = household.members.get()
-    son = MemberFactory(household=household, relation="03")
+    son: Any = MemberFactory(household=household, relation="03")
     rows = [
         f.member(NO_1, old_head.id_number, "之父", 姓名=old_head.name),
         f.member(NO_1, son.id_number, "户主", 姓名=son.name),
@@ -378,7 +378,7 @@ def test_csv_files_per_sheet_import_like_the_workbook(operator):
     from households.resources import bundle_csv_files
 
     data = good_file()
-    files = []
+    files: list[tuple[str, bytes]] = []
     for sheet, rows in ((f.HOUSEHOLD_SHEET, data["households"]),
                         (f.MEMBER_SHEET, data["members"]),
                         (f.INCOME_SHEET, data["incomes"])):  # fmt: skip
@@ -397,7 +397,7 @@ def test_csv_files_per_sheet_import_like_the_workbook(operator):
 
 def test_one_bad_row_among_a_thousand_writes_nothing_and_is_named_exactly(operator):
     families = [f.family(i, size=2) for i in range(1, 251)]
-    data = {
+    data: dict[str, Any] = {
         "households": [h for h, _m in families],
         "members": [m for _h, ms in families for m in ms],
         "incomes": [f.income(h["户编号"]) for h, _m in families],
