@@ -292,9 +292,13 @@ class Member(models.Model):
         verbose_name_plural = _("household members")
         ordering = ["household", "relation", "birth_date"]
         indexes = [
-            # Name search is by prefix (a full name or its first characters).
+            # Name search is by prefix (a full name or its first characters); the household is
+            # included so the search reads the index alone.
             models.Index(
-                fields=["name"], name="member_name_prefix", opclasses=["varchar_pattern_ops"]
+                fields=["name"],
+                name="member_name_search",
+                opclasses=["varchar_pattern_ops"],
+                include=["household"],
             ),
         ]
         constraints = [
@@ -352,6 +356,23 @@ class Member(models.Model):
         super().clean_fields(exclude=exclude)
 
 
+# The income items of the national form, in its order (stored; the totals are derived).
+INCOME_INPUTS = (
+    "wage",
+    "business",
+    "business_expense",
+    "property_dividend",
+    "property_land",
+    "property_other",
+    "transfer_family_planning",
+    "transfer_dibao",
+    "transfer_tekun",
+    "transfer_pension",
+    "transfer_ecological",
+    "transfer_other",
+)
+
+
 def _money(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -359,20 +380,7 @@ def _money(value: Decimal) -> Decimal:
 class AnnualIncome(models.Model):
     """A household's income of one year. Inputs are stored; totals are derived on save."""
 
-    INPUTS = (
-        "wage",
-        "business",
-        "business_expense",
-        "property_dividend",
-        "property_land",
-        "property_other",
-        "transfer_family_planning",
-        "transfer_dibao",
-        "transfer_tekun",
-        "transfer_pension",
-        "transfer_ecological",
-        "transfer_other",
-    )
+    INPUTS = INCOME_INPUTS
     PROPERTY = ("property_dividend", "property_land", "property_other")
     TRANSFER = (
         "transfer_family_planning",
@@ -421,20 +429,7 @@ class AnnualIncome(models.Model):
                 models.CheckConstraint(
                     condition=models.Q(**{f"{name}__gte": 0}), name=f"income_{name}_not_negative"
                 )
-                for name in (
-                    "wage",
-                    "business",
-                    "business_expense",
-                    "property_dividend",
-                    "property_land",
-                    "property_other",
-                    "transfer_family_planning",
-                    "transfer_dibao",
-                    "transfer_tekun",
-                    "transfer_pension",
-                    "transfer_ecological",
-                    "transfer_other",
-                )
+                for name in INCOME_INPUTS
             ],
         ]
         indexes = [models.Index(fields=["year", "household"], name="income_year_household")]

@@ -48,6 +48,7 @@ from households.models import Ethnicity
 
 HOUSEHOLDS, MEMBERS, INCOMES = "贫困户", "家庭成员", "收入"
 CAUSE_SEPARATOR = "、"
+MAX_CSV_BYTES = 1 << 30  # a CSV of Tongren's whole register is about 100 MB
 YES, NO = "是", "否"
 # Short names the national system uses besides the full labels.
 ALIASES: dict[type[models.TextChoices], dict[str, str]] = {
@@ -418,6 +419,8 @@ def _read_zip(path: Path) -> Upload:
         for info in archive.infolist():
             if info.is_dir() or not info.filename.lower().endswith(".csv"):
                 continue
+            if info.file_size > MAX_CSV_BYTES:
+                raise file_error(_("A CSV file in the ZIP is larger than 1 GB."))
             _add_csv(upload, archive.read(info), Path(info.filename).name)
     return upload
 

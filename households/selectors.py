@@ -18,6 +18,7 @@ from regions.models import Region
 from regions.scoping import scope_by_region, within_prefix
 
 MIN_NAME_SEARCH = 2
+SEARCH_ID_LIMIT = 5000
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,12 @@ def _search(term: str) -> Q:
         members = Member.objects.filter(name__startswith=term)
     else:  # one character (a surname) would match a twentieth of the register
         return by_number
-    return by_number | Q(pk__in=members.values("household_id"))
+    # Fetched first, the matching ids let PostgreSQL combine two index scans instead of
+    # testing every household of the jurisdiction against the member subquery.
+    ids = list(members.values_list("household_id", flat=True)[: SEARCH_ID_LIMIT + 1])
+    if len(ids) > SEARCH_ID_LIMIT:
+        return by_number | Q(pk__in=members.values("household_id"))
+    return by_number | Q(pk__in=ids)
 
 
 def household_get(*, user: Any, pk: Any) -> Household:

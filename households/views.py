@@ -86,6 +86,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": members,
             "incomes": selectors.household_incomes(household),
             "measures": household.measures.all(),
+            "applications": household.exit_applications.order_by("-created"),
             "history": history,
             "can_capture": may_capture(request.user, household.region_id),
             "can_change_status": has_role(request.user, STATUS_ROLES),
