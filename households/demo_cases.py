@@ -103,14 +103,13 @@ def _walk(users: dict[str, Any], household: Household, stop: str) -> None:
             on=day + datetime.timedelta(days=3),
         )
         return
+
+    def verify(day: datetime.date) -> None:
+        _visit(team, household, day - datetime.timedelta(days=1))
+        exit_services.exit_verify(actor=team, application=application, on=day)
+
     steps = [
-        (
-            ExitState.VERIFIED,
-            lambda d: (
-                _visit(team, household, d - datetime.timedelta(days=1)),
-                exit_services.exit_verify(actor=team, application=application, on=d),
-            ),
-        ),
+        (ExitState.VERIFIED, verify),
         (
             ExitState.HOUSEHOLD_AGREED,
             lambda d: exit_services.exit_household_agree(

@@ -19,6 +19,11 @@ from inspections.models import (
     Visit,
 )
 
+
+def _label(model: Any, name: str) -> Any:
+    return getattr(model._meta.get_field(name), "verbose_name", name)
+
+
 YES_NO = [("yes", _("yes")), ("no", _("no"))]
 
 
@@ -76,7 +81,7 @@ class FiveLooksForm(SectionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in FiveLooks.LOOKS:
-            self.fields[name] = _yes_no(FiveLooks._meta.get_field(name).verbose_name)
+            self.fields[name] = _yes_no(_label(FiveLooks, name))
             self.fields[f"{name}_note"] = forms.CharField(
                 label=_("note"), required=False, max_length=200
             )
@@ -108,7 +113,7 @@ class ConsistencyForm(SectionForm):
             for field in CheckedField
         ]
 
-    def values(self) -> dict[str, dict[str, str]] | None:  # type: ignore[override]
+    def values(self) -> dict[str, dict[str, str]] | None:
         result: dict[str, dict[str, str]] = {}
         for field in CheckedField.values:
             given = {
@@ -133,7 +138,7 @@ class SurveyForm(SectionForm):
         super().__init__(*args, **kwargs)
         for name in ApprovalSurvey.ITEMS:
             self.fields[name] = forms.ChoiceField(
-                label=ApprovalSurvey._meta.get_field(name).verbose_name,
+                label=_label(ApprovalSurvey, name),
                 required=False,
                 choices=Satisfaction.choices,
                 widget=forms.RadioSelect,
@@ -147,4 +152,4 @@ class MotivationForm(SectionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in MotivationAssessment.ITEMS:
-            self.fields[name] = _yes_no(MotivationAssessment._meta.get_field(name).verbose_name)
+            self.fields[name] = _yes_no(_label(MotivationAssessment, name))

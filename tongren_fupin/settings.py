@@ -269,6 +269,15 @@ REST_FRAMEWORK = {
 }
 
 SPECTACULAR_SETTINGS = {
+    # One schema name per code list, whatever field it appears on.
+    "ENUM_NAME_OVERRIDES": {
+        "HouseholdStatusEnum": "households.choices.Status",
+        "PovertyCauseEnum": "households.choices.Cause",
+        "RelationToHeadEnum": "households.choices.Relation",
+        "SatisfactionEnum": "inspections.models.Satisfaction",
+        "ProblemStateEnum": "inspections.models.ProblemState",
+        "ExitStateEnum": "households.exit_models.ExitState",
+    },
     "TITLE": "铜仁扶贫 API",
     "DESCRIPTION": "铜仁扶贫业务数据接口：建档立卡、入户核查、帮扶协作、易地搬迁与监测督导。"
     "所有数据按调用者的管辖范围返回；错误以 {code, message, errors} 给出。",

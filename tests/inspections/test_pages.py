@@ -15,9 +15,13 @@ pytestmark = pytest.mark.django_db
 def test_visit_page_permission_matrix(cadre_yanhe, cadre_bijiang, api_client_user):
     household = household_with_head()
 
-    response = check_permission_matrix(f"/households/{household.pk}/visit/", api=False,
-                                       own=cadre_yanhe, other_jurisdiction=cadre_bijiang,
-                                       wrong_role=api_client_user)
+    response = check_permission_matrix(
+        f"/households/{household.pk}/visit/",
+        api=False,
+        own=cadre_yanhe,
+        other_jurisdiction=cadre_bijiang,
+        wrong_role=api_client_user,
+    )
 
     html = response.content.decode()
     assert "五个看" in html and "五个一致" in html and 'name="client_token"' in html
@@ -27,10 +31,17 @@ def test_posting_the_visit_page_twice_records_one_visit(client, cadre_yanhe):
     household = household_with_head()
     client.force_login(cadre_yanhe)
     token = "3f1c3d4e-0000-4000-8000-000000000001"
-    form = {"date": "2020-06-01", "kind": "routine", "client_token": token,
-            **{f"looks-{look}": "yes" for look in
-               ("furnishings", "clothing", "cupboard", "bedding", "pot")},
-            "check-family_size__wall": "1", "check-family_size__spoken": "1"}
+    form = {
+        "date": "2020-06-01",
+        "kind": "routine",
+        "client_token": token,
+        **{
+            f"looks-{look}": "yes"
+            for look in ("furnishings", "clothing", "cupboard", "bedding", "pot")
+        },
+        "check-family_size__wall": "1",
+        "check-family_size__spoken": "1",
+    }
 
     first = client.post(f"/households/{household.pk}/visit/", form)
     second = client.post(f"/households/{household.pk}/visit/", form)
@@ -44,9 +55,15 @@ def test_a_half_filled_section_is_refused_with_a_reason(client, cadre_yanhe):
     household = household_with_head()
     client.force_login(cadre_yanhe)
 
-    response = client.post(f"/households/{household.pk}/visit/", {
-        "date": "2020-06-01", "kind": "routine",
-        "client_token": "3f1c3d4e-0000-4000-8000-000000000002", "looks-pot": "no"})
+    response = client.post(
+        f"/households/{household.pk}/visit/",
+        {
+            "date": "2020-06-01",
+            "kind": "routine",
+            "client_token": "3f1c3d4e-0000-4000-8000-000000000002",
+            "looks-pot": "no",
+        },
+    )
 
     assert response.status_code == 200
     assert "本部分请全部填写，或全部留空。" in response.content.decode()
@@ -55,11 +72,14 @@ def test_a_half_filled_section_is_refused_with_a_reason(client, cadre_yanhe):
 
 def test_problem_and_misclassification_pages(cadre_yanhe, county_supervisor):
     household = household_with_head()
-    record_visit(cadre_yanhe, household, datetime.date(2020, 6, 1),
-                 consistency={"family_size": {"wall": "1", "spoken": "3"}})
+    record_visit(
+        cadre_yanhe,
+        household,
+        datetime.date(2020, 6, 1),
+        consistency={"family_size": {"wall": "1", "spoken": "3"}},
+    )
 
-    html = check_permission_matrix("/problems/", api=False, own=county_supervisor
-                                   ).content.decode()
+    html = check_permission_matrix("/problems/", api=False, own=county_supervisor).content.decode()
     assert Problem.objects.get().description in html
     check_permission_matrix("/misclassification/?year=2019", api=False, own=county_supervisor)
 
@@ -67,22 +87,40 @@ def test_problem_and_misclassification_pages(cadre_yanhe, county_supervisor):
 def test_exit_pages_permission_matrix(cadre_yanhe, township_reviewer, county_supervisor_bijiang):
     household = household_with_head()
     application = exit_services.exit_propose(
-        actor=cadre_yanhe, household=household, year=2020,
-        proposed_on=datetime.date(2020, 10, 1), attendees=9, appraisal_result="同意")
+        actor=cadre_yanhe,
+        household=household,
+        year=2020,
+        proposed_on=datetime.date(2020, 10, 1),
+        attendees=9,
+        appraisal_result="同意",
+    )
 
-    check_permission_matrix(f"/exits/{application.pk}/", api=False, own=township_reviewer,
-                            other_jurisdiction=county_supervisor_bijiang)
+    check_permission_matrix(
+        f"/exits/{application.pk}/",
+        api=False,
+        own=township_reviewer,
+        other_jurisdiction=county_supervisor_bijiang,
+    )
     queue = check_permission_matrix("/exits/?state=proposed", api=False, own=township_reviewer)
     assert f"/exits/{application.pk}/" in queue.content.decode()
-    check_permission_matrix(f"/households/{household.pk}/exit/propose/", api=False,
-                            own=cadre_yanhe, other_jurisdiction=county_supervisor_bijiang)
+    check_permission_matrix(
+        f"/households/{household.pk}/exit/propose/",
+        api=False,
+        own=cadre_yanhe,
+        other_jurisdiction=county_supervisor_bijiang,
+    )
 
 
 def test_the_review_screen_highlights_changed_criteria(client, cadre_yanhe, township_reviewer):
     household = household_with_head()
     application = exit_services.exit_propose(
-        actor=cadre_yanhe, household=household, year=2020,
-        proposed_on=datetime.date(2020, 10, 1), attendees=9, appraisal_result="同意")
+        actor=cadre_yanhe,
+        household=household,
+        year=2020,
+        proposed_on=datetime.date(2020, 10, 1),
+        attendees=9,
+        appraisal_result="同意",
+    )
     record_visit(cadre_yanhe, household, datetime.date(2020, 10, 5))
     client.force_login(township_reviewer)
 
