@@ -7,9 +7,10 @@ an older copy is refused) and one audit event with what changed.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +28,7 @@ from households.imports import (
     MEMBER_FIELDS,
     PK,
     REGION,
+    ModelCleaner,
     Plan,
 )
 from households.models import AnnualIncome, Household, Member
@@ -61,45 +63,47 @@ class Writer:
     # -- inserting --------------------------------------------------------------------------
 
     def _insert(
-        self, model: type[models.Model], rows: list[dict[str, Any]], with_ids: bool = False
+        self,
+        model: type[models.Model],
+        rows: Iterable[dict[str, Any]],
+        count: int = 0,
+        with_ids: bool = False,
     ) -> list[int]:
-        """Insert rows (attname → value; the rest takes the field's default)."""
-        if not rows:
-            return []
+        """Insert rows (attname → value; the rest takes the field's default), streamed: a row
+        exists as a dict only while it is written. ``count`` is needed ``with_ids``."""
         if not self.copy:
             manager = model._default_manager
-            objects = manager.bulk_create([model(**row) for row in rows], batch_size=BATCH)
-            return [obj.pk for obj in objects]
+            ids: list[int] = []
+            batch: list[models.Model] = []
+            for row in itertools.chain(rows, [None]):
+                if row is not None:
+                    batch.append(model(**row))
+                if len(batch) == BATCH or (row is None and batch):
+                    ids += [obj.pk for obj in manager.bulk_create(batch)]
+                    batch = []
+            return ids
         columns = _insert_columns(model)
-        ids: list[int] = []
-        if with_ids:
+        ids = []
+        if with_ids and count:
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [model._meta.db_table, len(rows)],
+                    [model._meta.db_table, count],
                 )
                 ids = [value for (value,) in cursor.fetchall()]
-        defaults = {f.attname: self._default(f) for f in columns}
+        defaults = [self._default(f) for f in columns]
         names = [f.attname for f in columns]
         json_columns = {f.attname for f in columns if isinstance(f, models.JSONField)}
         prefix = ["id"] if with_ids else []
         quoted = ", ".join(connection.ops.quote_name(c) for c in prefix + names)
-
-        def lines() -> Iterator[Sequence[Any]]:
+        copy_sql = f"COPY {model._meta.db_table} ({quoted}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
             for index, row in enumerate(rows):
                 values = [
-                    json.dumps(row[n])
-                    if n in json_columns and n in row
-                    else row.get(n, defaults[n])
-                    for n in names
+                    (json.dumps(row[n]) if n in json_columns else row[n]) if n in row else default
+                    for n, default in zip(names, defaults, strict=True)
                 ]
-                yield [ids[index], *values] if with_ids else values
-
-        with connection.cursor() as cursor:
-            copy_sql = f"COPY {model._meta.db_table} ({quoted}) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:
-                for line in lines():
-                    copy.write_row(line)
+                copy.write_row([ids[index], *values] if with_ids else values)
         return ids
 
     def _default(self, f: models.Field) -> Any:
@@ -112,10 +116,11 @@ class Writer:
 
     def _households(self) -> None:
         new = [row for row in self.plan.households.values() if row.status == "new"]
-        created = [dict(zip(HOUSEHOLD_FIELDS, row.values or (), strict=True)) for row in new]
-        for values in created:
-            values.update(version=1, created=self.now, updated=self.now)
-        ids = self._insert(Household, created, with_ids=True)
+        created = (
+            {**dict(zip(HOUSEHOLD_FIELDS, row.values or (), strict=True)), "version": 1}
+            for row in new
+        )
+        ids = self._insert(Household, created, count=len(new), with_ids=True)
         for row, pk in zip(new, ids, strict=True):
             self.ids[row.household_no] = pk
         changed = [
@@ -143,45 +148,51 @@ class Writer:
         for heads in (False, True):
             batch = [m for m in updates if (m.relation == Relation.HEAD) is heads]
             Member.objects.bulk_update(batch, MEMBER_UPDATED, batch_size=BATCH)
-        created = []
         for row in self.plan.members:
             if row.status == "new":
-                values = dict(zip(MEMBER_FIELDS, row.values or (), strict=True))
-                sex, birth_date = row.extra
-                created.append(
-                    {
-                        **values,
-                        "household_id": self.ids[row.household_no],
-                        "sex": sex,
-                        "birth_date": birth_date,
-                    }
-                )
                 self.touched[row.household_no] += 1
+        created = (
+            {
+                **dict(zip(MEMBER_FIELDS, row.values or (), strict=True)),
+                "household_id": self.ids[row.household_no],
+                "sex": row.extra[0],
+                "birth_date": row.extra[1],
+            }
+            for row in self.plan.members
+            if row.status == "new"
+        )
         self._insert(Member, created)
 
     def _incomes(self) -> None:
         register = self.plan.register
         new_members = Counter(row.household_no for row in self.plan.members if row.status == "new")
-        created, changed = [], []
+        builder = ModelCleaner(AnnualIncome, checked=())
+        columns = [f.attname for f in _insert_columns(AnnualIncome)]
+
+        def created() -> Iterator[dict[str, Any]]:
+            for row in self.plan.incomes:
+                if row.status == "new":
+                    household_id = self.ids[row.household_no]
+                    size = register.sizes[household_id] + new_members[row.household_no]
+                    values = dict(zip(INCOME_FIELDS, row.values or (), strict=True))
+                    income = builder.build(
+                        {**values, "household_id": household_id, "member_count": max(size, 1)}
+                    )
+                    income.compute_totals()
+                    yield {name: getattr(income, name) for name in columns}
+
+        changed: dict[int, dict[str, Any]] = {}
         for row in self.plan.incomes:
-            if row.status not in ("new", "updated"):
-                continue
-            self.touched[row.household_no] += 1
-            household_id = self.ids[row.household_no]
-            values = dict(zip(INCOME_FIELDS, row.values or (), strict=True))
-            if row.status == "new":
-                size = register.sizes[household_id] + new_members[row.household_no]
-                income = AnnualIncome(
-                    household_id=household_id, member_count=max(size, 1), **values
-                )
-                income.compute_totals()
-                created.append(
-                    {f.attname: getattr(income, f.attname) for f in _insert_columns(AnnualIncome)}
-                )
-            else:
-                changed.append(_corrected(register.incomes[(household_id, values["year"])], values))
-        self._insert(AnnualIncome, created)
-        AnnualIncome.objects.bulk_update(changed, INCOME_UPDATED, batch_size=BATCH)
+            if row.status in ("new", "updated"):
+                self.touched[row.household_no] += 1
+            if row.status == "updated":
+                values = dict(zip(INCOME_FIELDS, row.values or (), strict=True))
+                key = (self.ids[row.household_no], values["year"])
+                changed[register.incomes[key][0]] = values
+        self._insert(AnnualIncome, created())
+        stored = AnnualIncome.objects.in_bulk(list(changed))
+        corrected = [_corrected(stored[pk], values) for pk, values in changed.items()]
+        AnnualIncome.objects.bulk_update(corrected, INCOME_UPDATED, batch_size=BATCH)
 
     # -- versions and the audit trail --------------------------------------------------------
 
@@ -225,17 +236,16 @@ class Writer:
         )
 
 
-def _corrected(old: dict[str, Any], values: dict[str, Any]) -> AnnualIncome:
+def _corrected(income: AnnualIncome, values: dict[str, Any]) -> AnnualIncome:
     """An income row with the file's figures. The file has only the property and transfer
     totals: a total that differs replaces the split with the one "other" item."""
-    income = AnnualIncome(**old)
     income.wage, income.business = values["wage"], values["business"]
     income.business_expense = values["business_expense"]
     for names, total_name, other in (
         (AnnualIncome.PROPERTY, "property_total", "property_other"),
         (AnnualIncome.TRANSFER, "transfer_total", "transfer_other"),
     ):
-        if Decimal(values[other]) != Decimal(old[total_name]):
+        if Decimal(values[other]) != Decimal(getattr(income, total_name)):
             for name in names:
                 setattr(income, name, Decimal(0))
             setattr(income, other, values[other])

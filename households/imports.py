@@ -37,6 +37,7 @@ from households.resources import (
     Sheet,
     SheetData,
     is_blank,
+    no_data_rows,
     read_upload,
     text,
 )
@@ -220,6 +221,8 @@ def _messages(
 
 
 def check_households(data: SheetData, ctx: Context, tick: Callable[[], None]) -> dict[str, Row]:
+    if data.empty:
+        return {}
     cleaner = ModelCleaner(Household, checked=set(HOUSEHOLD_FIELDS) - {"region_id"})
     converter = Converter(data, Household)
     rows: dict[str, Row] = {}
@@ -267,14 +270,17 @@ def check_households(data: SheetData, ctx: Context, tick: Callable[[], None]) ->
 
 
 def check_members(data: SheetData, ctx: Context, tick: Callable[[], None]) -> list[Row]:
+    if data.empty:
+        return []
     cleaner = ModelCleaner(Member, checked=MEMBER_FIELDS)
+    numbers: dict[str, str] = {}  # one string per household number, shared by its rows
     converter = Converter(data, Member)
     rows: list[Row] = []
     seen: dict[str, list[Row]] = defaultdict(list)
     for number, cells in data.numbered_rows():
         tick()
         values = converter.values(cells)
-        household_no = values.pop("household_no")
+        household_no = numbers.setdefault(values["household_no"], values.pop("household_no"))
         member = cleaner.build(values)
         errors = cleaner.clean(member)
         raw = converter.cells(cells) if errors else {}
@@ -299,6 +305,8 @@ def check_members(data: SheetData, ctx: Context, tick: Callable[[], None]) -> li
 
 
 def check_incomes(data: SheetData, ctx: Context, tick: Callable[[], None]) -> list[Row]:
+    if data.empty:
+        return []
     cleaner = ModelCleaner(AnnualIncome, checked=INCOME_FIELDS)
     converter = Converter(data, AnnualIncome)
     rows: list[Row] = []
@@ -357,7 +365,7 @@ class Register:
     members: dict[str, tuple[Any, ...]]  # id_number → (id, household_id, *fields)
     heads: dict[int, list[tuple[str, str]]]  # household_id → [(id_number, name)]
     sizes: Counter[int]  # household_id → members
-    incomes: dict[tuple[int, int], dict[str, Any]]  # (household_id, year) → inputs and totals
+    incomes: dict[tuple[int, int], tuple[Any, ...]]  # (household_id, year) → (id, *compared)
 
     @classmethod
     def load(cls, numbers: set[str], ids: set[str], lock: bool) -> Register:
@@ -379,7 +387,7 @@ class Register:
         known = [values[0] for values in households.values()]
         heads: dict[int, list[tuple[str, str]]] = defaultdict(list)
         sizes: Counter[int] = Counter()
-        incomes: dict[tuple[int, int], dict[str, Any]] = {}
+        incomes: dict[tuple[int, int], tuple[Any, ...]] = {}
         for chunk in _chunks(known):
             members_of = _among(Member.objects.all(), "household_id", chunk)
             for household_id, id_number, name, relation in members_of.values_list(
@@ -388,8 +396,10 @@ class Register:
                 sizes[household_id] += 1
                 if relation == Relation.HEAD:
                     heads[household_id].append((id_number, name))
-            for income in _among(AnnualIncome.objects.all(), "household_id", chunk).values():
-                incomes[(income["household_id"], income["year"])] = dict(income)
+            for household_id, pk, *compared in _among(
+                AnnualIncome.objects.all(), "household_id", chunk
+            ).values_list("household_id", "pk", *INCOME_COMPARED):
+                incomes[(household_id, compared[0])] = (pk, *compared)
         return cls(households, members, heads, sizes, incomes)
 
 
@@ -559,11 +569,7 @@ def _income_status(plan: Plan, row: Row) -> str:
     old = plan.register.incomes.get((household[0], row.values[0])) if household else None
     if old is None:
         return "new"
-    wage, business, expense, property_total, transfer_total = row.values[1:]
-    same = (wage, business, expense, property_total, transfer_total) == tuple(
-        old[name] for name in INCOME_COMPARED[1:]
-    )
-    return "unchanged" if same else "updated"
+    return "unchanged" if tuple(row.values) == tuple(old[1:]) else "updated"
 
 
 # -- the run ------------------------------------------------------------------------------------
@@ -608,11 +614,21 @@ def run_import(
         prefix=jurisdiction_prefix(actor) or "",
         regions={r.code: r for r in Region.objects.only("code", "level", "parent_id")},
     )
-    tick = _ticker(upload.total_rows, progress, 0, 70)
-    sheets = upload.sheets
-    households = check_households(sheets[HOUSEHOLDS], ctx, tick) if HOUSEHOLDS in sheets else {}
-    members = check_members(sheets[MEMBERS], ctx, tick) if MEMBERS in sheets else []
-    incomes = check_incomes(sheets[INCOMES], ctx, tick) if INCOMES in sheets else []
+    checks = [
+        (name, check)
+        for name, check in ((HOUSEHOLDS, check_households), (MEMBERS, check_members),
+                            (INCOMES, check_incomes))
+        if name in upload.sheets
+    ]  # fmt: skip
+    found: dict[str, Any] = {HOUSEHOLDS: {}, MEMBERS: [], INCOMES: []}
+    for index, (name, check) in enumerate(checks):
+        data = upload.sheets[name]
+        data.open()
+        span = 70 // len(checks)
+        found[name] = check(data, ctx, _ticker(data.height, progress, index * span, span))
+    households, members, incomes = found[HOUSEHOLDS], found[MEMBERS], found[INCOMES]
+    if not (households or members or incomes):
+        raise no_data_rows()
     progress(75, _("Comparing with the register"))
     numbers = set(households) | {row.household_no for row in members + incomes}
     ids = {row.values[1] for row in members if row.values}

@@ -19,7 +19,7 @@ import io
 import itertools
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -263,19 +263,37 @@ def is_blank(cell: Any) -> bool:
 # -- reading ---------------------------------------------------------------------------------
 
 
+Loaded = tuple[int, Sequence[Any], Iterator[Sequence[Any]], int] | None
+
+
 @dataclass
 class SheetData:
-    """One sheet of an upload: its columns located, its rows still to be read."""
+    """One sheet of an upload, read only when its turn comes (one sheet in memory at a time):
+    ``loader`` gives (header row number, header cells, row iterator, height) or None if empty."""
 
     sheet: Sheet
-    positions: dict[str, int]  # field → index in a row
-    rows: Iterable[Sequence[Any]]
-    first_row: int  # spreadsheet number of the first row after the header
-    height: int  # rows after the header, blank ones included (for the progress bar)
+    loader: Callable[[], Loaded] | None
+    positions: dict[str, int] = field(default_factory=dict)  # field → index in a row
+    first_row: int = 2  # spreadsheet number of the first row after the header
+    height: int = 0  # rows after the header, blank ones included (for the progress bar)
+    rows: Iterator[Sequence[Any]] = field(default_factory=lambda: iter(()))
+    empty: bool = False
+
+    def open(self) -> None:
+        """Read the sheet and locate its columns (raises FileError for a bad header)."""
+        loaded = self.loader() if self.loader else None
+        self.loader = None
+        if loaded is None:
+            self.empty = True
+            return
+        header_row, header, self.rows, self.height = loaded
+        self.positions = locate_columns(self.sheet, header, header_row)
+        self.first_row = header_row + 1
 
     def numbered_rows(self) -> Iterator[tuple[int, Sequence[Any]]]:
         """(spreadsheet row number, cells) of every row that is not blank."""
-        for offset, cells in enumerate(self.rows):
+        rows, self.rows = self.rows, iter(())  # let the sheet go once it has been read
+        for offset, cells in enumerate(rows):
             if any(not is_blank(cell) for cell in cells):
                 yield self.first_row + offset, cells
 
@@ -283,10 +301,6 @@ class SheetData:
 @dataclass
 class Upload:
     sheets: dict[str, SheetData] = field(default_factory=dict)
-
-    @property
-    def total_rows(self) -> int:
-        return sum(data.height for data in self.sheets.values())
 
 
 def locate_columns(sheet: Sheet, header: Sequence[Any], row: int) -> dict[str, int]:
@@ -339,9 +353,11 @@ def read_upload(path: Path, original_name: str) -> Upload:
         raise file_error(
             _("The file has none of the sheets %(sheets)s.") % {"sheets": "、".join(SHEETS_BY_NAME)}
         )
-    if not any(data.height for data in upload.sheets.values()):
-        raise file_error(_("The file has no data rows, only headers."))
     return upload
+
+
+def no_data_rows() -> FileError:
+    return file_error(_("The file has no data rows, only headers."))
 
 
 def _read_xlsx(path: Path) -> Upload:
@@ -358,22 +374,21 @@ def _read_xlsx(path: Path) -> Upload:
     upload = Upload()
     for name in workbook.sheet_names:
         sheet = SHEETS_BY_NAME.get(name.strip())
-        if sheet is None:
-            continue  # other sheets (notes, summaries) are not the register's
+        if sheet is not None:  # other sheets (notes, summaries) are not the register's
+            upload.sheets[sheet.name] = SheetData(sheet, _calamine_loader(workbook, name))
+    return upload
+
+
+def _calamine_loader(workbook: Any, name: str) -> Callable[[], Loaded]:
+    def load() -> Loaded:
         data = workbook.get_sheet_by_name(name)
         if data.start is None:
-            continue
+            return None
         rows = data.iter_rows()
         header = next(rows, [])
-        header_row = data.start[0] + 1
-        upload.sheets[sheet.name] = SheetData(
-            sheet=sheet,
-            positions=locate_columns(sheet, header, header_row),
-            rows=rows,
-            first_row=header_row + 1,
-            height=max(0, data.height - 1),
-        )
-    return upload
+        return data.start[0] + 1, header, rows, max(0, data.height - 1)
+
+    return load
 
 
 def _decode(raw: bytes) -> str:
@@ -388,10 +403,10 @@ def _decode(raw: bytes) -> str:
 
 
 def _add_csv(upload: Upload, raw: bytes, name: str) -> None:
-    rows = list(csv.reader(io.StringIO(_decode(raw))))
-    if not rows:
+    content = _decode(raw)
+    header = [text(cell) for cell in next(csv.reader(io.StringIO(content)), [])]
+    if not header:
         raise file_error(_("The file is empty."))
-    header = [text(cell) for cell in rows[0]]
     sheet = SHEETS_BY_NAME.get(Path(name).stem.strip()) or max(
         SHEETS, key=lambda candidate: len(set(candidate.headers) & set(header))
     )
@@ -402,13 +417,12 @@ def _add_csv(upload: Upload, raw: bytes, name: str) -> None:
         )
     if sheet.name in upload.sheets:
         raise file_error(_("Two CSV files hold the sheet %(sheet)s.") % {"sheet": sheet.name})
-    upload.sheets[sheet.name] = SheetData(
-        sheet=sheet,
-        positions=locate_columns(sheet, header, 1),
-        rows=rows[1:],
-        first_row=2,
-        height=len(rows) - 1,
-    )
+
+    def load() -> Loaded:
+        rows = csv.reader(io.StringIO(content))
+        return 1, next(rows), rows, content.count("\n")
+
+    upload.sheets[sheet.name] = SheetData(sheet, load)
 
 
 def _read_zip(path: Path) -> Upload:

@@ -436,3 +436,18 @@ def test_rows_of_a_household_whose_row_is_invalid_are_named_as_dependent(operato
         ("收入", 3, "户编号", dependent),
     ]
     assert result.counts["家庭成员"] == {"new": 3, "updated": 0, "unchanged": 0, "invalid": 3}
+
+
+def test_the_portable_write_path_writes_what_copy_writes(operator):
+    """Without PostgreSQL's COPY (the embedded SQLite of a first run) rows go in with
+    bulk_create; the result is the same register."""
+    content = f.workbook(**good_file())
+
+    result = f.run(content, operator, commit=True, use_copy=False)
+
+    assert result.written is True
+    assert register_state() == (2, 6, 2)
+    household = Household.objects.get(household_no=NO_1)
+    assert household.members.get(relation="01").name == "户主0001"
+    assert str(household.incomes.get().per_capita_net_income) == "5500.25"
+    assert f.run(content, operator).counts["家庭成员"]["unchanged"] == 6
