@@ -58,3 +58,5 @@ if settings.DEBUG:  # pragma: no cover - media files are served by the web serve
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "tongren_fupin.views.permission_denied"

@@ -12,11 +12,14 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from audit.security import record_denial
 from tongren_fupin.errors import DomainError
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
+        if exc.status == 403 and context.get("request") is not None:
+            record_denial(context["request"], 403)
         return Response(
             {"code": exc.code, "message": exc.message, "errors": exc.errors}, status=exc.status
         )
@@ -31,6 +34,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     response = exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
+    if response.status_code == 403 and context.get("request") is not None:
+        record_denial(context["request"], 403)
     response.data = _error_body(exc)
     return response
 
