@@ -40,8 +40,13 @@ def measure(requests: int) -> dict[str, float]:
 
     from regions.models import Assignment
 
+    from households.models import Member
+
     user_model = get_user_model()
     results: dict[str, float] = {}
+    # The first two characters of a head's name in 沿河: present at both scales.
+    name_prefix = (Member.objects.filter(relation="01", household__region__code__startswith="520627")
+                   .order_by("id").values_list("name", flat=True)[0][:2])
     for username, role, region in (
         ("bench_city", "city_supervisor", "520600000000"),
         ("bench_county", "county_supervisor", "520627000000"),
@@ -56,7 +61,7 @@ def measure(requests: int) -> dict[str, float]:
         cases = {
             "first page": {"page_size": size},
             "page 20": {"page_size": size, "page": 20},
-            "search by name": {"page_size": size, "search": "田国"},
+            "search by name": {"page_size": size, "search": name_prefix},
             "filter township": {"page_size": size, "region": "520627100000"},
         }
         for case, params in cases.items():
