@@ -38,15 +38,17 @@ def measure(requests: int) -> dict[str, float]:
     from django.contrib.auth import get_user_model
     from rest_framework.test import APIClient
 
-    from regions.models import Assignment
-
     from households.models import Member
+    from regions.models import Assignment
 
     user_model = get_user_model()
     results: dict[str, float] = {}
     # The first two characters of a head's name in 沿河: present at both scales.
-    name_prefix = (Member.objects.filter(relation="01", household__region__code__startswith="520627")
-                   .order_by("id").values_list("name", flat=True)[0][:2])
+    name_prefix = (
+        Member.objects.filter(relation="01", household__region__code__startswith="520627")
+        .order_by("id")
+        .values_list("name", flat=True)[0][:2]
+    )
     for username, role, region in (
         ("bench_city", "city_supervisor", "520600000000"),
         ("bench_county", "county_supervisor", "520627000000"),

@@ -98,10 +98,15 @@ class Writer:
         quoted = ", ".join(connection.ops.quote_name(c) for c in prefix + names)
         copy_sql = f"COPY {model._meta.db_table} ({quoted}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+            plan: list[tuple[str, Any, bool]] | None = None
             for index, row in enumerate(rows):
+                if plan is None:  # every row has the same keys: decide per column once
+                    plan = [(n, d, n in json_columns) for n, d in zip(names, defaults, strict=True)]
+                    given = {n for n in names if n in row}
+                    plan = [(n, d, j) if n in given else (n, d, False) for n, d, j in plan]
                 values = [
-                    (json.dumps(row[n]) if n in json_columns else row[n]) if n in row else default
-                    for n, default in zip(names, defaults, strict=True)
+                    (json.dumps(row[n]) if is_json else row[n]) if n in given else default
+                    for n, default, is_json in plan
                 ]
                 copy.write_row([ids[index], *values] if with_ids else values)
         return ids

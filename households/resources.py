@@ -385,7 +385,7 @@ def _calamine_loader(workbook: Any, name: str) -> Callable[[], Loaded]:
         if data.start is None:
             return None
         rows = data.iter_rows()
-        header = next(rows, [])
+        header: Sequence[Any] = next(rows, [])
         return data.start[0] + 1, header, rows, max(0, data.height - 1)
 
     return load
