@@ -49,7 +49,7 @@ def build_workbook(path: Path, households: int) -> dict[str, int]:
     from households import demo, resources
     from regions.models import Region
 
-    gen = demo.Generator(scale=1.0, seed=SEED)
+    gen = demo.Generator(seed=SEED)
     villages = list(Region.objects.filter(level="village").values_list("code", flat=True))
     sizes = list(demo.FAMILY_SIZES)
     weights = list(demo.FAMILY_SIZES.values())

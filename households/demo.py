@@ -143,8 +143,7 @@ def _family_sizes(rng: random.Random, people: int) -> Iterator[int]:
 
 
 class Generator:
-    def __init__(self, scale: float, seed: int) -> None:
-        self.scale = scale
+    def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
         self.used_ids: set[str] = set()
         self.serial: dict[str, int] = {}
@@ -390,7 +389,7 @@ def generate_register(
             RegionYearFact.objects.update_or_create(
                 region_id=code, year=year, defaults={"rural_population": population}
             )
-    gen = Generator(scale, seed)
+    gen = Generator(seed)
     counts = {"households": 0, "members": 0, "incomes": 0, "measures": 0}
     for county in reference.COUNTIES:
         remaining = the_plan.remaining[county.code]

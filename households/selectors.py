@@ -114,10 +114,6 @@ def poverty_line_list() -> QuerySet[PovertyLine]:
     return PovertyLine.objects.order_by("kind", "year")
 
 
-def national_line(year: int) -> PovertyLine | None:
-    return PovertyLine.objects.filter(year=year, kind=LineKind.NATIONAL).first()
-
-
 def displayed_id(user: Any, number: str) -> str:
     return number if sees_full_id(user) else mask_id_number(number)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -147,7 +147,3 @@ def _wrongly_registered(scoped: QuerySet[Household]) -> list[Suspect]:
         if evidence:
             suspects.append(Suspect("wrongly_registered", household, evidence))
     return suspects
-
-
-def overdue_filter(today: datetime.date) -> Q:
-    return Q(deadline__lt=today) & ~Q(state="verified")

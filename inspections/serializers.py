@@ -7,7 +7,6 @@ from rest_framework import serializers
 
 from inspections.models import (
     ApprovalSurvey,
-    CheckedField,
     ConsistencyItem,
     FiveLooks,
     MotivationAssessment,
@@ -145,6 +144,3 @@ class ProblemSerializer(serializers.ModelSerializer):
 
 class RectifySerializer(serializers.Serializer):
     evidence = serializers.CharField(max_length=2000)
-
-
-CHECKED_FIELDS = CheckedField.values

@@ -34,9 +34,7 @@ def prefix_of(code: str, level: str) -> str:
 
 
 class RegionQuerySet(models.QuerySet):
-    def within(self, prefix: str) -> RegionQuerySet:
-        """The regions whose code starts with ``prefix`` (a region and all below it)."""
-        return self.filter(code__startswith=prefix)
+    """Region queries; jurisdiction filters live in regions.scoping."""
 
 
 class Region(models.Model):
