@@ -12,6 +12,9 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 HOST ?= 127.0.0.1
 PORT ?= 8000
 RUN_ENV := DEBUG=1 DEMO_ENABLED=1
+# Apps that keep their own translations in <app>/locale (the others share locale/).
+APP_LOCALES := assistance relocation supervision
+MO_FILES = $(wildcard locale/*/LC_MESSAGES/django.mo $(foreach app,$(APP_LOCALES),$(app)/locale/*/LC_MESSAGES/django.mo))
 
 .PHONY: run setup venv assets demo test check format messages services system-deps clean
 
@@ -61,10 +64,10 @@ check: venv
 	DEBUG=1 $(BIN)/python manage.py check --fail-level WARNING
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	@# Compiled messages are current when compiling changes nothing (works before a commit too).
-	@before="$$(md5sum locale/*/LC_MESSAGES/django.mo)"; \
+	@before="$$(md5sum $(MO_FILES))"; \
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules >/dev/null; \
-	[ "$$before" = "$$(md5sum locale/*/LC_MESSAGES/django.mo)" ] \
-	  || (echo "locale/*.mo was stale: it is compiled now, commit it"; exit 1)
+	[ "$$before" = "$$(md5sum $(MO_FILES))" ] \
+	  || (echo "a django.mo was stale: it is compiled now, commit it"; exit 1)
 
 # Production settings (DEBUG=0) except that the test client and the browser tests speak plain
 # http, so the HTTPS redirect is off.
@@ -80,7 +83,11 @@ format: venv
 	$(BIN)/ruff format .
 
 messages: venv
-	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
+	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules \
+	  --ignore=staticfiles $(foreach app,$(APP_LOCALES),--ignore=$(app)) --no-obsolete
+	for app in $(APP_LOCALES); do \
+	  (cd $$app && DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --no-obsolete) || exit 1; \
+	done
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:

@@ -133,6 +133,9 @@ INSTALLED_APPS = [
     "households",
     "inspections",
     "imports",
+    "assistance",
+    "relocation",
+    "supervision",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,9 @@ api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("misclassification/", MisclassificationView.as_view(), name="misclassification"),
     *router.urls,
+    path("", include("assistance.api_urls")),
+    path("", include("relocation.api_urls")),
+    path("", include("supervision.api_urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +39,9 @@ urlpatterns = [
     path("", include("regions.urls")),
     path("", include("households.urls")),
     path("", include("inspections.urls")),
+    path("", include("assistance.urls")),
+    path("", include("relocation.urls")),
+    path("", include("supervision.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file (?script): the CSP forbids inline ones.
