@@ -1,7 +1,24 @@
 """Pages of the assistance app."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
+
+from assistance import views
 
 app_name = "assistance"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("assistance/nine-plus-two/", views.nine_plus_two, name="nine-plus-two"),
+    path("assistance/pairings/", views.pairing_list, name="pairings"),
+    path("assistance/partners/", views.partner_list, name="partners"),
+    path("assistance/partners/<int:pk>/", views.partner_detail, name="partner"),
+    path("assistance/projects/", views.project_list, name="projects"),
+    path("assistance/projects/<int:pk>/", views.project_detail, name="project"),
+    path(
+        "assistance/projects/<int:pk>/fund-flows/new/",
+        views.fund_flow_new,
+        name="fund-flow-new",
+    ),
+    path("assistance/projects/<int:pk>/advance/", views.project_advance, name="project-advance"),
+    path("assistance/trainings/", views.training_list, name="trainings"),
+    path("assistance/trainings/new/", views.training_new, name="training-new"),
+]

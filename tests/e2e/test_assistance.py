@@ -1,0 +1,73 @@
+"""The county supervisor of 沿河 opens the 9+2 view and records funds on a project."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from assistance.models import FundFlow, Project
+from tests.assistance.conftest import ASSISTANCE_FIXTURE
+from tests.e2e.conftest import log_in
+from tongren_fupin.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def site(tongren_regions, live_server):
+    call_command("load_demo", "--allow", verbosity=0)
+    call_command("loaddata", ASSISTANCE_FIXTURE, verbosity=0)
+    return live_server.url
+
+
+def record_flow(page, kind: str, amount: str) -> None:
+    page.get_by_role("button", name="录入资金").click()
+    page.locator("#id_kind").select_option(label=kind)
+    page.locator("#id_amount").fill(amount)
+    page.locator("#id_date").fill("2020-10-15")
+    page.get_by_role("button", name="保存").click()
+
+
+def test_county_supervisor_opens_the_nine_plus_two_view_and_records_a_disbursement(
+    site, desktop_page, artifacts_dir
+):
+    page = desktop_page.page
+    log_in(page, site, "demo_county", DEMO_PASSWORD)
+    page.get_by_role("link", name="“9+2”帮扶").first.click()
+    page.wait_for_url(f"{site}/assistance/nine-plus-two/")
+    assert page.locator("article.helper").count() == 11
+    yinjiang = page.locator("article.helper", has_text="印江土家族苗族自治县")
+    assert "食用菌（黑木耳）示范基地" in yinjiang.inner_text()
+    page.screenshot(
+        path=os.path.join(artifacts_dir, "assistance_nine_plus_two.png"), full_page=True
+    )
+
+    yinjiang.get_by_role("link", name="食用菌（黑木耳）示范基地").click()
+    project = Project.objects.get(name="食用菌（黑木耳）示范基地")
+    page.wait_for_url(f"{site}/assistance/projects/{project.pk}/")
+    record_flow(page, "下达", "500000")
+    page.wait_for_url(f"{site}/assistance/projects/{project.pk}/")
+
+    # More than allocated is refused with the reason, and nothing is written.
+    record_flow(page, "拨付", "600000")
+    assert "拨付金额超过下达资金" in page.locator("form.entry-form").inner_text()
+    page.screenshot(path=os.path.join(artifacts_dir, "assistance_over_disbursement.png"))
+    assert FundFlow.objects.filter(kind="disbursed").exists() is False
+
+    page.locator("#id_amount").fill("300000")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url(f"{site}/assistance/projects/{project.pk}/")
+    assert "资金记录已保存。" in page.locator("main").inner_text()
+    assert "300000.00" in page.locator("#fund-totals").inner_text()
+    page.screenshot(
+        path=os.path.join(artifacts_dir, "assistance_project_flows.png"), full_page=True
+    )
+
+    disbursed = FundFlow.objects.get(project=project, kind="disbursed")
+    assert disbursed.amount == Decimal("300000.00")
+    assert disbursed.recorded_by.username == "demo_county"
+    assert desktop_page.console_errors == []
+    assert desktop_page.external_requests("localhost") == []
