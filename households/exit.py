@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from households.choices import SAFE_HOUSING_GRADES, LineKind
 from households.models import AnnualIncome, Household, PovertyLine
 from inspections.models import ConsistencyCheck, FiveLooks, Problem, ProblemSource, ProblemState
+from relocation.selectors import relocation_housing
 
 VISIT_WINDOW_DAYS = 365
 SCHOOL_AGES = range(6, 16)  # compulsory education: 6 to 15 on 1 September
@@ -160,6 +161,9 @@ def _medical(household: Household) -> Criterion:
 
 def housing_secured(household: Household) -> tuple[bool, str]:
     """Safe housing: grade A or B, or the household moved into a relocation home."""
+    relocated = relocation_housing(household)  # one query, whatever the household
+    if relocated is not None:
+        return True, relocated
     if household.is_relocated:
         return True, _("Moved into a relocation home.")
     if household.housing_grade in SAFE_HOUSING_GRADES:
