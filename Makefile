@@ -25,10 +25,14 @@ setup: venv assets
 	mkdir -p var
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py loaddata fixtures/tongren_regions/tongren_regions.json
+	$(RUN_ENV) $(BIN)/python manage.py loaddata fixtures/tongren_assistance/tongren_assistance.json
+	$(RUN_ENV) $(BIN)/python manage.py loaddata fixtures/tongren_relocation/tongren_relocation.json
 
 demo: setup
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 	$(RUN_ENV) $(BIN)/python manage.py load_demo_register --scale 0.01
+	$(RUN_ENV) $(BIN)/python manage.py load_demo_relocation
+	$(RUN_ENV) $(BIN)/python manage.py run_monthly_dispatch --period $$(date +%Y-%m)
 
 venv: $(VENV)/.synced
 
@@ -49,6 +53,7 @@ node_modules/.installed: package.json package-lock.json
 static/vendor/.installed: node_modules/.installed
 	mkdir -p static/vendor/pico
 	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico/
+	mkdir -p static/vendor/echarts && cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
 	touch $@
 
 services:

@@ -1,8 +1,16 @@
 """Operators maintain the reference data here: partners, institutions, agreements, pairings,
-reported totals and the exchange records. Projects, fund flows, trainings and job placements are
-written through the services (pages and API) only, so their rules and audit events hold."""
+reported totals and the exchange records. Every save and delete goes through
+``services.reference_save`` / ``services.reference_delete``, which record an audit event.
+Projects, fund flows, trainings and job placements are written through the services (pages and
+API) only, so their rules and audit events hold."""
+
+from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
 from assistance.models import (
     Agreement,
@@ -15,10 +23,25 @@ from assistance.models import (
     ReportedTotal,
     SecondedCadre,
 )
+from assistance.services import reference_delete, reference_save
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Saves and deletes (also the bulk delete action) leave audit events."""
+
+    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
+        reference_save(actor=request.user, obj=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        reference_delete(actor=request.user, obj=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            reference_delete(actor=request.user, obj=obj)
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(AuditedAdmin):
     list_display = ["name", "kind", "home_place", "credit_code", "is_collective"]
     list_filter = ["kind", "is_collective"]
     search_fields = ["name", "credit_code"]
@@ -26,7 +49,7 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(AuditedAdmin):
     list_display = ["name", "kind", "region"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -35,7 +58,7 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(AuditedAdmin):
     list_display = ["title", "scheme", "partner", "region", "signed_on"]
     list_filter = ["scheme"]
     raw_id_fields = ["partner", "region"]
@@ -43,7 +66,7 @@ class AgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pairing)
-class PairingAdmin(admin.ModelAdmin):
+class PairingAdmin(AuditedAdmin):
     list_display = ["scheme", "level", "partner", "region", "partner_units", "target_units"]
     list_filter = ["scheme", "level"]
     raw_id_fields = ["partner", "region", "institution", "agreement"]
@@ -51,7 +74,7 @@ class PairingAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportedTotal)
-class ReportedTotalAdmin(admin.ModelAdmin):
+class ReportedTotalAdmin(AuditedAdmin):
     list_display = [
         "scheme",
         "partner",
@@ -67,6 +90,6 @@ class ReportedTotalAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExchangeVisit, JointMeeting, ConsumptionAssistance, SecondedCadre)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(AuditedAdmin):
     list_filter = ["scheme"]
     raw_id_fields = ["partner"]

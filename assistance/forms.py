@@ -10,9 +10,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assistance.models import FundFlowKind, Partner, Scheme
+from assistance import selectors
+from assistance.models import (
+    FundFlowKind,
+    Partner,
+    PlacementPlace,
+    ProjectCategory,
+    ProjectState,
+    Scheme,
+)
 from regions.models import Level, Region
-from regions.scoping import scope_by_region
+from regions.scoping import jurisdiction_prefix, scope_by_region
 
 
 class DateInput(forms.DateInput):
@@ -45,7 +53,10 @@ class FundFlowForm(forms.Form):
 
 
 class AdvanceForm(forms.Form):
-    on = forms.DateField(label=_("date"), widget=DateInput)
+    """The step to the next state, confirmed from the state the user saw."""
+
+    on = forms.DateField(label=_("date reached"), widget=DateInput)
+    state = forms.ChoiceField(choices=ProjectState.choices, widget=forms.HiddenInput)
 
 
 def _regions_for(user: Any) -> Any:
@@ -70,3 +81,80 @@ class TrainingForm(forms.Form):
         super().__init__(*args, **kwargs)
         region_field: Any = self.fields["region"]
         region_field.queryset = _regions_for(user)
+
+
+def _project_regions_for(user: Any) -> Any:
+    """Regions a project can target: the city, counties and townships of the jurisdiction, and
+    its villages for a county (or smaller) jurisdiction, where the list stays short."""
+    levels = [Level.CITY, Level.COUNTY, Level.TOWNSHIP]
+    prefix = jurisdiction_prefix(user)
+    if prefix is not None and len(prefix) >= 6:
+        levels.append(Level.VILLAGE)
+    regions = scope_by_region(Region.objects.all(), user, field="code")
+    return regions.filter(level__in=levels).order_by("code")
+
+
+class ProjectForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=200)
+    scheme = forms.ChoiceField(label=_("scheme"), choices=Scheme.choices)
+    partner = forms.ModelChoiceField(
+        label=_("partner"), queryset=Partner.objects.order_by("kind", "name"), required=False
+    )
+    agreement = forms.ModelChoiceField(
+        label=_("agreement"), queryset=Partner.objects.none(), required=False
+    )
+    target_region = forms.ModelChoiceField(label=_("target region"), queryset=Region.objects.none())
+    category = forms.ChoiceField(label=_("category"), choices=ProjectCategory.choices)
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    planned_amount = forms.DecimalField(
+        label=_("planned amount (yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        min_value=Decimal(0),
+        initial=Decimal(0),
+    )
+    people_covered = forms.IntegerField(
+        label=_("people covered"), min_value=0, max_value=100000000, initial=0
+    )
+    planned_completion = forms.DateField(
+        label=_("planned completion"), widget=DateInput, required=False
+    )
+    note = forms.CharField(
+        label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+        region_field: Any = self.fields["target_region"]
+        region_field.queryset = _project_regions_for(user)
+        agreement_field: Any = self.fields["agreement"]
+        agreement_field.queryset = selectors.agreement_list(user=user)
+
+
+class JobPlacementForm(forms.Form):
+    """The member comes from the picker (a search of the jurisdiction's register)."""
+
+    member = forms.IntegerField(
+        label=_("member"),
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Search the register and choose the member placed.")},
+    )
+    employer = forms.CharField(label=_("employer"), max_length=100)
+    place = forms.ChoiceField(label=_("place of work"), choices=PlacementPlace.choices)
+    placed_on = forms.DateField(label=_("placed on"), widget=DateInput)
+    scheme = forms.ChoiceField(label=_("scheme"), choices=Scheme.choices, initial=Scheme.EAST_WEST)
+    partner = forms.ModelChoiceField(
+        label=_("partner"), queryset=Partner.objects.order_by("kind", "name"), required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_member(self) -> Any:
+        member = selectors.member_for_placement(user=self.user, pk=self.cleaned_data["member"])
+        if member is None:
+            raise ValidationError(_("No such member in your jurisdiction."))
+        return member

@@ -44,8 +44,19 @@ from assistance.models import (
     SecondedCadre,
     Training,
 )
+from audit import events
+from audit.models import Category
+from households.models import Member
+from households.permissions import sees_full_id
+from households.selectors import displayed_id
 from regions.models import PREFIX_LENGTH, Level, Region
-from regions.scoping import in_jurisdiction, jurisdiction_prefix, scope_by_region, within_prefix
+from regions.scoping import (
+    assignment_of,
+    in_jurisdiction,
+    jurisdiction_prefix,
+    scope_by_region,
+    within_prefix,
+)
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
@@ -178,9 +189,9 @@ def job_placement_list(*, user: Any, scheme: str = "") -> QuerySet[JobPlacement]
     )
     if scheme:
         placements = placements.filter(scheme=scheme)
-    return placements.select_related("member", "member__household", "partner").order_by(
-        "-placed_on", "-id"
-    )
+    return placements.select_related(
+        "member", "member__household", "member__household__region", "partner"
+    ).order_by("-placed_on", "-id")
 
 
 def job_placement_get(*, user: Any, pk: Any) -> JobPlacement:
@@ -188,6 +199,60 @@ def job_placement_get(*, user: Any, pk: Any) -> JobPlacement:
         return job_placement_list(user=user).get(pk=int(pk))
     except (TypeError, ValueError, JobPlacement.DoesNotExist):
         raise Http404 from None
+
+
+MEMBER_SEARCH_LIMIT = 20
+MIN_MEMBER_NAME_SEARCH = 2
+
+
+def member_search(*, user: Any, term: str) -> list[Member]:
+    """Register members of the jurisdiction matching a full ID number or the start of a name
+    (at least two characters), at most ``MEMBER_SEARCH_LIMIT``, in one query."""
+    term = term.strip()
+    members = scope_by_region(Member.objects.all(), user, field="household__region")
+    if len(term) in (15, 18, 20) and term[:-1].isdigit():
+        members = members.filter(id_number=term.upper())
+    elif len(term) >= MIN_MEMBER_NAME_SEARCH:
+        members = members.filter(name__startswith=term)
+    else:
+        return []
+    return list(
+        members.select_related("household", "household__region").order_by(
+            "name", "household__region_id", "id"
+        )[:MEMBER_SEARCH_LIMIT]
+    )
+
+
+def member_for_placement(*, user: Any, pk: Any) -> Member | None:
+    """One register member of the jurisdiction, or None (also for a malformed id)."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return (
+        scope_by_region(Member.objects.all(), user, field="household__region")
+        .select_related("household", "household__region")
+        .filter(pk=key)
+        .first()
+    )
+
+
+def show_member_ids(*, user: Any, members: list[Member], channel: str) -> None:
+    """Set ``shown_id`` on each member, masked per the register's rules; a display of full ID
+    numbers is a security event (one per display, naming the members)."""
+    for member in members:
+        member.shown_id = displayed_id(user, member.id_number)  # type: ignore[attr-defined]
+    if not members or not sees_full_id(user):
+        return
+    assignment = assignment_of(user)
+    events.record(
+        actor=user,
+        action="id_number.displayed",
+        category=Category.SECURITY,
+        region_code=assignment.region_id if assignment else "",
+        changes={"members": [None, [m.pk for m in members]], "channel": [None, channel]},
+        summary=f"{len(members)} 个完整证件号码（{channel}）",
+    )
 
 
 # --- the 9+2 view ----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -101,10 +101,25 @@ def project_create(*, actor: Any, data: Mapping[str, Any]) -> Project:
 
 
 @transaction.atomic
-def project_advance(*, actor: Any, project: Project, on: datetime.date) -> Project:
-    """Move a project to its next state (planned → filed → started → completed → accepted)."""
+def project_advance(
+    *, actor: Any, project: Project, on: datetime.date, expected_state: str | None = None
+) -> Project:
+    """Move a project to its next state (planned → filed → started → completed → accepted).
+
+    ``expected_state`` is the state the actor confirmed the step from; if the project has moved
+    meanwhile (another user, a resubmitted form) nothing is written."""
     _require(actor, project.target_region_id)
     locked = Project.objects.select_for_update().get(pk=project.pk)
+    if expected_state is not None and locked.state != expected_state:
+        raise DomainError(
+            "project_state_changed",
+            _(
+                "The project's state changed meanwhile (it is now %(state)s); "
+                "check it and confirm again."
+            )
+            % {"state": locked.get_state_display()},
+            status=409,
+        )
     index = PROJECT_STATE_ORDER.index(locked.state)
     if index + 1 >= len(PROJECT_STATE_ORDER):
         raise DomainError(
@@ -265,3 +280,78 @@ def job_placement_record(*, actor: Any, member: Member, data: Mapping[str, Any])
         % {"name": member.name, "employer": placement.employer},
     )
     return placement
+
+
+# --- reference data maintained in the admin ---------------------------------------------------
+
+# The Tongren region each reference model belongs to (for the audit event's region).
+REFERENCE_REGION_FIELD = {
+    "partner": "home_region",
+    "institution": "region",
+    "agreement": "region",
+    "pairing": "region",
+    "reportedtotal": "region",
+    "exchangevisit": "region",
+    "jointmeeting": "region",
+    "consumptionassistance": "region",
+    "secondedcadre": "county",
+}
+
+
+def _reference_fields(obj: models.Model) -> list[str]:
+    return [f.name for f in obj._meta.concrete_fields if not f.primary_key]
+
+
+def _reference_region(obj: models.Model) -> str:
+    field = REFERENCE_REGION_FIELD[obj._meta.model_name or ""]
+    return str(getattr(obj, f"{field}_id") or "")
+
+
+@transaction.atomic
+def reference_save(*, actor: Any, obj: models.Model) -> models.Model:
+    """Create or change a reference row (partner, institution, agreement, pairing, reported
+    total, exchange visit, meeting, consumption assistance, seconded cadre) with an audit event
+    listing the changed fields. The caller has validated the row (the admin's model form)."""
+    fields = _reference_fields(obj)
+    model = type(obj)
+    created = obj.pk is None
+    before: dict[str, Any] = {}
+    if not created:
+        current = model._default_manager.select_for_update().filter(pk=obj.pk).first()
+        created = current is None
+        before = {} if current is None else events.snapshot(current, fields)
+    obj.save()
+    # Compared as stored (a form's Decimal("150000") is stored as 150000.00).
+    stored = model._default_manager.get(pk=obj.pk)
+    changes = events.diff(before, events.snapshot(stored, fields))
+    name = obj._meta.model_name
+    events.record(
+        actor=actor,
+        action=f"assistance_{name}.{'created' if created else 'changed'}",
+        obj=obj,
+        region_code=_reference_region(obj),
+        changes=changes,
+        summary=(_("%(kind)s %(name)s created") if created else _("%(kind)s %(name)s changed"))
+        % {"kind": obj._meta.verbose_name, "name": obj},
+    )
+    return obj
+
+
+@transaction.atomic
+def reference_delete(*, actor: Any, obj: models.Model) -> None:
+    """Delete a reference row, recording its last values in an audit event."""
+    fields = _reference_fields(obj)
+    before = events.snapshot(obj, fields)
+    region = _reference_region(obj)
+    label = str(obj)
+    pk = obj.pk
+    events.record(
+        actor=actor,
+        action=f"assistance_{obj._meta.model_name}.deleted",
+        obj=obj,
+        region_code=region,
+        changes={name: [value, None] for name, value in before.items()},
+        summary=_("%(kind)s %(name)s deleted") % {"kind": obj._meta.verbose_name, "name": label},
+    )
+    obj.delete()
+    obj.pk = pk

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("assistance/partners/", views.partner_list, name="partners"),
     path("assistance/partners/<int:pk>/", views.partner_detail, name="partner"),
     path("assistance/projects/", views.project_list, name="projects"),
+    path("assistance/projects/new/", views.project_new, name="project-new"),
     path("assistance/projects/<int:pk>/", views.project_detail, name="project"),
     path(
         "assistance/projects/<int:pk>/fund-flows/new/",
@@ -21,4 +22,6 @@ urlpatterns: list[URLPattern] = [
     path("assistance/projects/<int:pk>/advance/", views.project_advance, name="project-advance"),
     path("assistance/trainings/", views.training_list, name="trainings"),
     path("assistance/trainings/new/", views.training_new, name="training-new"),
+    path("assistance/job-placements/", views.job_placement_list, name="job-placements"),
+    path("assistance/job-placements/new/", views.job_placement_new, name="job-placement-new"),
 ]

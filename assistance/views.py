@@ -1,5 +1,6 @@
-"""Pages: the 9+2 view, partners and pairings, projects with their fund flows and progress,
-and the entry forms for fund flows and trainings."""
+"""Pages: the 9+2 view, partners and pairings, projects with their fund flows and progress
+(and the confirmed step to the next state), and the entry forms for projects, fund flows,
+trainings and job placements."""
 
 from __future__ import annotations
 
@@ -14,9 +15,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from assistance import selectors, services
-from assistance.forms import AdvanceForm, FundFlowForm, TrainingForm, apply_error
+from assistance.forms import (
+    AdvanceForm,
+    FundFlowForm,
+    JobPlacementForm,
+    ProjectForm,
+    TrainingForm,
+    apply_error,
+)
 from assistance.models import (
     PROJECT_STATE_ORDER,
+    Institution,
     PairingLevel,
     PartnerKind,
     ProjectState,
@@ -28,6 +37,8 @@ from tongren_fupin.errors import DomainError
 from tongren_fupin.pagination import BoundedPaginator
 
 PAGE_SIZE = 25
+# Pairing levels whose targets are schools and hospitals (``Institution`` rows).
+INSTITUTION_LEVELS = (PairingLevel.SCHOOL_SCHOOL, PairingLevel.HOSPITAL_HOSPITAL)
 
 
 def _require(request: HttpRequest, roles: frozenset[str]) -> None:
@@ -81,6 +92,8 @@ def pairing_list(request: HttpRequest) -> HttpResponse:
             "schemes": Scheme.choices,
             "levels": PairingLevel.choices,
             "query": _query(scheme=scheme, level=level),
+            "institutions_recorded": Institution.objects.exists(),
+            "institution_levels": level in INSTITUTION_LEVELS or not level,
         },
     )
 
@@ -110,12 +123,15 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, READ_ROLES)
     partner = selectors.partner_get(user=request.user, pk=pk)
+    pairings = list(selectors.pairing_list(user=request.user, partner=partner)[:200])
     return render(
         request,
         "assistance/partner_detail.html",
         {
             "partner": partner,
-            "pairings": selectors.pairing_list(user=request.user, partner=partner)[:200],
+            "pairings": pairings,
+            "institution_note": any(p.level in INSTITUTION_LEVELS for p in pairings)
+            and not Institution.objects.exists(),
             "projects": selectors.project_list(user=request.user, partner=partner)[:200],
         },
     )
@@ -141,6 +157,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "schemes": Scheme.choices,
             "states": ProjectState.choices,
             "query": _query(scheme=scheme, state=state, year=year),
+            "may_write": has_role(request.user, WRITE_ROLES),
         },
     )
 
@@ -167,8 +184,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outputs": project.outputs.all(),
             "progress": _progress(project.state),
             "may_write": may_write,
-            "advance_form": AdvanceForm(initial={"on": None}) if may_write else None,
             "is_last_state": project.state == ProjectState.ACCEPTED,
+            "next_state": _next_state_label(project.state),
         },
     )
 
@@ -193,27 +210,78 @@ def fund_flow_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assistance/fund_flow_form.html", {"project": project, "form": form})
 
 
+def _next_state_label(state: str) -> str:
+    index = PROJECT_STATE_ORDER.index(state)
+    if index + 1 >= len(PROJECT_STATE_ORDER):
+        return ""
+    return str(ProjectState(PROJECT_STATE_ORDER[index + 1]).label)
+
+
 @login_required
 def project_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    """The step to the next state: GET shows what will change and asks to confirm (with the
+    date); POST, from the confirmation, makes it."""
     _require(request, WRITE_ROLES)
     project = selectors.project_get(user=request.user, pk=pk)
-    if request.method != "POST":
+    if project.state == ProjectState.ACCEPTED:
+        messages.error(request, _("The project has been accepted; there is no later state."))
         return redirect("assistance:project", pk=project.pk)
-    form = AdvanceForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the date the project reached its next state."))
-        return redirect("assistance:project", pk=project.pk)
-    try:
-        services.project_advance(actor=request.user, project=project, on=form.cleaned_data["on"])
-    except DomainError as error:
-        if error.status == 403:
-            raise PermissionDenied from error
-        messages.error(request, error.message)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if request.method == "POST":
+        form = AdvanceForm(request.POST)
+        if not form.is_valid() and "state" in form.errors:
+            # The confirmed state comes from the confirmation page; without it, start again.
+            messages.error(request, _("Confirm the step on the confirmation page."))
+            return redirect("assistance:project-advance", pk=project.pk)
+        if form.is_valid():
+            try:
+                services.project_advance(
+                    actor=request.user,
+                    project=project,
+                    on=form.cleaned_data["on"],
+                    expected_state=form.cleaned_data["state"],
+                )
+            except DomainError as error:
+                if error.status == 403:
+                    raise PermissionDenied from error
+                messages.error(request, error.message)
+                return redirect("assistance:project", pk=project.pk)
+            except ValidationError as error:
+                apply_error(form, error)
+            else:
+                messages.success(request, _("The project moved to its next state."))
+                return redirect("assistance:project", pk=project.pk)
     else:
-        messages.success(request, _("The project moved to its next state."))
-    return redirect("assistance:project", pk=project.pk)
+        initial = {"on": request.GET.get("on") or None, "state": project.state}
+        form = AdvanceForm(initial=initial)
+    return render(
+        request,
+        "assistance/project_advance.html",
+        {
+            "project": project,
+            "form": form,
+            "current_state": project.get_state_display(),
+            "next_state": _next_state_label(project.state),
+        },
+    )
+
+
+@login_required
+def project_new(request: HttpRequest) -> HttpResponse:
+    _require(request, WRITE_ROLES)
+    form = ProjectForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(actor=request.user, data=form.cleaned_data)
+        except DomainError as error:
+            if error.status == 403:
+                raise PermissionDenied from error
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, _("The project was created."))
+            return redirect("assistance:project", pk=project.pk)
+    return render(request, "assistance/project_form.html", {"form": form})
 
 
 @login_required
@@ -252,3 +320,63 @@ def training_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The training was recorded."))
             return redirect("assistance:trainings")
     return render(request, "assistance/training_form.html", {"form": form})
+
+
+@login_required
+def job_placement_list(request: HttpRequest) -> HttpResponse:
+    _require(request, READ_ROLES)
+    scheme = _choice(request, "scheme", Scheme.values)
+    placements = selectors.job_placement_list(user=request.user, scheme=scheme)
+    page = BoundedPaginator(placements, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assistance/job_placement_list.html",
+        {
+            "page": page,
+            "scheme": scheme,
+            "schemes": Scheme.choices,
+            "query": _query(scheme=scheme),
+            "may_write": has_role(request.user, WRITE_ROLES),
+        },
+    )
+
+
+@login_required
+def job_placement_new(request: HttpRequest) -> HttpResponse:
+    """Record a placement. The member picker searches the jurisdiction's register by name or ID
+    number (``q``); ID numbers are shown as the register shows them to the user."""
+    _require(request, WRITE_ROLES)
+    term = (request.POST.get("q") if request.method == "POST" else request.GET.get("q")) or ""
+    term = term.strip()[:30]
+    form = JobPlacementForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        member = form.cleaned_data.pop("member")
+        try:
+            services.job_placement_record(actor=request.user, member=member, data=form.cleaned_data)
+        except DomainError as error:
+            if error.status == 403:
+                raise PermissionDenied from error
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, _("The job placement was recorded."))
+            return redirect("assistance:job-placements")
+    candidates = selectors.member_search(user=request.user, term=term) if term else []
+    chosen = None
+    if request.method == "POST":
+        chosen = selectors.member_for_placement(user=request.user, pk=request.POST.get("member"))
+        if chosen is not None and all(m.pk != chosen.pk for m in candidates):
+            candidates.insert(0, chosen)
+    selectors.show_member_ids(user=request.user, members=candidates, channel="assistance")
+    return render(
+        request,
+        "assistance/job_placement_form.html",
+        {
+            "form": form,
+            "term": term,
+            "candidates": candidates,
+            "chosen": chosen.pk if chosen else None,
+            "short_term": bool(term) and len(term) < selectors.MIN_MEMBER_NAME_SEARCH,
+        },
+    )

@@ -46,7 +46,7 @@ def peak_mb_of_children() -> float:
 
 def build_workbook(path: Path, households: int) -> dict[str, int]:
     """Demo-generator rows for ``households`` households, written as the national workbook."""
-    from households import demo, resources
+    from households import demo, resources, spreadsheets
     from regions.models import Region
 
     gen = demo.Generator(seed=SEED)
@@ -112,7 +112,7 @@ def build_workbook(path: Path, households: int) -> dict[str, int]:
             )
         )
     with path.open("wb") as target:
-        resources.write_xlsx(
+        spreadsheets.write_xlsx(
             target,
             [
                 (resources.HOUSEHOLD_SHEET, rows["h"]),
@@ -145,7 +145,7 @@ def operator() -> object:
 def stage_a(path: Path) -> dict[str, object]:
     """This project's import: a dry run, then the import, then export and a dry run of it."""
     from households.exports import register_export
-    from households.imports import run_import
+    from households.importing.run import run_import
 
     empty_register()
     actor = operator()

@@ -12,12 +12,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from households import exit_services, services
+from households import exit_services, monitoring, services
 from households.exit_models import ExitState
 from households.models import Household
 from inspections import services as inspections
-from inspections.models import Problem
+from inspections.look_back import create_look_back_tasks
+from inspections.models import LookBackTask, Problem
 
 VILLAGE = "520627100200"
 YEAR = 2020
@@ -57,7 +59,8 @@ def generate_demo_cases() -> dict[str, int]:
         _visit(cadre, household, PROPOSED - datetime.timedelta(days=20), mismatch=index % 3 == 0)
         _walk(users, household, stop)
     _problems_in_every_state(users, households)
-    return {"households": len(households), "problems": Problem.objects.count()}
+    cases = _monitoring_and_look_back(users, exclude=[h.pk for h in households])
+    return {"households": len(households), "problems": Problem.objects.count(), **cases}
 
 
 def _visit(actor: Any, household: Household, on: datetime.date, mismatch: bool = False) -> None:
@@ -190,3 +193,69 @@ def _problems_in_every_state(users: dict[str, Any], households: list[Household])
             inspections.problem_rectify(actor=cadre, problem=problem, evidence="已整改到位")
         if target == "verified":
             inspections.problem_verify(actor=township, problem=problem)
+
+
+def _monitoring_and_look_back(users: dict[str, Any], exclude: list[int]) -> dict[str, int]:
+    """Monitoring cases of 太岭村 in every status, and this month's look-back tasks there."""
+    cadre, township, county = users["demo_cadre"], users["demo_township"], users["demo_county"]
+    today = timezone.localdate()
+    village = Household.objects.filter(region_id=VILLAGE, status="exited").exclude(pk__in=exclude)
+    # Found by the monitoring check: 2020 income under the monitoring line of 6000 yuan.
+    low = list(
+        village.filter(incomes__year=YEAR, incomes__per_capita_net_income__lt=6000).order_by(
+            "household_no"
+        )[:3]
+    )
+    found = [case for h in low for case in monitoring.check_household(h.pk)]
+    others = village.exclude(pk__in=[h.pk for h in low]).order_by("-household_no")[:4]
+    if found:
+        monitoring.monitoring_case_advance(
+            actor=township, case=found[0], on=today, measures="安排公益性岗位一个，落实产业奖补"
+        )
+    reported = list(
+        zip(
+            others,
+            ["sudden_hardship", "unstable_exited", "unstable_exited", "unstable_exited"],
+            [40, 30, 25, 20],
+            [
+                "户主突发车祸，医疗支出大",
+                "家中主要劳动力返乡，务工收入中断",
+                "房屋受山洪损毁",
+                "种植的蔬菜滞销，经营收入下降",
+            ],
+            strict=False,
+        )
+    )
+    cases = [
+        monitoring.monitoring_case_open(
+            actor=cadre,
+            household=household,
+            category=category,
+            opened=today - datetime.timedelta(days=days_ago),
+            evidence=evidence,
+        )
+        for household, category, days_ago, evidence in reported
+    ]
+    for case, (_h, _c, days_ago, _e) in zip(cases[:2], reported, strict=False):
+        start = today - datetime.timedelta(days=days_ago)
+        monitoring.monitoring_case_advance(
+            actor=township,
+            case=case,
+            on=start + datetime.timedelta(days=5),
+            measures="落实医疗救助和临时救助，安排就业帮扶",
+        )
+        monitoring.monitoring_case_publicize(
+            actor=cadre, case=case, start=start + datetime.timedelta(days=12)
+        )
+    if cases:  # publicized 28 days ago for 7 days: the county clears the risk
+        monitoring.monitoring_case_clear(actor=county, case=cases[0], on=today)
+    if len(cases) > 2:
+        monitoring.monitoring_case_dismiss(
+            actor=township, case=cases[2], on=today, reason="核实后房屋已由保险理赔修复，无返贫风险"
+        )
+    # cases[3] stays in identification past its 15 days: listed as overdue.
+    created = create_look_back_tasks(period=today.strftime("%Y-%m"), region=VILLAGE)
+    task = LookBackTask.objects.filter(household__region_id=VILLAGE, status="open").first()
+    if task is not None:
+        _visit(cadre, task.household, today)
+    return {"monitoring_cases": len(found) + len(cases), "look_back_tasks": created}

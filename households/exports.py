@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit import events
 from audit.models import Category
-from households import resources
+from households import resources, spreadsheets
 from households.import_selectors import RegisterExport
 from households.permissions import EXPORT_ROLES, has_role
 from regions.scoping import assignment_of
@@ -35,9 +35,9 @@ def register_export(
         (resources.INCOME_SHEET, export.income_rows()),
     ]
     if fmt == "xlsx":
-        resources.write_xlsx(target, sheets)
+        spreadsheets.write_xlsx(target, sheets)
     else:
-        resources.write_csv_zip(target, sheets)
+        spreadsheets.write_csv_zip(target, sheets)
     events.record(
         actor=actor,
         action="register.exported",

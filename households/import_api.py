@@ -19,7 +19,9 @@ from households import import_jobs, import_selectors
 from households.permissions import IMPORT_ROLES, has_role
 from imports.models import CommitMode, ImportJob
 from tongren_fupin.api.permissions import HasJurisdiction
-from tongren_fupin.api.schema import ERROR_RESPONSES
+from tongren_fupin.api.schema import ERROR_RESPONSES, ErrorSerializer
+
+TOO_LARGE = OpenApiResponse(ErrorSerializer, description="文件超过上传大小上限")
 
 
 class ImportPermission(HasJurisdiction):
@@ -77,7 +79,7 @@ class CommitSerializer(serializers.Serializer):
     retrieve=extend_schema(responses={200: ImportJobSerializer, **ERROR_RESPONSES}),
     create=extend_schema(
         request={"multipart/form-data": UploadSerializer},
-        responses={201: ImportJobSerializer, **ERROR_RESPONSES},
+        responses={201: ImportJobSerializer, **ERROR_RESPONSES, 413: TOO_LARGE},
     ),
 )
 class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -98,7 +100,9 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def create(self, request: Request) -> Response:
         serializer = UploadSerializer(data={"file": request.FILES.getlist("file")})
         serializer.is_valid(raise_exception=True)
-        files = [(f.name, f.read()) for f in serializer.validated_data["file"]]
+        uploads = serializer.validated_data["file"]
+        import_jobs.check_upload_size([f.size for f in uploads])  # before reading them
+        files = [(f.name, f.read()) for f in uploads]
         job = import_jobs.import_job_create(actor=request.user, files=files)
         job.refresh_from_db()
         return Response(ImportJobSerializer(job).data, status=status.HTTP_201_CREATED)
@@ -128,6 +132,19 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         import_jobs.import_job_retry(actor=request.user, job=job)
         job.refresh_from_db()
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=None,
+        responses={200: ImportJobSerializer, 409: ERROR_RESPONSES[400], **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["post"])
+    def discard(self, request: Request, pk: str) -> Response:
+        """Discard a checked job that was not written: its file and error report are deleted,
+        the register is not touched; audited."""
+        job = self.get_object()
+        import_jobs.import_job_discard(actor=request.user, job=job)
+        job.refresh_from_db()
+        return Response(ImportJobSerializer(job).data)
 
     @extend_schema(
         responses={

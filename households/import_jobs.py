@@ -15,14 +15,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit import events
-from households import resources
-from households.imports import Result, run_import
+from households import resources, spreadsheets
+from households.importing.reading import bundle_csv_files
+from households.importing.run import Result, run_import
 from households.permissions import IMPORT_ROLES, has_role
 from imports.models import CommitMode, ImportJob, JobStatus
 from regions.scoping import assignment_of
@@ -44,6 +46,18 @@ def _forbidden() -> DomainError:
     return DomainError("forbidden", _("Your role may not do this."), status=403)
 
 
+def check_upload_size(sizes: Sequence[int]) -> None:
+    """Refuse an upload larger than ``IMPORT_MAX_UPLOAD_MB`` (its files together). Callers
+    check the sizes Django reports before reading the files; the service checks again."""
+    total, limit = sum(sizes), settings.IMPORT_MAX_UPLOAD_MB
+    if total > limit * 1024 * 1024:
+        message = _(
+            "The file is too large (%(size)s MB): at most %(limit)s MB can be imported at "
+            "once. Split the register by county or township, or ask the operator."
+        ) % {"size": f"{total / 1024 / 1024:.1f}", "limit": limit}
+        raise DomainError("file_too_large", message, status=413, errors={"file": [message]})
+
+
 @transaction.atomic
 def import_job_create(*, actor: Any, files: Sequence[tuple[str, bytes]]) -> ImportJob:
     """A job for one .xlsx (or .zip of CSVs), or for one to three .csv files (kept as a zip)."""
@@ -56,11 +70,12 @@ def import_job_create(*, actor: Any, files: Sequence[tuple[str, bytes]]) -> Impo
         raise DomainError("files", _("Upload one workbook, or up to three CSV files together."))
     if len(files) > len(resources.SHEETS):
         raise DomainError("files", _("Upload one workbook, or up to three CSV files together."))
+    check_upload_size([len(content) for _name, content in files])
     if len(files) == 1:
         name, content = files[0]
     else:
         name = "、".join(Path(n).stem for n, _content in files)[:200] + ".zip"
-        content = resources.bundle_csv_files(files)
+        content = bundle_csv_files(files)
     assignment = assignment_of(actor)
     job = ImportJob(
         created_by=actor,
@@ -119,6 +134,43 @@ def import_job_request_commit(*, actor: Any, job: ImportJob, mode: str) -> Impor
             % {"name": locked.original_name, "invalid": locked.invalid_rows},
         )
     enqueue(locked.pk)
+    return locked
+
+
+@transaction.atomic
+def import_job_discard(*, actor: Any, job: ImportJob) -> ImportJob:
+    """Discard a checked job that was not written: its uploaded file and error report are
+    deleted (once the transaction commits) and its errors, which quote the file's cells, are
+    cleared; the record stays, with its counts, as does the audit trail."""
+    if not has_role(actor, IMPORT_ROLES):
+        raise _forbidden()
+    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if not locked.can_be_discarded:
+        raise DomainError(
+            "job_state",
+            _("Only a checked job that was not written can be discarded."),
+            status=409,
+        )
+    previous = locked.status
+    files = [str(f.name) for f in (locked.file, locked.report) if f]
+    storage = locked.file.storage
+    locked.status, locked.errors, locked.stage = JobStatus.DISCARDED, [], ""
+    locked.file, locked.report = "", ""
+    locked.save(update_fields=["status", "errors", "stage", "file", "report", "updated"])
+    events.record(
+        actor=actor,
+        action="import.discarded",
+        obj=locked,
+        region_code=locked.region_id or "",
+        changes={"status": [previous, JobStatus.DISCARDED], "file": [locked.original_name, None]},
+        summary=_("Discarded the import of %(name)s") % {"name": locked.original_name},
+    )
+
+    def delete_files() -> None:
+        for name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
     return locked
 
 
@@ -228,7 +280,7 @@ def _finish(job: ImportJob, result: Result, status: str) -> None:
     report = ContentFile(b"")
     if result.errors:
         with tempfile.TemporaryFile() as target:
-            resources.write_error_report(target, result.errors)
+            spreadsheets.write_error_report(target, result.errors)
             target.seek(0)
             report = ContentFile(target.read())
     fields: dict[str, Any] = {

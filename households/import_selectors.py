@@ -10,7 +10,7 @@ from django.http import Http404
 
 from households.choices import Relation
 from households.id_numbers import mask_id_number
-from households.imports import HOUSEHOLD_FIELDS, MEMBER_FIELDS
+from households.importing.validation import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from households.models import AnnualIncome, Household, Member
 from households.permissions import sees_full_id
 from imports.models import ImportJob

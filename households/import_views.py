@@ -7,6 +7,7 @@ import tempfile
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,6 +23,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from households import exports, import_jobs, import_selectors
 from households.import_api import report_response
 from households.permissions import EXPORT_ROLES, IMPORT_ROLES, has_role
+from households.resources import SHEETS
 from imports.models import CommitMode, ImportJob
 from tongren_fupin.errors import DomainError
 
@@ -59,8 +61,10 @@ def import_list(request: HttpRequest) -> HttpResponse:
     _require(request, IMPORT_ROLES)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
-        files = [(f.name, f.read()) for f in form.cleaned_data["upload"]]
         try:
+            uploads = form.cleaned_data["upload"]
+            import_jobs.check_upload_size([f.size for f in uploads])  # before reading them
+            files = [(f.name, f.read()) for f in uploads]
             job = import_jobs.import_job_create(actor=request.user, files=files)
         except DomainError as error:
             form.add_error("upload", error.message)
@@ -70,7 +74,12 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "households/import_list.html",
-        {"form": form, "jobs": jobs, "can_export": has_role(request.user, EXPORT_ROLES)},
+        {
+            "form": form,
+            "jobs": jobs,
+            "can_export": has_role(request.user, EXPORT_ROLES),
+            "max_upload_mb": settings.IMPORT_MAX_UPLOAD_MB,
+        },
     )
 
 
@@ -79,6 +88,10 @@ def _job_context(job: ImportJob) -> dict[str, object]:
         "job": job,
         "stalled": job.is_running and timezone.now() - job.updated > STALLED_AFTER,
         "errors_shown": job.errors[:200],
+        # In the workbook's order (the database keeps JSON keys in an order of its own).
+        "sheet_counts": [
+            (sheet.name, job.counts[sheet.name]) for sheet in SHEETS if sheet.name in job.counts
+        ],
     }
 
 
@@ -125,6 +138,25 @@ def import_job_retry(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("households:import-job", pk=job.pk)
+
+
+@login_required
+def import_job_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what discarding deletes, and a confirmation; POST: discard (audited)."""
+    _require(request, IMPORT_ROLES)
+    job = import_selectors.import_job_get(user=request.user, pk=pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            import_jobs.import_job_discard(actor=request.user, job=job)
+        except DomainError as refused:
+            error = refused.message
+        else:
+            messages.success(request, _("The import was discarded."))
+            return redirect("households:imports")
+    elif not job.can_be_discarded:
+        error = _("Only a checked job that was not written can be discarded.")
+    return render(request, "households/import_discard.html", {"job": job, "error": error})
 
 
 @login_required

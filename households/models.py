@@ -499,6 +499,7 @@ class AssistanceMeasure(models.Model):
 
 # The exit procedure's models live in their own module (this one is long enough).
 from households.exit_models import ExitApplication, ExitStep, Objection  # noqa: E402
+from households.monitoring_models import MonitoringCase  # noqa: E402, F401
 
 __all__ = [
     "AnnualIncome",

@@ -16,6 +16,7 @@ from households.choices import STATUS_TRANSITIONS, Relation, Status
 from households.models import AnnualIncome, AssistanceMeasure, Household, Member
 from households.permissions import CAPTURE_ROLES, STATUS_ROLES, has_role
 from regions.scoping import in_jurisdiction
+from tongren_fupin import outbox
 from tongren_fupin.errors import DomainError
 
 HOUSEHOLD_FIELDS = [
@@ -96,10 +97,13 @@ def _lock(household: Household, expected_version: int | None) -> Household:
 
 
 def _bump(household: Household) -> None:
+    """Every change of an existing household: a new version, and its risk check once committed
+    (through the outbox, so the change is saved even when the broker is down)."""
     Household.objects.filter(pk=household.pk).update(
         version=F("version") + 1, updated=timezone.now()
     )
     household.version += 1
+    outbox.enqueue("households.check_risks", household.pk)
 
 
 def _check_id_unique(member: Member) -> None:

@@ -43,7 +43,30 @@ urlpatterns += [
     ),
     path("households/imports/<int:pk>/retry/", import_views.import_job_retry, name="import-retry"),
     path(
+        "households/imports/<int:pk>/discard/",
+        import_views.import_job_discard,
+        name="import-discard",
+    ),
+    path(
         "households/imports/<int:pk>/report/", import_views.import_job_report, name="import-report"
     ),
     path("households/export/", import_views.register_export, name="export"),
+]
+
+# Monitoring after exit (households/monitoring_views.py).
+from households import monitoring_views  # noqa: E402
+
+urlpatterns += [
+    path("monitoring/", monitoring_views.monitoring_case_list, name="monitoring-list"),
+    path("monitoring/<int:pk>/", monitoring_views.monitoring_case_detail, name="monitoring-detail"),
+    path(
+        "monitoring/<int:pk>/notice/",
+        monitoring_views.monitoring_case_notice,
+        name="monitoring-notice",
+    ),
+    path(
+        "households/<int:pk>/monitoring/open/",
+        monitoring_views.monitoring_case_open,
+        name="monitoring-open",
+    ),
 ]

@@ -87,6 +87,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "incomes": selectors.household_incomes(household),
             "measures": household.measures.all(),
             "applications": household.exit_applications.order_by("-created"),
+            "monitoring_cases": household.monitoring_cases.order_by("-opened", "-id"),
             "history": history,
             "can_capture": may_capture(request.user, household.region_id),
             "can_change_status": has_role(request.user, STATUS_ROLES),

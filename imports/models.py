@@ -1,7 +1,7 @@
 """Import jobs: one uploaded file, its dry run and its commit, run in the background.
 
 The job is only the record (who, file, status, progress, counts, errors); what a file means and
-how it is written is the business of the importing app (``households.imports``).
+how it is written is the business of the importing app (``households.importing``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,11 @@ class JobStatus(models.TextChoices):
     COMMITTING = "committing", _("Writing")
     COMMITTED = "committed", _("Written")
     FAILED = "failed", _("Cannot be imported")
+    DISCARDED = "discarded", _("Discarded")
+
+
+# A checked job that was not written can be discarded (its file and report deleted).
+DISCARDABLE_STATUSES = frozenset({JobStatus.VALIDATED, JobStatus.FAILED})
 
 
 # A job in one of these states has work left; a worker that died leaves it there.
@@ -91,6 +96,10 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in RUNNING_STATUSES
+
+    @property
+    def can_be_discarded(self) -> bool:
+        return self.status in DISCARDABLE_STATUSES
 
     @property
     def invalid_rows(self) -> int:

@@ -316,3 +316,7 @@ class Problem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} · {self.household_id}"
+
+
+# Look-back tasks live in their own module.
+from inspections.look_back_models import LookBackTask  # noqa: E402, F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -12,10 +13,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from households.choices import Status
-from households.exit import assess_exit
+from households.exit import assess_exit_many
 from households.models import AnnualIncome, Household, PovertyLine
+from inspections.look_back_models import LookBackTask
 from inspections.models import FiveLooks, Problem, Visit
-from regions.scoping import scope_by_region
+from regions.scoping import scope_by_region, within_prefix
 
 
 def visit_list(*, user: Any, household: Household | None = None) -> QuerySet[Visit]:
@@ -71,38 +73,51 @@ class Suspect:
     evidence: list[str]
 
 
+STANDARD = frozenset({"income", "food", "clothing", "education", "medical", "housing", "water"})
+ASSESSED_KINDS = {
+    Status.EXITED: "wrong_exit",
+    Status.EXITED_NO_POLICY: "wrong_exit",
+    Status.EDGE: "missed",
+}
+
+
 def misclassification_suspects(
-    *, user: Any, year: int, on: datetime.date | None = None
+    *, user: Any, year: int, on: datetime.date | None = None, within: str = ""
 ) -> list[Suspect]:
-    """错退 / 错评 / 漏评 suspects of the user's jurisdiction, each with its evidence."""
-    scoped = scope_by_region(Household.objects.all(), user).select_related("region")
-    suspects: list[Suspect] = []
-    exited = scoped.filter(status__in=[Status.EXITED, Status.EXITED_NO_POLICY])
-    for household in exited.prefetch_related("members"):
-        failing = [
-            c
-            for c in assess_exit(household, year, on=on)
-            if c.code in {"income", "food", "clothing", "education", "medical", "housing", "water"}
-            and not c.passed
-        ]
-        if failing:
-            suspects.append(
-                Suspect("wrong_exit", household, [f"{c.label}：{c.evidence}" for c in failing])
-            )
+    """错退 / 错评 / 漏评 suspects of the user's jurisdiction (or of its part whose region codes
+    start with ``within``), each with its evidence, in a fixed number of queries."""
+    scoped = within_prefix(scope_by_region(Household.objects.all(), user), within).select_related(
+        "region"
+    )
+    assessed = list(assessed_suspects(scoped, year=year, on=on))
+    suspects = sorted(
+        (s for s in assessed if s.kind == "wrong_exit"),
+        key=lambda s: (s.household.region_id, s.household.household_no),
+    )
     suspects.extend(_wrongly_registered(scoped))
-    for household in scoped.filter(status=Status.EDGE).prefetch_related("members"):
-        criteria = assess_exit(household, year, on=on)
-        failing = [
-            c
-            for c in criteria
-            if c.code in {"income", "food", "clothing", "education", "medical", "housing", "water"}
-            and not c.passed
-        ]
-        if failing:
-            suspects.append(
-                Suspect("missed", household, [f"{c.label}：{c.evidence}" for c in failing])
-            )
+    suspects.extend(
+        sorted(
+            (s for s in assessed if s.kind == "missed"),
+            key=lambda s: (s.household.region_id, s.household.household_no),
+        )
+    )
     return suspects
+
+
+def assessed_suspects(
+    households: QuerySet[Household], *, year: int, on: datetime.date | None = None
+) -> Iterator[Suspect]:
+    """错退 (exited) and 漏评 (edge) suspects among ``households``: those failing one of the
+    exit standard's criteria (``STANDARD``), assessed together (``assess_exit_many``)."""
+    among = households.filter(status__in=list(ASSESSED_KINDS))
+    for household, criteria in assess_exit_many(among, year, on=on):
+        failing = [c for c in criteria if c.code in STANDARD and not c.passed]
+        if failing:
+            yield Suspect(
+                ASSESSED_KINDS[Status(household.status)],
+                household,
+                [f"{c.label}：{c.evidence}" for c in failing],
+            )
 
 
 def _wrongly_registered(scoped: QuerySet[Household]) -> list[Suspect]:
@@ -130,7 +145,7 @@ def _wrongly_registered(scoped: QuerySet[Household]) -> list[Suspect]:
         pot=True,
     )
     well_off = set(candidates.filter(Exists(all_adequate)).values_list("pk", flat=True))
-    for household in candidates:
+    for household in candidates.iterator(chunk_size=2000):
         evidence = []
         income = incomes.get((household.pk, household.identification_year))
         line = lines.get(household.identification_year)
@@ -147,3 +162,14 @@ def _wrongly_registered(scoped: QuerySet[Household]) -> list[Suspect]:
         if evidence:
             suspects.append(Suspect("wrongly_registered", household, evidence))
     return suspects
+
+
+def look_back_task_list(*, user: Any, status: str = "", period: str = "") -> QuerySet[LookBackTask]:
+    tasks = scope_by_region(LookBackTask.objects.all(), user, field="household__region")
+    if status:
+        tasks = tasks.filter(status=status)
+    if period:
+        tasks = tasks.filter(period=period)
+    return tasks.select_related("household", "household__region", "visit").order_by(
+        "status", "due", "household__household_no", "id"
+    )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from audit import events
 from households.models import AnnualIncome, Household
 from households.permissions import CAPTURE_ROLES, has_role
+from inspections.look_back import complete_look_back_tasks
 from inspections.models import (
     SOURCES,
     ApprovalSurvey,
@@ -31,6 +32,7 @@ from inspections.models import (
 )
 from regions.models import Role
 from regions.scoping import in_jurisdiction
+from tongren_fupin import outbox
 from tongren_fupin.errors import DomainError
 
 VISIT_ROLES = CAPTURE_ROLES | {Role.TOWNSHIP_REVIEWER, Role.COUNTY_SUPERVISOR}
@@ -94,6 +96,8 @@ def visit_record(
     except IntegrityError:  # the same token saved at the same moment by a resend
         return Visit.objects.get(client_token=token)
     _save_sections(actor, visit, five_looks, consistency, survey, motivation)
+    complete_look_back_tasks(actor=actor, visit=visit)
+    outbox.enqueue("households.check_risks", household.pk)  # runs once committed
     events.record(
         actor=actor,
         action="visit.recorded",

@@ -9,4 +9,5 @@ urlpatterns = [
     path("problems/", views.problem_list, name="problems"),
     path("problems/<int:pk>/<str:action>/", views.problem_action, name="problem-action"),
     path("misclassification/", views.misclassification, name="misclassification"),
+    path("look-back/", views.look_back_list, name="look-back"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from households.models import annotate_page
 from households.permissions import has_role
 from households.selectors import household_get
 from inspections import selectors, services
@@ -24,8 +26,11 @@ from inspections.forms import (
     SurveyForm,
     VisitForm,
 )
-from inspections.models import ProblemState
+from inspections.look_back_models import PERIOD_PATTERN, LookBackStatus
+from inspections.models import ProblemState, VisitKind
+from regions.models import Role
 from tongren_fupin.errors import DomainError
+from tongren_fupin.pagination import BoundedPaginator
 
 
 @login_required
@@ -34,7 +39,8 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     if not has_role(request.user, services.VISIT_ROLES):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
-    form = VisitForm(data)
+    kind = request.GET.get("kind", "")
+    form = VisitForm(data, initial={"kind": kind} if kind in VisitKind.values else {})
     sections = {
         "looks": FiveLooksForm(data),
         "check": ConsistencyForm(data, system=services.register_values(household)),
@@ -137,4 +143,30 @@ def misclassification(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request, "inspections/misclassification.html", {"suspects": suspects, "year": year}
+    )
+
+
+@login_required
+def look_back_list(request: HttpRequest) -> HttpResponse:
+    """回头看 tasks of the jurisdiction: open ones first, by due date (a phone page)."""
+    if not has_role(request.user, services.VISIT_ROLES | {Role.CITY_SUPERVISOR}):
+        raise PermissionDenied
+    status = request.GET.get("status", LookBackStatus.OPEN)
+    status = status if status in LookBackStatus.values else ""
+    period = request.GET.get("period", "")
+    period = period if re.fullmatch(PERIOD_PATTERN, period) else ""
+    tasks = selectors.look_back_task_list(user=request.user, status=status, period=period)
+    page = BoundedPaginator(tasks, 25).get_page(request.GET.get("page"))
+    annotate_page([task.household for task in page.object_list])
+    return render(
+        request,
+        "inspections/look_back_list.html",
+        {
+            "page": page,
+            "status": status,
+            "period": period,
+            "statuses": LookBackStatus.choices,
+            "today": timezone.localdate(),
+            "query": f"status={status}&period={period}",
+        },
     )

@@ -34,7 +34,8 @@ from django.utils.translation import gettext as _
 
 from assistance.models import JobPlacement
 from households.choices import WITH_LABOUR
-from households.models import Household, Member
+from households.models import Household, Member, annotate_page
+from households.selectors import HouseholdFilters, household_list
 from regions.models import PREFIX_LENGTH, Level, Region
 from regions.scoping import jurisdiction_prefix, scope_by_region, within_prefix
 from relocation.models import (
@@ -182,6 +183,11 @@ def relocation_housing(household: Household) -> str | None:
     relocation = Relocation.objects.filter(household=household).select_related("site").first()
     if relocation is None:
         return None
+    return relocation_housing_evidence(relocation)
+
+
+def relocation_housing_evidence(relocation: Relocation) -> str:
+    """The housing evidence of a relocation read with its site (the bulk assessment's form)."""
     return _("Moved into a relocation home at %(site)s on %(date)s.") % {
         "site": relocation.site.name,
         "date": relocation.moved_in.isoformat(),
@@ -445,3 +451,64 @@ def region_systems(region: Region) -> Systems:
         party=systems.party,
         sites=site_counts,
     )
+
+
+# Page forms and the household page.
+
+CANDIDATE_LIMIT = 20
+
+
+def relocation_candidates(*, user: Any, term: str) -> list[Household]:
+    """Households of the user's jurisdiction not yet relocated, by household number or the
+    head's name (as the register's search), at most ``CANDIDATE_LIMIT``, in two queries."""
+    term = term.strip()
+    if not term:
+        return []
+    households = household_list(user=user, filters=HouseholdFilters(search=term)).filter(
+        relocation__isnull=True
+    )
+    return annotate_page(list(households[:CANDIDATE_LIMIT]))
+
+
+def facility_list(site: Site) -> QuerySet[Facility]:
+    return Facility.objects.filter(site=site).order_by("kind", "name", "id")
+
+
+def facility_get(*, user: Any, pk: Any) -> Facility:
+    """A facility of a site in the user's jurisdiction, or 404."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    facility = (
+        scope_by_region(Facility.objects.all(), user, field="site__region")
+        .select_related("site", "site__region")
+        .filter(pk=key)
+        .first()
+    )
+    if facility is None:
+        raise Http404
+    return facility
+
+
+def household_relocation(household: Household) -> Relocation | None:
+    """The household page's panel: its site, moving-in, hukou and the employment of its
+    labour (``labourers``, ``employed_labourers``), in one query whatever its size."""
+    labourers = Member.objects.filter(
+        household=OuterRef("household_id"), labour_ability__in=WITH_LABOUR
+    )
+    return (
+        Relocation.objects.filter(household=household)
+        .select_related("site", "site__region")
+        .annotate(
+            labourers=_count(labourers),
+            employed_labourers=_count(labourers.filter(_working_member())),
+            has_employed=_has_employed(OuterRef("household_id")),
+        )
+        .first()
+    )
+
+
+def _count(members: QuerySet[Member]) -> Coalesce:
+    counted = members.order_by().values("household").annotate(n=Count("pk")).values("n")
+    return Coalesce(counted, Value(0), output_field=IntegerField())

@@ -261,6 +261,8 @@ def culture_activity_record(*, actor: Any, site: Site, data: Mapping[str, Any]) 
     activity = CultureActivity(site=site, region_id=site.region_id, **_pick(data, fields))
     if activity.held_on and activity.held_on > timezone.localdate():
         raise ValidationError({"held_on": _("The activity date cannot be in the future.")})
+    if activity.sessions is not None and activity.sessions < 1:
+        raise ValidationError({"sessions": _("The number of sessions is at least 1.")})
     _site_record(actor, site, activity, fields)
     return activity
 

@@ -1,25 +1,50 @@
-"""Pages: sites, one site with its 五个体系, its relocated households, the zero-employment list."""
+"""Pages: sites, one site with its 五个体系, its relocated households, the zero-employment list,
+and the page forms (a relocation, the hukou transfer, the records of a site's systems).
+
+The forms parse input and call the same services as the API; refusals of the service come
+back as field errors (400-like), a 403 for a role that may not act, a 404 outside the
+jurisdiction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import TextChoices
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from assistance.permissions import WRITE_ROLES as PLACEMENT_ROLES
 from households.permissions import has_role
+from households.selectors import household_get
 from regions.models import Role
-from relocation import selectors
+from regions.scoping import jurisdiction_prefix
+from relocation import selectors, services
+from relocation.forms import (
+    CultureActivityForm,
+    FacilityForm,
+    FacilityStatusForm,
+    GovernanceUnitForm,
+    PartyOrganisationForm,
+    RelocationForm,
+)
 from relocation.models import (
     CultureKind,
     FacilityKind,
+    FacilityStatus,
     GovernanceKind,
     PartyKind,
+    Relocation,
     SiteKind,
 )
+from tongren_fupin.errors import DomainError
 from tongren_fupin.pagination import BoundedPaginator
 
 PAGE_SIZE = 25
@@ -30,6 +55,18 @@ PAGE_ROLES = frozenset(set(Role.values) - {Role.API_CLIENT})
 def _require_page_role(request: HttpRequest) -> None:
     if not has_role(request.user, PAGE_ROLES):
         raise PermissionDenied
+
+
+def _require_role(request: HttpRequest, roles: frozenset[str]) -> None:
+    if not has_role(request.user, roles):
+        raise PermissionDenied
+
+
+def _may(request: HttpRequest) -> dict[str, bool]:
+    return {
+        "may_record": has_role(request.user, services.SYSTEM_ROLES),
+        "may_relocate": has_role(request.user, services.RELOCATION_ROLES),
+    }
 
 
 def _rows(choices: type[TextChoices], table: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
@@ -46,7 +83,9 @@ def site_list(request: HttpRequest) -> HttpResponse:
     _require_page_role(request)
     sites = selectors.site_list(user=request.user)
     page = BoundedPaginator(sites, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "relocation/site_list.html", {"page": page, "kinds": SiteKind})
+    return render(
+        request, "relocation/site_list.html", {"page": page, "kinds": SiteKind, **_may(request)}
+    )
 
 
 @login_required
@@ -67,6 +106,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "governance": _rows(GovernanceKind, systems.governance),
             "party": _rows(PartyKind, systems.party),
             "activities": selectors.site_recent_activities(site),
+            **_may(request),
         },
     )
 
@@ -79,7 +119,11 @@ def site_households(request: HttpRequest, pk: int) -> HttpResponse:
     page = BoundedPaginator(selectors.with_household_facts(relocations), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "relocation/site_households.html", {"site": site, "page": page})
+    return render(
+        request,
+        "relocation/site_households.html",
+        {"site": site, "page": page, **_may(request)},
+    )
 
 
 @login_required
@@ -89,8 +133,228 @@ def zero_employment(request: HttpRequest) -> HttpResponse:
     site = selectors.site_get(user=request.user, pk=site_id) if site_id else None
     households = selectors.zero_employment_list(user=request.user, site=site)
     page = BoundedPaginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    _placement_links(request, page.object_list)
     return render(
         request,
         "relocation/zero_employment.html",
         {"page": page, "site": site, "query": f"site={site.pk}" if site else ""},
     )
+
+
+def _placement_links(request: HttpRequest, households: Any) -> None:
+    """Where a row's "record employment" leads: the job-placement form (searching the head's
+    name) for those who record placements and keep the household's region; otherwise the
+    household's members, whose work status a cadre keeps."""
+    prefix = jurisdiction_prefix(request.user) or "-"
+    places = has_role(request.user, PLACEMENT_ROLES)
+    for household in households:
+        if places and household.region_id.startswith(prefix):
+            query = urlencode({"q": household.head_name or household.household_no})
+            household.employment_url = f"{reverse('assistance:job-placement-new')}?{query}"
+        else:
+            household.employment_url = (
+                f"{reverse('households:detail', args=[household.pk])}#members"
+            )
+
+
+# Page forms.
+
+
+def _refused(form: Any, error: DomainError) -> None:
+    """A service's refusal: 403 for a role, otherwise a message on its field (or the form)."""
+    if error.status == 403:
+        raise PermissionDenied from error
+    if not error.errors:
+        form.add_error(None, error.message)
+    for name, field_messages in error.errors.items():
+        form.add_error(name if name in form.fields else None, field_messages)
+
+
+def _invalid(form: Any, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, field_messages in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, field_messages)
+
+
+def _save(form: Any, save: Callable[[], Any]) -> Any:
+    """Runs the service; its refusals become form errors. None when refused."""
+    try:
+        return save()
+    except DomainError as error:
+        _refused(form, error)
+    except ValidationError as error:
+        _invalid(form, error)
+    return None
+
+
+def _site_back(request: HttpRequest, relocation: Relocation) -> str:
+    """The site's household list when the user sees the site, else the household's page."""
+    prefix = jurisdiction_prefix(request.user)
+    if prefix is not None and relocation.site.region_id.startswith(prefix):
+        return reverse("relocation:site-households", args=[relocation.site_id])
+    return reverse("households:detail", args=[relocation.household_id])
+
+
+@login_required
+def relocation_new(request: HttpRequest) -> HttpResponse:
+    """Record a relocation. The household picker searches the user's jurisdiction by household
+    number or the head's name (``q``); ``?household=`` and ``?site=`` preselect."""
+    _require_role(request, services.RELOCATION_ROLES)
+    data = request.POST if request.method == "POST" else None
+    params = data if data is not None else request.GET
+    term = params.get("q", "").strip()[:30]
+    chosen_id = params.get("household", "")
+    chosen = household_get(user=request.user, pk=chosen_id) if chosen_id else None
+    site = request.GET.get("site", "")
+    form = RelocationForm(
+        data,
+        sites=selectors.site_choices(),
+        initial={"household": chosen_id, "site": site if site.isdigit() else None},
+    )
+    if data is not None and form.is_valid() and chosen is not None:
+        values = form.cleaned_data
+        relocation = _save(
+            form,
+            lambda: services.relocation_record(
+                actor=request.user,
+                household=chosen,
+                site=values["site"],
+                moved_in=values["moved_in"],
+                hukou_transferred=values["hukou_transferred"],
+            ),
+        )
+        if relocation is not None:
+            messages.success(
+                request,
+                _("Household %(no)s was recorded as moved to %(site)s.")
+                % {"no": chosen.household_no, "site": relocation.site.name},
+            )
+            return redirect("households:detail", pk=chosen.pk)
+    candidates = selectors.relocation_candidates(user=request.user, term=term)
+    if chosen is not None and all(h.pk != chosen.pk for h in candidates):
+        candidates.insert(0, chosen)
+    return render(
+        request,
+        "relocation/relocation_form.html",
+        {"form": form, "term": term, "candidates": candidates, "chosen": chosen},
+    )
+
+
+@login_required
+def relocation_transfer_hukou(request: HttpRequest, pk: int) -> HttpResponse:
+    """迁户办证, after a confirmation page (it cannot be undone from a page)."""
+    _require_page_role(request)
+    relocation = selectors.relocation_get(user=request.user, pk=pk)
+    _require_role(request, services.RELOCATION_ROLES)
+    if request.method == "POST":
+        try:
+            services.relocation_transfer_hukou(actor=request.user, relocation=relocation)
+        except DomainError as error:
+            if error.status == 403:
+                raise PermissionDenied from error
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("The hukou of household %(no)s was recorded as transferred.")
+                % {"no": relocation.household.household_no},
+            )
+        return redirect(_site_back(request, relocation))
+    return render(
+        request,
+        "relocation/hukou_confirm.html",
+        {"relocation": relocation, "back": _site_back(request, relocation)},
+    )
+
+
+SITE_RECORDS: dict[str, tuple[Any, Callable[..., Any], Any, Any, str]] = {
+    "facility": (
+        FacilityForm,
+        services.facility_record,
+        gettext_lazy("Add a facility"),
+        gettext_lazy("The facility was recorded."),
+        "services",
+    ),
+    "culture-activity": (
+        CultureActivityForm,
+        services.culture_activity_record,
+        gettext_lazy("Record a culture activity"),
+        gettext_lazy("The culture activity was recorded."),
+        "culture",
+    ),
+    "governance-unit": (
+        GovernanceUnitForm,
+        services.governance_unit_record,
+        gettext_lazy("Add a governance unit"),
+        gettext_lazy("The governance unit was recorded."),
+        "governance",
+    ),
+    "party-organisation": (
+        PartyOrganisationForm,
+        services.party_organisation_record,
+        gettext_lazy("Add a party organisation"),
+        gettext_lazy("The party organisation was recorded."),
+        "party",
+    ),
+}
+
+
+@login_required
+def site_record_new(request: HttpRequest, pk: int, record: str) -> HttpResponse:
+    """A facility, culture activity, governance unit or party organisation of a site."""
+    _require_page_role(request)
+    site = selectors.site_get(user=request.user, pk=pk)
+    _require_role(request, services.SYSTEM_ROLES)
+    form_class, service, title, done, section = SITE_RECORDS[record]
+    form = form_class(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _save(form, lambda: service(actor=request.user, site=site, data=data)) is not None:
+            messages.success(request, str(done))
+            return redirect(f"{reverse('relocation:site', args=[site.pk])}#{section}")
+    return render(
+        request,
+        "relocation/record_form.html",
+        {"form": form, "site": site, "title": title, "section": section},
+    )
+
+
+@login_required
+def site_facilities(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_page_role(request)
+    site = selectors.site_get(user=request.user, pk=pk)
+    page = BoundedPaginator(selectors.facility_list(site), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "relocation/facility_list.html",
+        {"site": site, "page": page, "statuses": FacilityStatus.choices, **_may(request)},
+    )
+
+
+@login_required
+def facility_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """A facility moves on (planned → built → in use), or is corrected back."""
+    _require_page_role(request)
+    facility = selectors.facility_get(user=request.user, pk=pk)
+    _require_role(request, services.SYSTEM_ROLES)
+    data = request.POST if request.method == "POST" else None
+    form = FacilityStatusForm(data, initial={"status": facility.status})
+    if data is not None and form.is_valid():
+        status = form.cleaned_data["status"]
+        if _save(
+            form,
+            lambda: services.facility_set_status(
+                actor=request.user, facility=facility, status=status
+            ),
+        ):
+            messages.success(
+                request,
+                _("%(facility)s: %(status)s")
+                % {"facility": facility, "status": facility.get_status_display()},
+            )
+            return redirect("relocation:site-facilities", pk=facility.site_id)
+    return render(request, "relocation/facility_status.html", {"form": form, "facility": facility})

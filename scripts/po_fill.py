@@ -32,6 +32,8 @@ def main(po_path: str, json_path: str | None) -> int:
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
+            entry.previous_msgctxt = None
     po.save()
     missing = [
         e.msgid

@@ -1,0 +1,180 @@
+"""四个不摘: indicator snapshots, exit-readiness thresholds, reports and the notification inbox."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Indicator(models.TextChoices):
+    """Stable indicator codes (DESIGN §9); each has a function in ``supervision.indicators``."""
+
+    POVERTY_INCIDENCE = "poverty_incidence", _("Poverty incidence (%)")
+    EXITS = "exits", _("People exited")
+    RELAPSES = "relapses", _("People relapsed")
+    MONITORING_CASES = "monitoring_cases", _("Open monitoring cases")
+    VISIT_COVERAGE = "visit_coverage", _("Visit coverage (%)")
+    OPEN_PROBLEMS = "open_problems", _("Open problems")
+    OVERDUE_PROBLEMS = "overdue_problems", _("Overdue problems")
+    DISBURSEMENT_RATE = "disbursement_rate", _("Fund disbursement rate (%)")
+    REIMBURSEMENT_RATE = "reimbursement_rate", _("Fund reimbursement rate (%)")
+    FILING_RATE = "filing_rate", _("Project filing rate (%)")
+    COMPLETION_RATE = "completion_rate", _("Project completion rate (%)")
+    RELOCATION_EMPLOYMENT = "relocation_employment", _("Relocation employment (%)")
+    APPROVAL_RATE = "approval_rate", _("Approval rate (%)")
+    WRONG_EXIT_RATE = "wrong_exit_rate", _("Wrong exit rate (%)")
+    MISSED_RATE = "missed_rate", _("Missed identification rate (%)")
+
+
+class IndicatorSnapshot(models.Model):
+    """One indicator's value for one region and period, with what it was computed from."""
+
+    indicator = models.CharField(_("indicator"), max_length=32, choices=Indicator.choices)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.CharField(_("period"), max_length=7)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2, null=True)
+    numerator = models.DecimalField(_("numerator"), max_digits=18, decimal_places=2)
+    denominator = models.DecimalField(_("denominator"), max_digits=18, decimal_places=2, null=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("indicator snapshot")
+        verbose_name_plural = _("indicator snapshots")
+        ordering = ["indicator", "period", "region"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "region", "period"], name="snapshot_indicator_region_period"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["period", "indicator", "region"], name="snapshot_period_lookup"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.region_id} {self.period}"
+
+
+class Comparison(models.TextChoices):
+    BELOW = "lt", _("below")
+    AT_LEAST = "gte", _("at least")
+
+
+class Zone(models.TextChoices):
+    WEST = "west", _("Western region")
+    CENTRAL = "central", _("Central and eastern region")
+
+
+class ExitThreshold(models.Model):
+    """三率一度: the bar a county must meet to exit; reference data, editable by operators."""
+
+    indicator = models.CharField(_("indicator"), max_length=32, choices=Indicator.choices)
+    zone = models.CharField(_("zone"), max_length=8, choices=Zone.choices, default=Zone.WEST)
+    comparison = models.CharField(_("comparison"), max_length=3, choices=Comparison.choices)
+    value = models.DecimalField(_("threshold (%)"), max_digits=6, decimal_places=2)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("exit threshold")
+        verbose_name_plural = _("exit thresholds")
+        ordering = ["zone", "indicator"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "zone"], name="threshold_indicator_zone"),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0) & models.Q(value__lte=100),
+                name="threshold_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_indicator_display()} {self.get_comparison_display()} {self.value}%"
+
+    def passes(self, value: object) -> bool:
+        if value is None:
+            return False
+        return value < self.value if self.comparison == Comparison.BELOW else value >= self.value  # type: ignore[operator]
+
+
+class ReportKind(models.TextChoices):
+    DISPATCH = "dispatch", _("Monthly dispatch")
+    BULLETIN = "bulletin", _("Monthly bulletin")
+    ANALYSIS = "analysis", _("Quarterly analysis")
+
+
+class Report(models.Model):
+    """一月一调度 / 一月一通报 / 一季一分析: one per kind, region and period."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.CharField(_("period"), max_length=7)
+    title = models.CharField(_("title"), max_length=200)
+    content = models.JSONField(_("content"), default=dict)
+    xlsx = models.FileField(_("workbook"), upload_to="reports/", blank=True)
+    html = models.FileField(_("printable report"), upload_to="reports/", blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-period", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "region", "period"], name="report_kind_region_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app message; ``key`` makes sending idempotent (one per user and key)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    key = models.CharField(_("key"), max_length=100)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    link = models.CharField(_("link"), max_length=255, blank=True)
+    report = models.ForeignKey(
+        Report,
+        verbose_name=_("report"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_user_key"),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -32,6 +32,18 @@ NAV_ITEMS = (
     NavItem(_("Import and export"), "households:imports", frozenset({Role.COUNTY_SUPERVISOR})),
     NavItem(_("Export"), "households:export", frozenset({Role.CITY_SUPERVISOR})),
     NavItem(_("API documentation"), "api-docs", SUPERVISORS | {Role.API_CLIENT}),
+    NavItem(_("Relocation sites"), "relocation:sites", EVERYONE - {Role.API_CLIENT}),
+    NavItem(
+        _("Zero-employment households"),
+        "relocation:zero-employment",
+        EVERYONE - {Role.API_CLIENT},
+    ),
+    NavItem(_("Supervision dashboard"), "supervision:dashboard", SUPERVISORS),
+    NavItem(_("Dispatches, bulletins and analyses"), "supervision:reports", SUPERVISORS),
+    NavItem(_("9+2 action"), "assistance:nine-plus-two", SUPERVISORS),
+    NavItem(_("Assistance projects"), "assistance:projects", SUPERVISORS),
+    NavItem(_("Monitoring"), "households:monitoring-list", EVERYONE - {Role.API_CLIENT}),
+    NavItem(_("Look-back"), "inspections:look-back", EVERYONE - {Role.API_CLIENT}),
 )
 
 

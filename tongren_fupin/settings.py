@@ -171,6 +171,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tongren_fupin.navigation.navigation",
+                "supervision.context_processors.notifications",
             ],
         },
     },
@@ -216,6 +217,9 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# The largest register upload (the files of one import together); Tongren's whole register is
+# about 100 MB as XLSX.
+IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 200)
 # Where `manage.py backup` writes; a relative path is taken from the project directory.
 BACKUP_DIR = BASE_DIR / env_str("BACKUP_DIR", "var/backups")
 
@@ -280,6 +284,7 @@ SPECTACULAR_SETTINGS = {
         "SatisfactionEnum": "inspections.models.Satisfaction",
         "ProblemStateEnum": "inspections.models.ProblemState",
         "ExitStateEnum": "households.exit_models.ExitState",
+        "RelocationSiteKindEnum": "relocation.models.SiteKind",
     },
     "TITLE": "铜仁扶贫 API",
     "DESCRIPTION": "铜仁扶贫业务数据接口：建档立卡、入户核查、帮扶协作、易地搬迁与监测督导。"

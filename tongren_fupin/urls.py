@@ -8,7 +8,9 @@ from rest_framework.routers import DefaultRouter
 from households.api import HouseholdViewSet, PovertyLineViewSet
 from households.exit_api import ExitApplicationViewSet
 from households.import_api import ImportJobViewSet
+from households.monitoring_api import MonitoringCaseViewSet
 from inspections.api import MisclassificationView, ProblemViewSet, VisitViewSet
+from inspections.look_back_api import LookBackTaskViewSet
 from regions.api import RegionViewSet
 from regions.views import home
 from tongren_fupin.api.views import ObtainTokenView
@@ -22,6 +24,8 @@ router.register("imports", ImportJobViewSet, basename="import-job")
 router.register("exit-applications", ExitApplicationViewSet, basename="exit-application")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("problems", ProblemViewSet, basename="problem")
+router.register("monitoring-cases", MonitoringCaseViewSet, basename="monitoring-case")
+router.register("look-back-tasks", LookBackTaskViewSet, basename="look-back-task")
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from assistance.models import FundFlow, Pairing, Project, Training
+from assistance.models import FundFlow, Institution, Pairing, Project, Training
 from tests.assistance.conftest import add_flow, make_project
 from tests.conftest import YANHE
 from tests.permissions import check_permission_matrix
@@ -41,7 +41,8 @@ def test_nine_plus_two_view_lists_each_helper_with_its_agreement_and_projects(
     assert html.count('class="helper"') == 11
     assert "玉屏侗族自治县支持沿河土家族自治县脱贫攻坚产业发展协议" in html
     assert "食用菌（黑木耳）示范基地" in html
-    assert "80000000.00" in html
+    assert "80,000,000.00" in html
+    assert "0.8亿元" in html
 
 
 def test_nine_plus_two_view_of_another_county_shows_no_yanhe_helper(
@@ -82,7 +83,8 @@ def test_project_detail_matrix(
         other_jurisdiction=county_supervisor_bijiang,
         wrong_role=cadre_yanhe,
     )
-    assert "1000000.00" in response.content.decode()
+    html = response.content.decode()
+    assert "1,000,000.00" in html and "100万元" in html
 
 
 def flows():
@@ -134,7 +136,7 @@ def test_project_advance_matrix(
         f"/assistance/projects/{yanhe_project.pk}/advance/",
         api=False,
         method="post",
-        data={"on": "2020-03-01"},
+        data={"on": "2020-03-01", "state": "planned"},
         own=county_supervisor,
         other_jurisdiction=county_supervisor_bijiang,
         wrong_role=township_reviewer,
@@ -207,3 +209,53 @@ def test_nine_plus_two_view_query_count_does_not_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = client.get("/assistance/nine-plus-two/").content.decode()
     assert html.count("德江帮扶项目") == 10
+
+
+# --- pairings without Institution rows -----------------------------------------------------------
+
+NO_INSTITUTIONS = "尚未逐一录入学校和医院"
+
+
+def test_school_pairings_say_no_institution_is_recorded(tongren_assistance, city_supervisor):
+    html = (
+        client_for(city_supervisor)
+        .get("/assistance/pairings/", {"level": "school_school"})
+        .content.decode()
+    )
+    assert NO_INSTITUTIONS in html
+    assert 'id="pairings"' in html and "450" in html and "558" in html
+
+
+def test_a_county_sees_an_empty_state_instead_of_an_empty_table(
+    tongren_assistance, county_supervisor
+):
+    html = (
+        client_for(county_supervisor)
+        .get("/assistance/pairings/", {"level": "hospital_hospital"})
+        .content.decode()
+    )
+    assert 'id="no-pairings"' in html and "本辖区没有符合筛选条件的结对。" in html
+    assert NO_INSTITUTIONS in html
+    assert "<table" not in html
+
+
+def test_no_pairings_at_all(county_supervisor):
+    html = client_for(county_supervisor).get("/assistance/pairings/").content.decode()
+    assert "本辖区尚无结对记录。" in html and "<table" not in html
+
+
+def test_other_levels_and_recorded_institutions_need_no_notice(tongren_assistance, city_supervisor):
+    client = client_for(city_supervisor)
+    html = client.get("/assistance/pairings/", {"level": "county_county"}).content.decode()
+    assert NO_INSTITUTIONS not in html
+    Institution.objects.create(name="沿河民族中学", kind="school", region_id=YANHE)
+    html = client.get("/assistance/pairings/", {"level": "school_school"}).content.decode()
+    assert NO_INSTITUTIONS not in html
+
+
+def test_partner_page_of_school_pairings_says_no_institution_is_recorded(
+    tongren_assistance, city_supervisor
+):
+    partner = Pairing.objects.get(level="school_school").partner
+    html = client_for(city_supervisor).get(f"/assistance/partners/{partner.pk}/").content.decode()
+    assert NO_INSTITUTIONS in html

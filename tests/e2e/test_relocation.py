@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 
-from relocation.models import Site
+from relocation.models import Facility, Relocation, Site
 from relocation.selectors import zero_employment_households
 from tests.e2e.conftest import log_in
 from tests.households.factories import HouseholdFactory, MemberFactory
@@ -56,3 +57,73 @@ def test_a_cadre_finds_the_zero_employment_household_and_its_site_on_a_phone(
     assert zero.household_no in page.locator("#zero-employment").inner_text()
     assert phone_page.console_errors == []
     assert phone_page.external_requests("localhost") == []
+
+
+def no_sideways_scroll(page: Any) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_a_cadre_records_a_relocation_and_the_hukou_transfer_on_a_phone(
+    demo_site, phone_page, artifacts_dir
+):
+    page = phone_page.page
+    household = HouseholdFactory(region_id="520627100200", household_no="520627100200777")
+    MemberFactory(household=household, relation="01", name="杨新搬", **WORKING)
+    site = Site.objects.get(name="太岭村中心村安置点")
+    log_in(page, demo_site, "demo_cadre", DEMO_PASSWORD)
+
+    page.goto(f"{demo_site}/relocation/sites/{site.pk}/")
+    page.get_by_role("button", name="登记易地搬迁").click()
+    page.get_by_role("searchbox").fill("杨新")
+    page.get_by_role("button", name="搜索").click()
+    page.get_by_label("杨新搬").check()
+    page.get_by_label("搬迁入住日期").fill("2020-05-01")
+    no_sideways_scroll(page)
+    page.screenshot(path=os.path.join(artifacts_dir, "relocation_form_phone.png"), full_page=True)
+    page.get_by_role("button", name="保存").click()
+
+    page.wait_for_url(f"{demo_site}/households/{household.pk}/")
+    panel = page.locator("#relocation")
+    assert "太岭村中心村安置点" in panel.inner_text()
+    assert "2020-05-01" in panel.inner_text()
+    assert page.locator("#relocation-employment").inner_text() == "1人中已就业1人"
+    no_sideways_scroll(page)
+    panel.screenshot(path=os.path.join(artifacts_dir, "relocation_household_panel_phone.png"))
+
+    panel.get_by_role("link", name="登记迁户办证").click()
+    page.get_by_role("button", name="确认迁户办证").click()
+    page.wait_for_url(f"{demo_site}/relocation/sites/{site.pk}/households/")
+    assert "已登记户编号 520627100200777 完成迁户办证。" in page.content()
+    relocation = Relocation.objects.get(household=household)
+    assert (relocation.site, relocation.hukou_transferred) == (site, True)
+    assert phone_page.console_errors == []
+
+
+def test_a_township_reviewer_adds_a_facility_and_moves_it_on_on_a_phone(
+    demo_site, phone_page, artifacts_dir
+):
+    page = phone_page.page
+    site = Site.objects.get(name="太岭村中心村安置点")
+    log_in(page, demo_site, "demo_township", DEMO_PASSWORD)
+
+    page.goto(f"{demo_site}/relocation/sites/{site.pk}/")
+    page.get_by_role("button", name="新增设施").click()
+    page.get_by_label("类别").select_option("clinic")
+    page.get_by_label("名称").fill("太岭村卫生室")
+    no_sideways_scroll(page)
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url(f"{demo_site}/relocation/sites/{site.pk}/#services")
+    assert "设施已登记。" in page.content()
+
+    page.get_by_role("button", name="设施及其状态").click()
+    row = page.locator("#facilities li", has_text="太岭村卫生室")
+    row.get_by_role("combobox").select_option("in_use")
+    row.get_by_role("button", name="更改状态").click()
+    page.wait_for_url(f"{demo_site}/relocation/sites/{site.pk}/facilities/")
+    assert "太岭村卫生室：使用中" in page.content()
+    no_sideways_scroll(page)
+    page.screenshot(
+        path=os.path.join(artifacts_dir, "relocation_facilities_phone.png"), full_page=True
+    )
+    assert Facility.objects.get(name="太岭村卫生室").status == "in_use"
+    assert phone_page.console_errors == []

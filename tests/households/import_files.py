@@ -10,7 +10,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from households.imports import Result, run_import
+from households.importing.run import Result, run_import
 from households.resources import HOUSEHOLD_SHEET, INCOME_SHEET, MEMBER_SHEET, Sheet
 from tests.households.factories import make_id
 

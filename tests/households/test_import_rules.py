@@ -375,7 +375,7 @@ def test_csv_files_per_sheet_import_like_the_workbook(operator):
     import csv
     import io
 
-    from households.resources import bundle_csv_files
+    from households.importing.reading import bundle_csv_files
 
     data = good_file()
     files: list[tuple[str, bytes]] = []

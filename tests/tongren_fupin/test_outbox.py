@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from households.choices import Status
+from households.monitoring_models import MonitoringCase
+from inspections.models import Visit
+from tests.households.factories import household_with_head, income
 from tests.worker import WorkerProcess, redis_url
 from tongren_fupin import outbox
 from tongren_fupin.celery import app
@@ -120,3 +125,47 @@ def test_the_drain_command_sends_what_waited_in_order(broker, capsys):
     assert "sent 3, still pending 0" in capsys.readouterr().out
     for message in OutboxMessage.objects.order_by("pk"):
         wait_for(lambda message=message: runs_in_worker(broker.worker, message))
+
+
+def _visit_form(token: str) -> dict[str, str]:
+    return {
+        "date": "2020-10-05",
+        "kind": "routine",
+        "client_token": token,
+        **{
+            f"looks-{look}": "yes"
+            for look in ("furnishings", "clothing", "cupboard", "bedding", "pot")
+        },
+    }
+
+
+@pytest.mark.worker
+def test_a_visit_is_saved_with_the_broker_down_and_its_risk_check_runs_when_it_is_back(
+    broker, tongren_regions, cadre_yanhe, client
+):
+    # An exited household whose income fell under the 2020 monitoring line (6000 yuan): the risk
+    # check that follows a visit opens a monitoring case for it.
+    household = household_with_head(status=Status.EXITED, exit_year=2019)
+    income(household, 2020, Decimal("5200"), 1)
+    client.force_login(cadre_yanhe)
+    broker.down()
+
+    response = client.post(
+        f"/households/{household.pk}/visit/", _visit_form("3f1c3d4e-0000-4000-8000-00000000a001")
+    )
+
+    assert response.status_code == 302  # saved, no error for the cadre
+    assert Visit.objects.filter(household=household).count() == 1
+    message = OutboxMessage.objects.get(task_name="households.check_risks")
+    assert message.args == [household.pk]
+    assert message.sent_at is None and "Error" in message.last_error
+    assert not MonitoringCase.objects.exists()  # the follow-up has not run
+
+    broker.up()
+    assert outbox.drain()["sent"] == 1
+
+    case = wait_for(lambda: MonitoringCase.objects.filter(household=household).first())
+    assert case.risks[0]["key"] == "income:2020"
+    wait_for(lambda: runs_in_worker(broker.worker, message))
+    assert outbox.drain()["sent"] == 0
+    assert MonitoringCase.objects.count() == 1

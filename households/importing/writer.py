@@ -10,8 +10,9 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.db import connection, models
@@ -22,15 +23,10 @@ from django.utils.translation import gettext as _
 from audit import events
 from audit.models import AuditEvent, Category
 from households.choices import Relation
-from households.imports import (
-    HOUSEHOLD_FIELDS,
-    INCOME_FIELDS,
-    MEMBER_FIELDS,
-    PK,
-    REGION,
-    ModelCleaner,
-    Plan,
-)
+from households.importing.cleaning import ModelCleaner
+from households.importing.cross_checks import Plan
+from households.importing.register import PK, REGION
+from households.importing.validation import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS
 from households.models import AnnualIncome, Household, Member
 
 BATCH = 2000
@@ -65,19 +61,22 @@ class Writer:
     def _insert(
         self,
         model: type[models.Model],
-        rows: Iterable[dict[str, Any]],
+        names: Sequence[str],
+        rows: Iterable[tuple[Any, ...]],
         count: int = 0,
         with_ids: bool = False,
     ) -> list[int]:
-        """Insert rows (attname → value; the rest takes the field's default), streamed: a row
-        exists as a dict only while it is written. ``count`` is needed ``with_ids``."""
+        """Insert rows, each a tuple of the values of ``names`` (attnames; the other columns
+        take the field's default), streamed. With COPY a row goes from its tuple to the wire
+        with one ``itemgetter`` call, no dict or model instance in between.
+        ``count`` is needed ``with_ids``."""
         if not self.copy:
             manager = model._default_manager
             ids: list[int] = []
             batch: list[models.Model] = []
             for row in itertools.chain(rows, [None]):
                 if row is not None:
-                    batch.append(model(**row))
+                    batch.append(model(**dict(zip(names, row, strict=True))))
                 if len(batch) == BATCH or (row is None and batch):
                     ids += [obj.pk for obj in manager.bulk_create(batch)]
                     batch = []
@@ -91,24 +90,28 @@ class Writer:
                     [model._meta.db_table, count],
                 )
                 ids = [value for (value,) in cursor.fetchall()]
-        defaults = [self._default(f) for f in columns]
-        names = [f.attname for f in columns]
-        json_columns = {f.attname for f in columns if isinstance(f, models.JSONField)}
-        prefix = ["id"] if with_ids else []
-        quoted = ", ".join(connection.ops.quote_name(c) for c in prefix + names)
+        # Each COPY row is picked out of (*row, *defaults): a given value or the default.
+        given = {name: index for index, name in enumerate(names)}
+        defaults = tuple(self._default(f) for f in columns)
+        picked = [given.get(f.attname, len(names) + n) for n, f in enumerate(columns)]
+        pick = itemgetter(*picked)
+        json_given = [given[f.attname] for f in columns
+                      if isinstance(f, models.JSONField) and f.attname in given]  # fmt: skip
+        targets = (["id"] if with_ids else []) + [f.attname for f in columns]
+        quoted = ", ".join(connection.ops.quote_name(c) for c in targets)
         copy_sql = f"COPY {model._meta.db_table} ({quoted}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
-            plan: list[tuple[str, Any, bool]] | None = None
+            write = copy.write_row
             for index, row in enumerate(rows):
-                if plan is None:  # every row has the same keys: decide per column once
-                    plan = [(n, d, n in json_columns) for n, d in zip(names, defaults, strict=True)]
-                    given = {n for n in names if n in row}
-                    plan = [(n, d, j) if n in given else (n, d, False) for n, d, j in plan]
-                values = [
-                    (json.dumps(row[n]) if is_json else row[n]) if n in given else default
-                    for n, default, is_json in plan
-                ]
-                copy.write_row([ids[index], *values] if with_ids else values)
+                if json_given:
+                    values = list(row)
+                    for position in json_given:
+                        values[position] = json.dumps(values[position])
+                    row = tuple(values)
+                if with_ids:
+                    write((ids[index], *pick(row + defaults)))
+                else:
+                    write(pick(row + defaults))
         return ids
 
     def _default(self, f: models.Field) -> Any:
@@ -121,11 +124,9 @@ class Writer:
 
     def _households(self) -> None:
         new = [row for row in self.plan.households.values() if row.status == "new"]
-        created = (
-            {**dict(zip(HOUSEHOLD_FIELDS, row.values or (), strict=True)), "version": 1}
-            for row in new
-        )
-        ids = self._insert(Household, created, count=len(new), with_ids=True)
+        created = ((*(row.values or ()), 1) for row in new)
+        names = (*HOUSEHOLD_FIELDS, "version")
+        ids = self._insert(Household, names, created, count=len(new), with_ids=True)
         for row, pk in zip(new, ids, strict=True):
             self.ids[row.household_no] = pk
         changed = [
@@ -156,25 +157,22 @@ class Writer:
         for row in self.plan.members:
             if row.status == "new":
                 self.touched[row.household_no] += 1
+        ids = self.ids
         created = (
-            {
-                **dict(zip(MEMBER_FIELDS, row.values or (), strict=True)),
-                "household_id": self.ids[row.household_no],
-                "sex": row.extra[0],
-                "birth_date": row.extra[1],
-            }
+            (*(row.values or ()), ids[row.household_no], *row.extra)
             for row in self.plan.members
             if row.status == "new"
         )
-        self._insert(Member, created)
+        self._insert(Member, (*MEMBER_FIELDS, "household_id", "sex", "birth_date"), created)
 
     def _incomes(self) -> None:
         register = self.plan.register
         new_members = Counter(row.household_no for row in self.plan.members if row.status == "new")
         builder = ModelCleaner(AnnualIncome, checked=())
-        columns = [f.attname for f in _insert_columns(AnnualIncome)]
+        columns = tuple(f.attname for f in _insert_columns(AnnualIncome))
+        values_of = attrgetter(*columns)
 
-        def created() -> Iterator[dict[str, Any]]:
+        def created() -> Iterator[tuple[Any, ...]]:
             for row in self.plan.incomes:
                 if row.status == "new":
                     household_id = self.ids[row.household_no]
@@ -184,7 +182,7 @@ class Writer:
                         {**values, "household_id": household_id, "member_count": max(size, 1)}
                     )
                     income.compute_totals()
-                    yield {name: getattr(income, name) for name in columns}
+                    yield values_of(income)
 
         changed: dict[int, dict[str, Any]] = {}
         for row in self.plan.incomes:
@@ -194,7 +192,7 @@ class Writer:
                 values = dict(zip(INCOME_FIELDS, row.values or (), strict=True))
                 key = (self.ids[row.household_no], values["year"])
                 changed[register.incomes[key][0]] = values
-        self._insert(AnnualIncome, created())
+        self._insert(AnnualIncome, columns, created())
         stored = AnnualIncome.objects.in_bulk(list(changed))
         corrected = [_corrected(stored[pk], values) for pk, values in changed.items()]
         AnnualIncome.objects.bulk_update(corrected, INCOME_UPDATED, batch_size=BATCH)

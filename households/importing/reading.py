@@ -1,0 +1,207 @@
+"""Reading an upload of the register: an .xlsx workbook (python-calamine), a .csv of one sheet
+or a .zip of CSVs, one sheet in memory at a time; headers located by name."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from households.resources import (
+    MAX_CSV_BYTES,
+    SHEETS,
+    SHEETS_BY_NAME,
+    FileError,
+    RowError,
+    Sheet,
+    file_error,
+    is_blank,
+    text,
+)
+
+Loaded = tuple[int, Sequence[Any], Iterator[Sequence[Any]], int] | None
+
+
+@dataclass
+class SheetData:
+    """One sheet of an upload, read only when its turn comes (one sheet in memory at a time):
+    ``loader`` gives (header row number, header cells, row iterator, height) or None if empty."""
+
+    sheet: Sheet
+    loader: Callable[[], Loaded] | None
+    positions: dict[str, int] = field(default_factory=dict)  # field → index in a row
+    first_row: int = 2  # spreadsheet number of the first row after the header
+    height: int = 0  # rows after the header, blank ones included (for the progress bar)
+    rows: Iterator[Sequence[Any]] = field(default_factory=lambda: iter(()))
+    empty: bool = False
+
+    def open(self) -> None:
+        """Read the sheet and locate its columns (raises FileError for a bad header)."""
+        loaded = self.loader() if self.loader else None
+        self.loader = None
+        if loaded is None:
+            self.empty = True
+            return
+        header_row, header, self.rows, self.height = loaded
+        self.positions = locate_columns(self.sheet, header, header_row)
+        self.first_row = header_row + 1
+
+    def numbered_rows(self) -> Iterator[tuple[int, Sequence[Any]]]:
+        """(spreadsheet row number, cells) of every row that is not blank."""
+        rows, self.rows = self.rows, iter(())  # let the sheet go once it has been read
+        for number, cells in enumerate(rows, start=self.first_row):
+            # The first cell (户编号) is filled in nearly every row: look no further then.
+            if (cells and not is_blank(cells[0])) or any(not is_blank(c) for c in cells):
+                yield number, cells
+
+
+@dataclass
+class Upload:
+    sheets: dict[str, SheetData] = field(default_factory=dict)
+
+
+def locate_columns(sheet: Sheet, header: Sequence[Any], row: int) -> dict[str, int]:
+    """Header names matched exactly (order free); a missing, unknown or repeated one is an error."""
+    names = [text(cell) for cell in header]
+    while names and not names[-1]:
+        names.pop()
+    errors = []
+    seen: dict[str, int] = {}
+    for index, name in enumerate(names):
+        if name in seen:
+            errors.append(RowError(sheet.name, row, name, name, _("This column appears twice.")))
+        elif name not in sheet.headers:
+            errors.append(
+                RowError(
+                    sheet.name,
+                    row,
+                    name or _("column %(n)s") % {"n": index + 1},
+                    name,
+                    _("Unknown column. The columns of this sheet are: %(columns)s.")
+                    % {"columns": "、".join(sheet.headers)},
+                )
+            )
+        seen.setdefault(name, index)
+    for column in sheet.columns:
+        if column.header not in seen:
+            errors.append(
+                RowError(sheet.name, row, column.header, "", _("This column is missing."))
+            )
+    if errors:
+        raise FileError(errors)
+    return {column.field: seen[column.header] for column in sheet.columns}
+
+
+def read_upload(path: Path, original_name: str) -> Upload:
+    """Open an .xlsx workbook, a .csv of one sheet or a .zip of CSVs; raises FileError."""
+    if path.stat().st_size == 0:
+        raise file_error(_("The file is empty."))
+    suffix = Path(original_name).suffix.lower()
+    if suffix == ".xlsx":
+        upload = _read_xlsx(path)
+    elif suffix == ".csv":
+        upload = Upload()
+        _add_csv(upload, path.read_bytes(), original_name)
+    elif suffix == ".zip":
+        upload = _read_zip(path)
+    else:
+        raise file_error(_("Upload an .xlsx workbook, a .csv file or a .zip of CSV files."))
+    if not upload.sheets:
+        raise file_error(
+            _("The file has none of the sheets %(sheets)s.") % {"sheets": "、".join(SHEETS_BY_NAME)}
+        )
+    return upload
+
+
+def _read_xlsx(path: Path) -> Upload:
+    from python_calamine import CalamineWorkbook
+
+    if not zipfile.is_zipfile(path):
+        raise file_error(_("This is not an XLSX workbook (perhaps another file renamed .xlsx)."))
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # calamine raises its own error types for damaged files
+        raise file_error(
+            _("The XLSX workbook cannot be read: %(error)s") % {"error": error}
+        ) from error
+    upload = Upload()
+    for name in workbook.sheet_names:
+        sheet = SHEETS_BY_NAME.get(name.strip())
+        if sheet is not None:  # other sheets (notes, summaries) are not the register's
+            upload.sheets[sheet.name] = SheetData(sheet, _calamine_loader(workbook, name))
+    return upload
+
+
+def _calamine_loader(workbook: Any, name: str) -> Callable[[], Loaded]:
+    def load() -> Loaded:
+        data = workbook.get_sheet_by_name(name)
+        if data.start is None:
+            return None
+        rows = data.iter_rows()
+        header: Sequence[Any] = next(rows, [])
+        return data.start[0] + 1, header, rows, max(0, data.height - 1)
+
+    return load
+
+
+def _decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 as Chinese Excel writes CSV."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise file_error(_("The CSV file is neither UTF-8 nor GB18030 text.")) from None
+
+
+def _add_csv(upload: Upload, raw: bytes, name: str) -> None:
+    content = _decode(raw)
+    header = [text(cell) for cell in next(csv.reader(io.StringIO(content)), [])]
+    if not header:
+        raise file_error(_("The file is empty."))
+    sheet = SHEETS_BY_NAME.get(Path(name).stem.strip()) or max(
+        SHEETS, key=lambda candidate: len(set(candidate.headers) & set(header))
+    )
+    if not set(sheet.headers) & set(header) - {"户编号"}:
+        raise file_error(
+            _("Cannot tell which sheet the CSV file %(name)s holds from its columns.")
+            % {"name": name}
+        )
+    if sheet.name in upload.sheets:
+        raise file_error(_("Two CSV files hold the sheet %(sheet)s.") % {"sheet": sheet.name})
+
+    def load() -> Loaded:
+        rows = csv.reader(io.StringIO(content))
+        return 1, next(rows), rows, content.count("\n")
+
+    upload.sheets[sheet.name] = SheetData(sheet, load)
+
+
+def _read_zip(path: Path) -> Upload:
+    if not zipfile.is_zipfile(path):
+        raise file_error(_("This is not a ZIP file."))
+    upload = Upload()
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.is_dir() or not info.filename.lower().endswith(".csv"):
+                continue
+            if info.file_size > MAX_CSV_BYTES:
+                raise file_error(_("A CSV file in the ZIP is larger than 1 GB."))
+            _add_csv(upload, archive.read(info), Path(info.filename).name)
+    return upload
+
+
+def bundle_csv_files(files: Sequence[tuple[str, bytes]]) -> bytes:
+    """Several uploaded CSV files as one .zip, so that a job keeps one file."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files:
+            archive.writestr(Path(name).name, content)
+    return buffer.getvalue()

@@ -1,0 +1,36 @@
+"""``{% relocation_panel household %}``: the household page's relocation panel.
+
+The households app includes it without knowing about relocation; the panel reads
+``selectors.household_relocation`` (one query whatever the household's size).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from households.models import Household
+from households.permissions import has_role
+from regions.scoping import in_jurisdiction, jurisdiction_prefix
+from relocation import selectors, services
+
+register = template.Library()
+
+
+@register.inclusion_tag("relocation/_household_panel.html", takes_context=True)
+def relocation_panel(context: template.Context, household: Household) -> dict[str, Any]:
+    user = context["request"].user
+    may_relocate = has_role(user, services.RELOCATION_ROLES) and in_jurisdiction(
+        user, household.region_id
+    )
+    relocation = selectors.household_relocation(household)
+    prefix = jurisdiction_prefix(user)
+    return {
+        "household": household,
+        "relocation": relocation,
+        "site_visible": bool(
+            relocation and prefix is not None and relocation.site.region_id.startswith(prefix)
+        ),
+        "may_relocate": may_relocate,
+    }

@@ -1,0 +1,49 @@
+"""Thresholds are reference data operators edit; snapshots, reports and notifications are
+written by the services and only read here. The beat schedules are django-celery-beat's admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from supervision.models import ExitThreshold, IndicatorSnapshot, Notification, Report
+
+
+@admin.register(ExitThreshold)
+class ExitThresholdAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "zone", "comparison", "value", "source")
+    list_filter = ("zone",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(IndicatorSnapshot)
+class IndicatorSnapshotAdmin(ReadOnlyAdmin):
+    list_display = ("indicator", "region", "period", "value", "numerator", "denominator")
+    list_filter = ("indicator",)
+    search_fields = ("region__code", "period")
+    list_select_related = ("region",)
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ("title", "kind", "region", "period", "created")
+    list_filter = ("kind",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("title", "user", "created", "read_at", "emailed_at")
+    search_fields = ("user__username", "title")
+    list_select_related = ("user",)

@@ -1,0 +1,136 @@
+"""``/api/v1/indicators/`` and ``/api/v1/reports/``: indicator figures and the reports, scoped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from regions.models import Level
+from supervision import selectors
+from supervision.models import Indicator, ReportKind
+from supervision.periods import month_period, parse_period
+from supervision.permissions import SupervisionReadPermission
+from supervision.serializers import IndicatorRowSerializer, ReportSerializer
+from tongren_fupin.api.pagination import StandardPagination
+from tongren_fupin.api.schema import ERROR_RESPONSES
+
+
+class IndicatorQuerySerializer(serializers.Serializer):
+    indicator = serializers.ChoiceField(choices=Indicator.choices, required=False)
+    region = serializers.RegexField(
+        r"^\d{12}$",
+        required=False,
+        error_messages={"invalid": _("A region code has exactly 12 digits.")},
+    )
+    period = serializers.CharField(required=False, max_length=7)
+    level = serializers.ChoiceField(choices=Level.choices, required=False)
+
+    def validate_period(self, value: str) -> Any:
+        return parse_period(value)
+
+
+INDICATOR_PARAMETERS = [
+    OpenApiParameter("indicator", str, enum=Indicator.values),
+    OpenApiParameter("region", str, description=str(_("Region code (default: your jurisdiction)"))),
+    OpenApiParameter(
+        "period",
+        str,
+        pattern=r"^\d{4}(-(Q[1-4]|0[1-9]|1[0-2]))?$",
+        description=str(_("2019, 2019-Q3 or 2019-09 (default: the current month)")),
+    ),
+    OpenApiParameter(
+        "level", str, enum=Level.values, description=str(_("Break the region down by this level"))
+    ),
+]
+
+
+class IndicatorViewSet(viewsets.ViewSet):
+    """Indicator figures per region and period: value, numerator, denominator."""
+
+    permission_classes = [SupervisionReadPermission]
+    pagination_class = StandardPagination
+
+    @extend_schema(
+        parameters=INDICATOR_PARAMETERS,
+        responses={200: IndicatorRowSerializer(many=True), **ERROR_RESPONSES},
+    )
+    def list(self, request: Request) -> Response:
+        query = IndicatorQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        today = timezone.localdate()
+        rows = selectors.indicator_rows(
+            user=request.user,
+            period=params.get("period") or month_period(today.year, today.month),
+            indicator=params.get("indicator"),
+            region_code=params.get("region"),
+            level=params.get("level"),
+        )
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        assert page is not None
+        return paginator.get_paginated_response(IndicatorRowSerializer(page, many=True).data)
+
+
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """一月一调度 / 一月一通报 / 一季一分析 with their files."""
+
+    permission_classes = [SupervisionReadPermission]
+    serializer_class = ReportSerializer
+    filter_backends = ()
+
+    def get_queryset(self) -> Any:
+        kind = self.request.query_params.get("kind", "")
+        if kind and kind not in ReportKind.values:
+            raise serializers.ValidationError({"kind": [_("Unknown report kind.")]})
+        return selectors.report_list(user=self.request.user, kind=kind)
+
+    def get_object(self) -> Any:
+        return selectors.report_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(
+        parameters=[OpenApiParameter("kind", str, enum=ReportKind.values)],
+        responses={200: ReportSerializer(many=True), **ERROR_RESPONSES},
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: ReportSerializer, **ERROR_RESPONSES})
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
+    def _file(self, fmt: str) -> FileResponse:
+        report = self.get_object()
+        stored = report.xlsx if fmt == "xlsx" else report.html
+        if not stored:
+            raise Http404
+        name = (stored.name or "").split("/")[-1]
+        return FileResponse(stored.open("rb"), as_attachment=fmt == "xlsx", filename=name)
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            **ERROR_RESPONSES,
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def xlsx(self, request: Request, pk: str) -> FileResponse:
+        """The report's XLSX workbook (quarterly analysis)."""
+        return self._file("xlsx")
+
+    @extend_schema(
+        responses={(200, "text/html"): OpenApiResponse(OpenApiTypes.STR), **ERROR_RESPONSES}
+    )
+    @action(detail=True, methods=["get"])
+    def html(self, request: Request, pk: str) -> FileResponse:
+        """The report's printable HTML (quarterly analysis)."""
+        return self._file("html")

@@ -1,0 +1,240 @@
+"""Scoped reads of the supervision: indicator rows, readiness, dashboards, reports, inbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from regions.models import PREFIX_LENGTH, Level, Region
+from regions.scoping import jurisdiction_prefix, scope_by_region
+from supervision import indicators, services
+from supervision.models import Indicator, IndicatorSnapshot, Notification, Report, ReportKind
+from supervision.periods import Period
+from tongren_fupin.errors import DomainError
+
+LEVEL_ORDER = [Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    indicator: str
+    region: str
+    region_name: str
+    period: str
+    value: Decimal | None
+    numerator: Decimal
+    denominator: Decimal | None
+    computed_at: Any
+
+
+def jurisdiction_region(user: Any) -> Region:
+    """The region a user's jurisdiction starts at (the city for operators)."""
+    prefix = jurisdiction_prefix(user)
+    if prefix is None:
+        raise Http404
+    if prefix == "":
+        return services.city_region()
+    return Region.objects.get(code=prefix.ljust(12, "0"))
+
+
+def region_in_jurisdiction(*, user: Any, code: str | None) -> Region:
+    if not code:
+        return jurisdiction_region(user)
+    region = scope_by_region(Region.objects.filter(code=code), user, field="code").first()
+    if region is None:
+        raise Http404
+    return region
+
+
+def _regions_of(region: Region, level: str | None) -> list[Region]:
+    if not level or level == region.level:
+        return [region]
+    if LEVEL_ORDER.index(Level(level)) <= LEVEL_ORDER.index(Level(region.level)):
+        raise DomainError(
+            "invalid_level",
+            _("Level must be below the region's own level."),
+            errors={"level": [_("Choose a level below the region's level.")]},
+        )
+    return list(Region.objects.filter(level=level, code__startswith=region.prefix).order_by("code"))
+
+
+def indicator_rows(
+    *,
+    user: Any,
+    period: Period,
+    indicator: str | None = None,
+    region_code: str | None = None,
+    level: str | None = None,
+) -> list[IndicatorRow]:
+    """Snapshots of ``period`` for the region (or its children at ``level``).
+
+    Snapshots missing for a finished period are computed in one set-based pass and stored; the
+    figures of a period that has not ended are computed live and not stored.
+    """
+    region = region_in_jurisdiction(user=user, code=region_code)
+    regions = _regions_of(region, level)
+    codes = [indicator] if indicator else list(Indicator.values)
+    wanted = {r.code: r for r in regions}
+    found = {}
+    if period.has_ended(timezone.localdate()):  # a running period is always computed live
+        found = {
+            (s.indicator, s.region_id): s
+            for s in IndicatorSnapshot.objects.filter(
+                period=period.code, indicator__in=codes, region_id__in=list(wanted)
+            )
+        }
+    missing = [code for code in codes if any((code, r) not in found for r in wanted)]
+    if missing:
+        found.update(_fill(missing, period, regions, region))
+    rows = []
+    for code in codes:
+        for r in regions:
+            snap = found.get((code, r.code))
+            rows.append(
+                IndicatorRow(
+                    indicator=code,
+                    region=r.code,
+                    region_name=r.name,
+                    period=period.code,
+                    value=snap.value if snap else None,
+                    numerator=snap.numerator if snap else Decimal(0),
+                    denominator=snap.denominator if snap else None,
+                    computed_at=snap.computed_at if snap else timezone.now(),
+                )
+            )
+    return rows
+
+
+def _fill(
+    codes: list[str], period: Period, regions: list[Region], parent: Region
+) -> dict[tuple[str, str], IndicatorSnapshot]:
+    level = regions[0].level
+    within = parent.prefix if level != parent.level else regions[0].prefix
+    now = timezone.now()
+    results = {}
+    for code in codes:
+        if level == Level.CITY:
+            counties = indicators.compute(code, level=Level.COUNTY, period=period)
+            result = indicators.roll_up(code, counties, Level.CITY)
+        else:
+            result = indicators.compute(code, level=level, period=period, within=within)
+        kind = indicators.SPECS[code].kind
+        results[code] = {
+            r.code: result.get(r.code) or indicators.figure(0, None, kind) for r in regions
+        }
+    if period.has_ended(timezone.localdate()):
+        services.snapshots_store(period=period, results=results, computed_at=now)
+    return {
+        (code, region): IndicatorSnapshot(
+            indicator=code,
+            region_id=region,
+            period=period.code,
+            value=fig.value,
+            numerator=fig.numerator,
+            denominator=fig.denominator,
+            computed_at=now,
+        )
+        for code, result in results.items()
+        for region, fig in result.items()
+    }
+
+
+# -- county exit readiness (三率一度) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Criterion:
+    indicator: str
+    label: str
+    value: Decimal | None
+    numerator: Decimal
+    denominator: Decimal | None
+    threshold: str
+    passed: bool
+
+
+def readiness(*, user: Any, county_code: str, period: Period) -> list[Criterion]:
+    county = region_in_jurisdiction(user=user, code=county_code)
+    if county.level != Level.COUNTY:
+        raise Http404
+    bars = services.thresholds()
+    rows = {
+        row.indicator: row
+        for code in services.READINESS
+        for row in indicator_rows(user=user, period=period, indicator=code, region_code=county.code)
+    }
+    criteria = []
+    for code in services.READINESS:
+        row, bar = rows[code], bars.get(code)
+        criteria.append(
+            Criterion(
+                indicator=code,
+                label=str(Indicator(code).label),
+                value=row.value,
+                numerator=row.numerator,
+                denominator=row.denominator,
+                threshold=f"{bar.get_comparison_display()} {bar.value}%" if bar else "—",
+                passed=bool(bar and bar.passes(row.value)),
+            )
+        )
+    return criteria
+
+
+def county_regions(*, user: Any) -> list[Region]:
+    prefix = jurisdiction_prefix(user)
+    if prefix is None:
+        return []
+    counties = Region.objects.filter(level=Level.COUNTY).order_by("code")
+    if len(prefix) > PREFIX_LENGTH[Level.COUNTY]:
+        return []
+    return list(scope_by_region(counties, user, field="code"))
+
+
+# -- reports and notifications ------------------------------------------------------------
+
+
+def report_list(*, user: Any, kind: str = "") -> QuerySet[Report]:
+    """Reports of the region a user belongs to: the city's reports for everyone in the city."""
+    prefix = jurisdiction_prefix(user)
+    if prefix is None:
+        return Report.objects.none()
+    reports = Report.objects.select_related("region").order_by("-period", "kind", "-id")
+    if kind:
+        reports = reports.filter(kind=kind)
+    if prefix == "":
+        return reports
+    # A report covers the user's area when its region's code is a prefix of the user's.
+    covering = [prefix[:n].ljust(12, "0") for n in PREFIX_LENGTH.values() if n <= len(prefix)]
+    return reports.filter(region_id__in=covering)
+
+
+def report_get(*, user: Any, pk: Any) -> Report:
+    try:
+        return report_list(user=user).get(pk=int(pk))
+    except (TypeError, ValueError, OverflowError, Report.DoesNotExist):
+        raise Http404 from None
+
+
+def latest_bulletin(*, user: Any) -> Report | None:
+    return report_list(user=user, kind=ReportKind.BULLETIN).first()
+
+
+def notification_list(*, user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(user_id=user.pk).order_by("-created", "-id")
+
+
+def notification_get(*, user: Any, pk: Any) -> Notification:
+    try:
+        return notification_list(user=user).get(pk=int(pk))
+    except (TypeError, ValueError, OverflowError, Notification.DoesNotExist):
+        raise Http404 from None
+
+
+def unread_count(*, user: Any) -> int:
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from supervision.models import Report
+
+
+class IndicatorRowSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    region = serializers.CharField(help_text="12-digit region code")
+    region_name = serializers.CharField()
+    period = serializers.CharField()
+    value = serializers.DecimalField(
+        max_digits=16, decimal_places=2, allow_null=True, coerce_to_string=False
+    )
+    numerator = serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=False)
+    denominator = serializers.DecimalField(
+        max_digits=18, decimal_places=2, allow_null=True, coerce_to_string=False
+    )
+    computed_at = serializers.DateTimeField()
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    files = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "kind",
+            "region",
+            "region_name",
+            "period",
+            "title",
+            "content",
+            "created",
+            "files",
+        ]
+
+    def get_files(self, report: Report) -> dict[str, str]:
+        files: dict[str, Any] = {}
+        if report.xlsx:
+            files["xlsx"] = reverse("report-xlsx", args=[report.pk])
+        if report.html:
+            files["html"] = reverse("report-html", args=[report.pk])
+        return files

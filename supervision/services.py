@@ -1,0 +1,396 @@
+"""Writes of the supervision: snapshots, the monthly dispatch and bulletin, the quarterly
+analysis, notifications. Each owns its transaction and is idempotent per period."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.events import record
+from inspections.models import Problem, ProblemState
+from regions.models import Assignment, Level, Region, Role
+from supervision import indicators, reports
+from supervision.indicators import Result
+from supervision.models import (
+    ExitThreshold,
+    Indicator,
+    IndicatorSnapshot,
+    Notification,
+    Report,
+    ReportKind,
+    Zone,
+)
+from supervision.periods import Kind, Period
+from tongren_fupin.errors import DomainError
+
+# Tongren is in Guizhou, a western province: the western thresholds apply.
+ZONE = Zone.WEST
+# The indicators of county exit readiness (三率一度), in the order they are shown.
+READINESS = (
+    Indicator.POVERTY_INCIDENCE,
+    Indicator.WRONG_EXIT_RATE,
+    Indicator.MISSED_RATE,
+    Indicator.APPROVAL_RATE,
+)
+BULLETIN_RECIPIENT_ROLES = (Role.CITY_SUPERVISOR, Role.COUNTY_SUPERVISOR)
+
+
+def city_region() -> Region:
+    return Region.objects.filter(level=Level.CITY).order_by("code").first() or Region.objects.get(
+        code="520600000000"
+    )
+
+
+def _lock_city() -> Region:
+    """Serialise runs of the same service: the city row is the mutex."""
+    city = city_region()
+    return Region.objects.select_for_update().get(pk=city.pk)
+
+
+# -- snapshots ----------------------------------------------------------------------------
+
+
+def compute_period(
+    period: Period, *, level: str = Level.COUNTY, within: str = ""
+) -> dict[str, Result]:
+    """Every indicator for every region of ``level`` (and, from counties, the city); a region
+    without data gets a zero count (a rate without a denominator has no value)."""
+    regions = Region.objects.filter(level=level)
+    if within:
+        regions = regions.filter(code__startswith=within)
+    codes = list(regions.values_list("code", flat=True))
+    results: dict[str, Result] = {}
+    for code in indicators.SPECS:
+        result = indicators.compute(code, level=level, period=period, within=within)
+        empty = indicators.figure(0, None, indicators.SPECS[code].kind)
+        result = {region: result.get(region, empty) for region in codes}
+        if level == Level.COUNTY and not within:
+            result = {**result, **indicators.roll_up(code, result, Level.CITY)}
+        results[code] = result
+    return results
+
+
+def snapshots_store(
+    *, period: Period, results: dict[str, Result], computed_at: datetime.datetime | None = None
+) -> int:
+    """Insert or refresh the snapshots of ``period`` (one statement)."""
+    now = computed_at or timezone.now()
+    rows = [
+        IndicatorSnapshot(
+            indicator=code,
+            region_id=region,
+            period=period.code,
+            value=fig.value,
+            numerator=fig.numerator,
+            denominator=fig.denominator,
+            computed_at=now,
+        )
+        for code, result in results.items()
+        for region, fig in result.items()
+    ]
+    IndicatorSnapshot.objects.bulk_create(
+        rows,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["indicator", "region", "period"],
+        update_fields=["value", "numerator", "denominator", "computed_at"],
+    )
+    return len(rows)
+
+
+# -- the monthly dispatch (一月一调度) ----------------------------------------------------------
+
+
+@transaction.atomic
+def dispatch_run(*, period: Period) -> Report:
+    """Snapshots of ``period`` per county and for the city, once: a rerun changes nothing."""
+    city = _lock_city()
+    existing = Report.objects.filter(
+        kind=ReportKind.DISPATCH, region=city, period=period.code
+    ).first()
+    if existing is not None:
+        return existing
+    results = compute_period(period)
+    stored = snapshots_store(period=period, results=results)
+    report = Report.objects.create(
+        kind=ReportKind.DISPATCH,
+        region=city,
+        period=period.code,
+        title=_("Monthly dispatch %(period)s") % {"period": period.code},
+        content={"snapshots": stored, "indicators": sorted(results)},
+    )
+    record(
+        actor=None,
+        action="supervision.dispatch",
+        obj=report,
+        region_code=city.code,
+        summary=f"dispatch {period.code}: {stored} snapshots",
+    )
+    return report
+
+
+# -- the monthly bulletin (一月一通报) ----------------------------------------------------------
+
+
+def thresholds() -> dict[str, ExitThreshold]:
+    return {t.indicator: t for t in ExitThreshold.objects.filter(zone=ZONE)}
+
+
+def _county_snapshots(period: Period) -> dict[str, list[IndicatorSnapshot]]:
+    by_indicator: dict[str, list[IndicatorSnapshot]] = {}
+    rows = IndicatorSnapshot.objects.filter(
+        period=period.code, region__level=Level.COUNTY
+    ).select_related("region")
+    for snapshot in rows:
+        by_indicator.setdefault(snapshot.indicator, []).append(snapshot)
+    return by_indicator
+
+
+def _ranking(indicator: str, snapshots: list[IndicatorSnapshot]) -> list[dict[str, Any]]:
+    better_high = indicators.SPECS[indicator].higher_is_better
+    known = [s for s in snapshots if s.value is not None]
+    known.sort(key=lambda s: (-(s.value or 0) if better_high else (s.value or 0), s.region_id))
+    return [
+        {
+            "rank": index,
+            "region": s.region_id,
+            "name": s.region.name,
+            "value": str(s.value),
+            "numerator": str(s.numerator),
+            "denominator": None if s.denominator is None else str(s.denominator),
+        }
+        for index, s in enumerate(known, start=1)
+    ]
+
+
+def overdue_problems_at(period: Period, within: str = "") -> list[Problem]:
+    as_of = min(period.end, timezone.localdate())
+    unresolved = ~Q(state=ProblemState.VERIFIED) | Q(verified_at__date__gt=as_of)
+    problems = Problem.objects.filter(unresolved, created__date__lte=as_of, deadline__lt=as_of)
+    if within:
+        problems = problems.filter(household__region_id__startswith=within)
+    return list(
+        problems.select_related("household", "household__region", "responsible").order_by(
+            "household__region_id", "deadline", "id"
+        )
+    )
+
+
+def bulletin_content(period: Period) -> dict[str, Any]:
+    snapshots = _county_snapshots(period)
+    bars = thresholds()
+    rankings = {
+        code: _ranking(code, snapshots[code]) for code in Indicator.values if code in snapshots
+    }
+    below = []
+    for code, threshold in bars.items():
+        for row in rankings.get(code, []):
+            if not threshold.passes(Decimal(row["value"])):
+                below.append(
+                    {
+                        "indicator": code,
+                        "region": row["region"],
+                        "name": row["name"],
+                        "value": row["value"],
+                        "threshold": f"{threshold.get_comparison_display()} {threshold.value}%",
+                    }
+                )
+    counties = dict(Region.objects.filter(level=Level.COUNTY).values_list("code", "name"))
+    overdue = [
+        {
+            "id": p.pk,
+            "county": p.household.region_id[:6].ljust(12, "0"),
+            "county_name": counties.get(p.household.region_id[:6].ljust(12, "0"), ""),
+            "village": p.household.region.name,
+            "household_no": p.household.household_no,
+            "description": p.description,
+            "deadline": p.deadline.isoformat(),
+            "state": p.state,
+            "responsible": p.responsible.get_username() if p.responsible else "",
+        }
+        for p in overdue_problems_at(period)
+    ]
+    return {"rankings": rankings, "below_target": below, "overdue_problems": overdue}
+
+
+@transaction.atomic
+def bulletin_publish(*, period: Period) -> Report:
+    """The bulletin of ``period`` once, with one notification per supervisor (in-app, then one
+    e-mail after commit). A rerun returns the bulletin and sends nothing."""
+    city = _lock_city()
+    existing = Report.objects.filter(
+        kind=ReportKind.BULLETIN, region=city, period=period.code
+    ).first()
+    if existing is not None:
+        return existing
+    dispatch_run(period=period)
+    content = bulletin_content(period)
+    report = Report.objects.create(
+        kind=ReportKind.BULLETIN,
+        region=city,
+        period=period.code,
+        title=_("Monthly bulletin %(period)s") % {"period": period.code},
+        content=content,
+    )
+    sent = _notify_bulletin(report, content)
+    record(
+        actor=None,
+        action="supervision.bulletin",
+        obj=report,
+        region_code=city.code,
+        summary=f"bulletin {period.code}: {sent} notifications",
+    )
+    return report
+
+
+def _notify_bulletin(report: Report, content: dict[str, Any]) -> int:
+    link = reverse("supervision:report", args=[report.pk])
+    recipients = Assignment.objects.filter(
+        role__in=BULLETIN_RECIPIENT_ROLES, user__is_active=True
+    ).select_related("region")
+    notifications = []
+    for assignment in recipients:
+        prefix = assignment.region.prefix
+        below = [row for row in content["below_target"] if row["region"].startswith(prefix)]
+        overdue = [row for row in content["overdue_problems"] if row["county"].startswith(prefix)]
+        body = _(
+            "%(below)s indicator(s) below target and %(overdue)s overdue problem(s) in your "
+            "jurisdiction."
+        ) % {"below": len(below), "overdue": len(overdue)}
+        notifications.append(
+            Notification(
+                user_id=assignment.user_id,
+                key=f"bulletin:{report.period}",
+                title=report.title,
+                body=body,
+                link=link,
+                report=report,
+            )
+        )
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    transaction.on_commit(lambda: _queue_emails(report.pk))
+    return len(notifications)
+
+
+def _queue_emails(report_id: int) -> None:
+    from supervision.tasks import send_report_emails
+
+    send_report_emails.delay(report_id)
+
+
+def notifications_email(*, report_id: int) -> int:
+    """E-mail each notification of the report that has not been e-mailed (once each)."""
+    sent = 0
+    while True:
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update(skip_locked=True)
+                .select_related("user")
+                .filter(report_id=report_id, emailed_at__isnull=True)
+                .order_by("pk")
+                .first()
+            )
+            if notification is None:
+                return sent
+            if notification.user.email:
+                send_mail(
+                    notification.title,
+                    f"{notification.body}\n\n{notification.link}",
+                    settings.DEFAULT_FROM_EMAIL,
+                    [notification.user.email],
+                )
+                sent += 1
+            notification.emailed_at = timezone.now()
+            notification.save(update_fields=["emailed_at"])
+
+
+def notification_mark_read(*, user: Any, notification: Notification) -> Notification:
+    if notification.user_id != user.pk:
+        raise DomainError("forbidden", _("This is not your notification."), status=403)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user: Any) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def monthly_dispatch_run(*, period: Period) -> Report:
+    """一月一调度 ends with its 一月一通报: the snapshots, then the bulletin (both once)."""
+    dispatch_run(period=period)
+    return bulletin_publish(period=period)
+
+
+# -- the quarterly analysis (一季一分析) --------------------------------------------------------
+
+
+@transaction.atomic
+def analysis_publish(*, period: Period) -> Report:
+    """Trends over the quarter's months and the county comparison, with an XLSX workbook and a
+    printable HTML report; once per quarter."""
+    if period.kind != Kind.QUARTER:
+        raise DomainError(
+            "invalid_period",
+            _("The quarterly analysis needs a quarter, such as 2019-Q3."),
+            errors={"period": [_("Give a quarter, such as 2019-Q3.")]},
+        )
+    city = _lock_city()
+    existing = Report.objects.filter(
+        kind=ReportKind.ANALYSIS, region=city, period=period.code
+    ).first()
+    if existing is not None:
+        return existing
+    months = period.months()
+    for month in months:
+        dispatch_run(period=month)
+    snapshots_store(period=period, results=compute_period(period))
+    content = reports.analysis_content(period, months)
+    report = Report.objects.create(
+        kind=ReportKind.ANALYSIS,
+        region=city,
+        period=period.code,
+        title=_("Quarterly analysis %(period)s") % {"period": period.code},
+        content=content,
+    )
+    report.xlsx.save(f"analysis-{period.code}.xlsx", ContentFile(reports.analysis_xlsx(report)))
+    report.html.save(f"analysis-{period.code}.html", ContentFile(reports.analysis_html(report)))
+    record(
+        actor=None,
+        action="supervision.analysis",
+        obj=report,
+        region_code=city.code,
+        summary=f"analysis {period.code}",
+    )
+    return report
+
+
+# -- the other people's checks, scheduled here ---------------------------------------------
+
+
+def run_monitoring_checks(*, on: datetime.date) -> int:
+    """Open monitoring cases from risk signals (households.monitoring); idempotent there."""
+    from households.monitoring import run_monitoring_checks as check
+
+    return int(check(on=on))
+
+
+def create_look_back_tasks(*, period: Period) -> int:
+    """回头看 visit tasks for the period (inspections.look_back); idempotent there."""
+    from inspections.look_back import create_look_back_tasks as create
+
+    return int(create(period=period.code))

@@ -1,0 +1,68 @@
+"""Scheduled work of the supervision (beat schedules in ``supervision.schedules``).
+
+Every task takes a period (default: the one just ended), calls one service and is idempotent;
+``acks_late`` (settings) means a task whose worker dies is delivered again, and retries back off.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from celery import shared_task
+from django.db import DatabaseError
+from django.utils import timezone
+
+from supervision import services
+from supervision.periods import month_just_ended, parse_period, quarter_just_ended
+
+
+def _task(name: str) -> Any:
+    """A supervision task: retried with exponential backoff on database errors, acked late."""
+    return shared_task(
+        name=name,
+        autoretry_for=(DatabaseError,),
+        retry_backoff=10,
+        retry_backoff_max=600,
+        retry_jitter=True,
+        max_retries=5,
+        acks_late=True,
+    )
+
+
+def _month(period: str | None) -> str:
+    return period or month_just_ended(timezone.localdate()).code
+
+
+@_task("supervision.monthly_dispatch")
+def monthly_dispatch(period: str | None = None) -> dict[str, object]:
+    """一月一调度 and its bulletin: snapshots of the month, then the 一月一通报."""
+    report = services.monthly_dispatch_run(period=parse_period(_month(period)))
+    return {"period": report.period, "bulletin": report.pk}
+
+
+@_task("supervision.monthly_bulletin")
+def monthly_bulletin(period: str | None = None) -> int:
+    return services.bulletin_publish(period=parse_period(_month(period))).pk
+
+
+@_task("supervision.quarterly_analysis")
+def quarterly_analysis(period: str | None = None) -> int:
+    code = period or quarter_just_ended(timezone.localdate()).code
+    return services.analysis_publish(period=parse_period(code)).pk
+
+
+@_task("supervision.look_back")
+def look_back(period: str | None = None) -> int:
+    return services.create_look_back_tasks(period=parse_period(_month(period)))
+
+
+@_task("supervision.monitoring_checks")
+def monitoring_checks(on: str | None = None) -> int:
+    day = datetime.date.fromisoformat(on) if on else timezone.localdate()
+    return services.run_monitoring_checks(on=day)
+
+
+@_task("supervision.send_report_emails")
+def send_report_emails(report_id: int) -> int:
+    return services.notifications_email(report_id=report_id)

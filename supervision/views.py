@@ -1,0 +1,243 @@
+"""Pages: the dashboard with its charts, county exit readiness, reports, the notification inbox."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from households.permissions import has_role
+from regions.models import CHILD_LEVEL, Level
+from supervision import selectors, services
+from supervision.models import Indicator, ReportKind
+from supervision.periods import Period, month_period, parse_period
+from supervision.permissions import SUPERVISOR_ROLES
+from tongren_fupin.errors import DomainError
+
+FIRST_YEAR = 2014
+FUND_RATES = (
+    Indicator.DISBURSEMENT_RATE,
+    Indicator.REIMBURSEMENT_RATE,
+    Indicator.FILING_RATE,
+    Indicator.COMPLETION_RATE,
+)
+
+
+def _require_supervisor(request: HttpRequest) -> None:
+    if not has_role(request.user, SUPERVISOR_ROLES):
+        raise PermissionDenied
+
+
+def _period_param(request: HttpRequest, default: Period) -> Period:
+    text = request.GET.get("period", "")
+    if not text:
+        return default
+    try:
+        return parse_period(text)
+    except DomainError:
+        return default
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    """A JSON number for the charts: counts as integers, rates with their decimals."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _table(rows: list[selectors.IndicatorRow]) -> list[dict[str, Any]]:
+    return [
+        {
+            "region": r.region,
+            "name": r.region_name,
+            "value": _number(r.value),
+            "numerator": _number(r.numerator),
+            "denominator": _number(r.denominator),
+        }
+        for r in rows
+    ]
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_supervisor(request)
+    user = request.user
+    region = selectors.jurisdiction_region(user)
+    breakdown = CHILD_LEVEL.get(Level(region.level)) or region.level
+    today = timezone.localdate()
+    this_year = parse_period(str(today.year))
+    this_month = month_period(today.year, today.month)
+    incidence_level = Level.COUNTY if region.level == Level.CITY else None
+    last_year = min(today.year - 1, 2020)
+    incidence = {
+        year: _table(
+            selectors.indicator_rows(
+                user=user,
+                period=parse_period(str(year)),
+                indicator=Indicator.POVERTY_INCIDENCE,
+                level=incidence_level,
+            )
+        )
+        for year in range(FIRST_YEAR, last_year + 1)
+    }
+    names = [row["name"] for row in next(iter(incidence.values()), [])]
+    charts = {
+        "incidence": {
+            "years": [str(y) for y in incidence],
+            "names": names,
+            "series": {str(y): [r["value"] for r in rows] for y, rows in incidence.items()},
+        },
+        "funds": _chart(user, this_year, FUND_RATES, breakdown),
+        "employment": _chart(user, this_month, (Indicator.RELOCATION_EMPLOYMENT,), breakdown),
+        "problems": _chart(
+            user, this_month, (Indicator.OPEN_PROBLEMS, Indicator.OVERDUE_PROBLEMS), breakdown
+        ),
+    }
+    labels = {code: str(Indicator(code).label) for code in Indicator.values}
+    return render(
+        request,
+        "supervision/dashboard.html",
+        {
+            "region": region,
+            "charts": charts,
+            "labels": labels,
+            "incidence_rows": _incidence_rows(incidence),
+            "this_year": this_year,
+            "this_month": this_month,
+            "counties": selectors.county_regions(user=user),
+        },
+    )
+
+
+def _chart(user: Any, period: Period, codes: tuple[str, ...], level: str) -> dict[str, Any]:
+    series = {}
+    names: list[str] = []
+    for code in codes:
+        rows = _table(
+            selectors.indicator_rows(user=user, period=period, indicator=code, level=level)
+        )
+        names = [r["name"] for r in rows]
+        series[code] = rows
+    rows = [
+        {"name": name, "values": [series[code][i]["value"] for code in codes]}
+        for i, name in enumerate(names)
+    ]
+    columns = [str(Indicator(code).label) for code in codes]
+    return {
+        "period": period.code,
+        "names": names,
+        "series": series,
+        "rows": rows,
+        "columns": columns,
+    }
+
+
+def _incidence_rows(incidence: dict[int, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    years = list(incidence)
+    first = incidence[years[0]] if years else []
+    return [
+        {"name": row["name"], "values": [incidence[y][i]["value"] for y in years]}
+        for i, row in enumerate(first)
+    ]
+
+
+@login_required
+def readiness(request: HttpRequest, code: str) -> HttpResponse:
+    _require_supervisor(request)
+    today = timezone.localdate()
+    period = _period_param(request, parse_period(str(min(today.year - 1, 2020))))
+    criteria = selectors.readiness(user=request.user, county_code=code, period=period)
+    county = selectors.region_in_jurisdiction(user=request.user, code=code)
+    return render(
+        request,
+        "supervision/readiness.html",
+        {
+            "county": county,
+            "period": period,
+            "criteria": criteria,
+            "ready": all(c.passed for c in criteria),
+        },
+    )
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    _require_supervisor(request)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in ReportKind.values else ""
+    reports = selectors.report_list(user=request.user, kind=kind)[:120]
+    return render(
+        request,
+        "supervision/report_list.html",
+        {"reports": reports, "kind": kind, "kinds": ReportKind.choices},
+    )
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_supervisor(request)
+    report = selectors.report_get(user=request.user, pk=pk)
+    labels = {code: str(Indicator(code).label) for code in Indicator.values}
+    content = report.content or {}
+    rankings = [
+        {"indicator": code, "label": labels.get(code, code), "rows": rows}
+        for code, rows in (content.get("rankings") or {}).items()
+    ]
+    below = [
+        {**row, "label": labels.get(row["indicator"], "")}
+        for row in content.get("below_target", [])
+    ]
+    return render(
+        request,
+        "supervision/report_detail.html",
+        {
+            "report": report,
+            "rankings": rankings,
+            "below": below,
+            "overdue": content.get("overdue_problems", []),
+            "labels": labels,
+        },
+    )
+
+
+@login_required
+def report_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    _require_supervisor(request)
+    report = selectors.report_get(user=request.user, pk=pk)
+    stored = report.xlsx if fmt == "xlsx" else report.html if fmt == "html" else None
+    if not stored:
+        raise Http404
+    name = (stored.name or "").split("/")[-1]
+    return FileResponse(stored.open("rb"), as_attachment=fmt == "xlsx", filename=name)
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = selectors.notification_list(user=request.user)[:200]
+    return render(request, "supervision/notifications.html", {"notifications": notifications})
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a notification read (POST) and go to what it is about."""
+    notification = selectors.notification_get(user=request.user, pk=pk)
+    if request.method != "POST":
+        return redirect("supervision:notifications")
+    services.notification_mark_read(user=request.user, notification=notification)
+    link = notification.link
+    if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
+        return redirect(link)
+    return redirect("supervision:notifications")
+
+
+@login_required
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.notifications_mark_all_read(user=request.user)
+    return redirect("supervision:notifications")

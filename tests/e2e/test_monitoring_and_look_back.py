@@ -1,0 +1,76 @@
+"""On a phone: the cadre opens the look-back list, records the visit, the task is done; the
+township identifies a monitoring case from its page."""
+
+import datetime
+import os
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from households import monitoring
+from households.choices import Status
+from households.models import PovertyLine
+from households.monitoring_models import MonitoringCase
+from inspections.look_back import create_look_back_tasks
+from inspections.models import LookBackTask
+from tests.e2e.conftest import log_in
+from tests.households.factories import household_with_head, income
+from tongren_fupin.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def site(tongren_regions, live_server):
+    call_command("load_demo", "--allow", verbosity=0)
+    return live_server.url
+
+
+def test_cadre_completes_a_look_back_task_on_a_phone(site, phone_page, artifacts_dir):
+    household = household_with_head(status=Status.EXITED, exit_year=2019)
+    today = timezone.localdate()
+    create_look_back_tasks(period=today.strftime("%Y-%m"))
+    page = phone_page.page
+    log_in(page, site, "demo_cadre", DEMO_PASSWORD)
+
+    page.goto(f"{site}/look-back/")
+    page.screenshot(path=os.path.join(artifacts_dir, "look_back_360.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert "疑似错退" in page.locator("#look-back-tasks").inner_text()
+    page.get_by_role("button", name="录入走访").click()
+    page.wait_for_url(f"{site}/households/{household.pk}/visit/?kind=look_back")
+    assert page.locator("#id_kind").input_value() == "look_back"
+    page.get_by_role("button", name="保存走访").click()
+
+    page.wait_for_url(f"{site}/households/{household.pk}/")
+    task = LookBackTask.objects.get(household=household)
+    assert (task.status, task.visit.kind) == ("done", "look_back")
+    assert phone_page.console_errors == []
+
+
+def test_township_identifies_a_monitoring_case_on_a_phone(site, phone_page, artifacts_dir):
+    # Transactional tests empty the tables between tests, the seeded lines too.
+    PovertyLine.objects.get_or_create(
+        year=2020, kind="monitoring", defaults={"amount": Decimal("6000")}
+    )
+    household = household_with_head(status=Status.EXITED, exit_year=2019)
+    income(household, 2020, Decimal("5000"), 1)
+    monitoring.run_monitoring_checks(on=timezone.localdate() - datetime.timedelta(days=3))
+    case = MonitoringCase.objects.get()
+    page = phone_page.page
+    log_in(page, site, "demo_township", DEMO_PASSWORD)
+
+    page.goto(f"{site}/monitoring/")
+    page.locator(f"#monitoring-cases a[href='/monitoring/{case.pk}/']").click()
+    page.wait_for_url(f"{site}/monitoring/{case.pk}/")
+    page.get_by_label("帮扶措施").fill("安排公益性岗位")
+    page.screenshot(path=os.path.join(artifacts_dir, "monitoring_case_360.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_role("button", name="识别认定，开始帮扶").click()
+
+    page.wait_for_url(f"{site}/monitoring/{case.pk}/")
+    assert page.locator("#monitoring-status").inner_text() == "帮扶中"
+    assert MonitoringCase.objects.get().measures == "安排公益性岗位"
+    assert phone_page.console_errors == []

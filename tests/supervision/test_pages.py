@@ -1,0 +1,160 @@
+"""Pages: the dashboard, county exit readiness, reports, and the notification bell and inbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from households.choices import Status
+from regions.models import RegionYearFact
+from supervision import services
+from supervision.models import Notification, Report
+from supervision.periods import parse_period
+from tests.households.factories import MemberFactory, household_with_head
+from tests.permissions import check_permission_matrix
+
+pytestmark = pytest.mark.django_db
+
+YANHE = "520627000000"
+
+
+def notification_state() -> list[tuple]:
+    return list(Notification.objects.order_by("pk").values_list("pk", "read_at"))
+
+
+def test_the_dashboard_is_for_supervisors_with_each_chart_beside_its_table(
+    city_supervisor, cadre_yanhe
+):
+    household_with_head(identification_year=2014, status=Status.EXITED, exit_year=2016)
+
+    response = check_permission_matrix(
+        "/supervision/", api=False, own=city_supervisor, wrong_role=cadre_yanhe
+    )
+
+    html = response.content.decode()
+    for chart in ("incidence", "funds", "employment", "problems"):
+        assert f'id="chart-{chart}"' in html
+    assert html.count('class="chart-table"') == 4
+    assert "vendor/echarts/echarts.min.js" in html and "supervision/dashboard.js" in html
+    assert 'id="chart-data" type="application/json"' in html
+    assert "沿河土家族自治县" in html
+    assert "<script>" not in html  # no inline script (CSP)
+
+
+def test_county_readiness_shows_the_three_rates_and_one_degree_with_evidence(
+    county_supervisor, county_supervisor_bijiang, cadre_yanhe
+):
+    RegionYearFact.objects.update_or_create(
+        region_id=YANHE, year=2019, defaults={"rural_population": 100}
+    )
+    household = household_with_head(identification_year=2014)
+    MemberFactory.create_batch(4, household=household)  # 5 of 100 people: 5% ≥ 3%
+
+    response = check_permission_matrix(
+        f"/supervision/readiness/{YANHE}/?period=2019",
+        api=False,
+        own=county_supervisor,
+        other_jurisdiction=county_supervisor_bijiang,
+        wrong_role=cadre_yanhe,
+    )
+
+    criteria = response.context["criteria"]
+    assert [c.indicator for c in criteria] == [
+        "poverty_incidence",
+        "wrong_exit_rate",
+        "missed_rate",
+        "approval_rate",
+    ]
+    incidence = criteria[0]
+    assert (incidence.value, incidence.numerator, incidence.denominator) == (5, 5, 100)
+    assert incidence.threshold == "低于 3.00%" and incidence.passed is False
+    assert response.context["ready"] is False
+    html = response.content.decode()
+    assert "5 / 100" in html and "未达标" in html
+
+
+def test_readiness_of_a_region_that_is_not_a_county_is_not_found(city_supervisor, client):
+    client.force_login(city_supervisor)
+
+    assert client.get("/supervision/readiness/520600000000/").status_code == 404
+    assert client.get("/supervision/readiness/999999999999/").status_code == 404
+
+
+def test_a_bulletin_page_lists_overdue_problems_and_the_ranking(
+    county_supervisor, cadre_yanhe, settings, tmp_path, client
+):
+    settings.MEDIA_ROOT = tmp_path
+    report = services.bulletin_publish(period=parse_period("2019-09"))
+    analysis = services.analysis_publish(period=parse_period("2019-Q3"))
+
+    response = check_permission_matrix(
+        f"/supervision/reports/{report.pk}/",
+        api=False,
+        own=county_supervisor,
+        wrong_role=cadre_yanhe,
+    )
+    listing = check_permission_matrix(
+        "/supervision/reports/", api=False, own=county_supervisor, wrong_role=cadre_yanhe
+    )
+    client.force_login(county_supervisor)
+    workbook = client.get(f"/supervision/reports/{analysis.pk}/xlsx/")
+    printable = client.get(f"/supervision/reports/{analysis.pk}/html/")
+
+    assert "县（区）排名" in response.content.decode()
+    assert set(listing.context["reports"]) == set(Report.objects.all())
+    assert workbook.status_code == 200 and workbook["Content-Disposition"].startswith("attachment")
+    assert b"<svg" in b"".join(printable.streaming_content)
+    assert client.get(f"/supervision/reports/{report.pk}/xlsx/").status_code == 404
+    assert client.get(f"/supervision/reports/{analysis.pk}/pdf/").status_code == 404
+
+
+def test_the_bell_shows_the_unread_count_on_every_page_and_opening_reads(
+    county_supervisor, county_supervisor_bijiang, client
+):
+    services.bulletin_publish(period=parse_period("2019-09"))
+    services.bulletin_publish(period=parse_period("2019-10"))
+    mine = Notification.objects.filter(user=county_supervisor).order_by("pk")
+    first = mine.first()
+    client.force_login(county_supervisor)
+
+    home = client.get("/").content.decode()
+    problems = client.get("/problems/").content.decode()
+    opened = client.post(f"/notifications/{first.pk}/open/")
+    after = client.get("/notifications/").content.decode()
+
+    assert 'data-unread="2"' in home and 'data-unread="2"' in problems
+    assert opened.status_code == 302 and opened["Location"] == first.link
+    assert 'data-unread="1"' in after
+    assert mine.filter(read_at__isnull=True).count() == 1
+
+    client.post("/notifications/read-all/")
+    assert "data-unread" not in client.get("/").content.decode()
+
+
+def test_someone_elses_notification_is_not_found_and_stays_unread(
+    county_supervisor, county_supervisor_bijiang
+):
+    services.bulletin_publish(period=parse_period("2019-09"))
+    theirs = Notification.objects.get(user=county_supervisor_bijiang)
+
+    check_permission_matrix(
+        f"/notifications/{theirs.pk}/open/",
+        api=False,
+        method="post",
+        own=county_supervisor_bijiang,
+        other_jurisdiction=county_supervisor,
+        own_status=302,
+        state=notification_state,
+    )
+
+    assert Notification.objects.get(pk=theirs.pk).read_at is not None
+    assert Notification.objects.get(user=county_supervisor).read_at is None
+
+
+def test_notifications_are_for_every_signed_in_user(cadre_yanhe, client):
+    client.force_login(cadre_yanhe)
+
+    response = client.get("/notifications/")
+
+    assert response.status_code == 200
+    assert "暂无通知" in response.content.decode()
+    assert response.context["unread_notifications"] == 0
