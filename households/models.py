@@ -49,6 +49,10 @@ phone_validator = RegexValidator(
 )
 
 
+# The codes of 致贫原因, built once (Cause.values builds a new list on every call).
+CAUSE_CODES = frozenset(Cause.values)
+
+
 class Ethnicity(models.TextChoices):
     HAN = "han", _("Han")
     TUJIA = "tujia", _("Tujia")
@@ -230,7 +234,9 @@ class Household(models.Model):
         super().clean()
         errors: dict[str, Any] = {}
         causes = self.other_causes or []
-        if not isinstance(causes, list) or any(c not in Cause.values for c in causes):
+        if not isinstance(causes, list) or any(
+            not isinstance(c, str) or c not in CAUSE_CODES for c in causes
+        ):
             errors["other_causes"] = _("Choose other causes from the list.")
         elif len(causes) > MAX_OTHER_CAUSES:
             errors["other_causes"] = _("At most 2 other poverty causes.")
