@@ -20,12 +20,14 @@ register = template.Library()
 
 @register.inclusion_tag("relocation/_household_panel.html", takes_context=True)
 def relocation_panel(context: template.Context, household: Household) -> dict[str, Any]:
-    user = context["request"].user
-    may_relocate = has_role(user, services.RELOCATION_ROLES) and in_jurisdiction(
-        user, household.region_id
+    user = getattr(context.get("request"), "user", None)
+    may_relocate = (
+        user is not None
+        and has_role(user, services.RELOCATION_ROLES)
+        and in_jurisdiction(user, household.region_id)
     )
     relocation = selectors.household_relocation(household)
-    prefix = jurisdiction_prefix(user)
+    prefix = jurisdiction_prefix(user) if user is not None else None
     return {
         "household": household,
         "relocation": relocation,

@@ -39,6 +39,8 @@ def test_a_cadre_finds_the_zero_employment_household_and_its_site_on_a_phone(
     page.wait_for_url(f"{demo_site}/relocation/zero-employment/")
     assert page.locator("#zero-count").inner_text() == "共 1 户"
     assert zero.household_no in page.locator("#zero-employment").inner_text()
+    link = page.locator("#zero-employment").get_by_role("link", name="登记就业")
+    assert link.get_attribute("href") == f"/households/{zero.pk}/#members"
     page.screenshot(
         path=os.path.join(artifacts_dir, "relocation_zero_employment_phone.png"), full_page=True
     )
@@ -91,6 +93,8 @@ def test_a_cadre_records_a_relocation_and_the_hukou_transfer_on_a_phone(
     panel.screenshot(path=os.path.join(artifacts_dir, "relocation_household_panel_phone.png"))
 
     panel.get_by_role("link", name="登记迁户办证").click()
+    no_sideways_scroll(page)
+    page.screenshot(path=os.path.join(artifacts_dir, "relocation_hukou_confirm_phone.png"))
     page.get_by_role("button", name="确认迁户办证").click()
     page.wait_for_url(f"{demo_site}/relocation/sites/{site.pk}/households/")
     assert "已登记户编号 520627100200777 完成迁户办证。" in page.content()
@@ -107,6 +111,10 @@ def test_a_township_reviewer_adds_a_facility_and_moves_it_on_on_a_phone(
     log_in(page, demo_site, "demo_township", DEMO_PASSWORD)
 
     page.goto(f"{demo_site}/relocation/sites/{site.pk}/")
+    no_sideways_scroll(page)
+    page.screenshot(
+        path=os.path.join(artifacts_dir, "relocation_site_reviewer_phone.png"), full_page=True
+    )
     page.get_by_role("button", name="新增设施").click()
     page.get_by_label("类别").select_option("clinic")
     page.get_by_label("名称").fill("太岭村卫生室")
@@ -118,7 +126,7 @@ def test_a_township_reviewer_adds_a_facility_and_moves_it_on_on_a_phone(
     page.get_by_role("button", name="设施及其状态").click()
     row = page.locator("#facilities li", has_text="太岭村卫生室")
     row.get_by_role("combobox").select_option("in_use")
-    row.get_by_role("button", name="更改状态").click()
+    row.get_by_role("button", name="变更状态").click()
     page.wait_for_url(f"{demo_site}/relocation/sites/{site.pk}/facilities/")
     assert "太岭村卫生室：使用中" in page.content()
     no_sideways_scroll(page)

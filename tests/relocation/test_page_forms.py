@@ -386,3 +386,21 @@ def test_an_unknown_facility_status_names_the_field(site, township_reviewer):
 
     assert "状态：选择一个有效的选项" in response.content.decode()
     assert Facility.objects.get(pk=facility.pk).status == "planned"
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [
+        ("cadre_yanhe", 200),
+        ("work_team_yanhe", 200),
+        ("township_reviewer", 200),
+        ("county_supervisor", 200),
+        ("city_supervisor", 403),
+        ("api_client_user", 403),
+        ("unassigned_user", 403),
+    ],
+)
+def test_who_may_open_the_relocation_form(request, user, status):
+    response = client_for(request.getfixturevalue(user)).get(FORM)
+
+    assert response.status_code == status
