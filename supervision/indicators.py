@@ -122,19 +122,19 @@ def remaining_poor(period: Period, prefix: str = "") -> Q:
     """The registered poor left at the end of ``period`` (贫困发生率's numerator), on Household
     fields (``prefix`` e.g. ``"household__"`` when filtering members).
 
-    Identified by the period's year, not exited by its end (or relapsed since), and neither
-    removed (清退) nor an edge household. The same definition as the demo register's checks.
+    Identified by the period's year, not exited by its end, and neither removed (清退) nor an
+    edge household: the definition the demo register's figures are checked with
+    (``households.demo.poor_people_at_end_of``). A household has one exit year, so one that
+    relapsed and exited again counts by its latest exit (a known limit of the register).
     """
     cutoff = _exit_cutoff(period)
 
     def f(name: str) -> str:
         return prefix + name
 
-    not_exited = Q(**{f("exit_year__isnull"): True}) | Q(**{f("exit_year__gt"): cutoff})
-    relapsed = Q(**{f("status"): Status.RELAPSED, f("relapse_year__lte"): period.year})
     return (
         Q(**{f("identification_year__lte"): period.year})
-        & (not_exited | relapsed)
+        & (Q(**{f("exit_year__isnull"): True}) | Q(**{f("exit_year__gt"): cutoff}))
         & ~Q(**{f("status__in"): [Status.REMOVED, Status.EDGE]})
     )
 
@@ -251,23 +251,49 @@ def _sql_rows(sql: str, params: list[Any]) -> dict[str, tuple[Any, ...]]:
         return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
 
 
+def _latest(
+    columns: list[tuple[str, str]], source: str, where: str, partition: str, order: str
+) -> str:
+    """SQL for the latest row per ``partition`` (by ``order``): ``DISTINCT ON`` on PostgreSQL
+    (it walks an index in order), a ``ROW_NUMBER()`` window elsewhere (the embedded SQLite)."""
+    if connection.vendor == "postgresql":
+        selected = ", ".join(f"{expr} AS {alias}" for expr, alias in columns)
+        return (
+            f"SELECT DISTINCT ON ({partition}) {selected} FROM {source} WHERE {where} "
+            f"ORDER BY {partition} DESC, {order}"
+        )
+    inner = ", ".join(f"{expr} AS {alias}" for expr, alias in columns)
+    outer = ", ".join(alias for _expr, alias in columns)
+    return (
+        f"SELECT {outer} FROM (SELECT {inner}, ROW_NUMBER() OVER "
+        f"(PARTITION BY {partition} ORDER BY {order}) AS row_number "
+        f"FROM {source} WHERE {where}) ranked WHERE row_number = 1"
+    )
+
+
 def approval_rate(*, level: str, period: Period, within: str = "") -> Result:
     """群众认可度: surveyed households whose latest 四个好 survey (in the 12 months up to the
     period's end) has no 不满意 / households surveyed in those 12 months (%)."""
     region_sql, region_params = _region_range("h.region_id", within)
     dissatisfied = Satisfaction.DISSATISFIED.value
+    latest_survey = _latest(
+        [
+            ("v.household_id", "household_id"),
+            (
+                "(s.policy <> %s AND s.environment <> %s AND s.ethos <> %s"
+                " AND s.cadre_relations <> %s)",
+                "approves",
+            ),
+        ],
+        "inspections_approvalsurvey s JOIN inspections_visit v ON v.id = s.visit_id",
+        "v.date >= %s AND v.date <= %s",
+        "v.household_id",
+        "v.date DESC, v.id DESC",
+    )
     rows = _sql_rows(
         f"""
         SELECT substr(h.region_id, 1, %s), count(*), count(*) FILTER (WHERE latest.approves)
-        FROM (
-            SELECT DISTINCT ON (v.household_id) v.household_id,
-                   (s.policy <> %s AND s.environment <> %s AND s.ethos <> %s
-                    AND s.cadre_relations <> %s) AS approves
-            FROM inspections_approvalsurvey s
-            JOIN inspections_visit v ON v.id = s.visit_id
-            WHERE v.date >= %s AND v.date <= %s
-            ORDER BY v.household_id, v.date DESC, v.id DESC
-        ) latest
+        FROM ({latest_survey}) latest
         JOIN households_household h ON h.id = latest.household_id
         WHERE {region_sql}
         GROUP BY 1
@@ -304,6 +330,27 @@ def _basic_needs(
     year, end = period.year, period.end
     september = datetime.date(year, 9, 1)
     region_sql, region_params = _region_range("h.region_id", within)
+    latest_income = _latest(
+        [
+            ("i.household_id", "household_id"),
+            ("i.year", "year"),
+            ("i.per_capita_net_income", "per_capita_net_income"),
+        ],
+        "households_annualincome i JOIN target t ON t.id = i.household_id",
+        "i.year <= %s",
+        "i.household_id",
+        "i.year DESC",
+    )
+    latest_looks = _latest(
+        [
+            ("v.household_id", "household_id"),
+            ("(f.pot AND f.cupboard AND f.clothing AND f.bedding)", "enough"),
+        ],
+        "inspections_visit v JOIN inspections_fivelooks f ON f.visit_id = v.id",
+        "v.date >= %s AND v.date <= %s",
+        "v.household_id",
+        "v.date DESC, v.id DESC",
+    )
     rows = _sql_rows(
         f"""
         WITH target AS (
@@ -317,20 +364,8 @@ def _basic_needs(
             WHERE NOT m.basic_medical_insurance
                OR (m.schooling = '' AND m.birth_date <= %s AND m.birth_date > %s)
         ),
-        latest_income AS (
-            SELECT DISTINCT ON (i.household_id) i.household_id, i.year, i.per_capita_net_income
-            FROM households_annualincome i JOIN target t ON t.id = i.household_id
-            WHERE i.year <= %s
-            ORDER BY i.household_id DESC, i.year DESC
-        ),
-        latest_looks AS (
-            SELECT DISTINCT ON (v.household_id) v.household_id,
-                   (f.pot AND f.cupboard AND f.clothing AND f.bedding) AS enough
-            FROM inspections_visit v
-            JOIN inspections_fivelooks f ON f.visit_id = v.id
-            WHERE v.date >= %s AND v.date <= %s
-            ORDER BY v.household_id, v.date DESC, v.id DESC
-        ),
+        latest_income AS ({latest_income}),
+        latest_looks AS ({latest_looks}),
         failing AS (
             SELECT t.id
             FROM target t

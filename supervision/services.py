@@ -31,6 +31,7 @@ from supervision.models import (
     Zone,
 )
 from supervision.periods import Kind, Period
+from tongren_fupin import outbox
 from tongren_fupin.errors import DomainError
 
 # Tongren is in Guizhou, a western province: the western thresholds apply.
@@ -278,14 +279,9 @@ def _notify_bulletin(report: Report, content: dict[str, Any]) -> int:
             )
         )
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-    transaction.on_commit(lambda: _queue_emails(report.pk))
+    # The e-mails go out after commit, through the outbox: not lost while Redis is down.
+    outbox.enqueue("supervision.send_report_emails", report.pk)
     return len(notifications)
-
-
-def _queue_emails(report_id: int) -> None:
-    from supervision.tasks import send_report_emails
-
-    send_report_emails.delay(report_id)
 
 
 def notifications_email(*, report_id: int) -> int:

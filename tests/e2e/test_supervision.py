@@ -10,7 +10,9 @@ from django.utils import timezone
 from households.demo import generate_register
 from households.demo_cases import generate_demo_cases
 from supervision import services
+from supervision.models import ExitThreshold
 from supervision.periods import month_period
+from supervision.reference import install_thresholds
 from tests.e2e.conftest import log_in
 from tongren_fupin.demo import DEMO_PASSWORD
 
@@ -19,6 +21,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def demo_site(tongren_regions, live_server):
+    install_thresholds(ExitThreshold)  # reference data of migration 0002 (flushed between tests)
     call_command("load_demo", "--allow", verbosity=0)
     generate_register(scale=0.01)
     generate_demo_cases()
@@ -43,6 +46,14 @@ def test_demo_city_sees_the_charts_and_the_bulletin_names_yanhe_overdue_problems
     assert "沿河土家族自治县" in page.locator("main").inner_text()
     assert desktop_page.console_errors == []
     assert desktop_page.external_requests("localhost") == []
+
+    page.get_by_role("link", name="沿河土家族自治县退出条件").click()
+    page.wait_for_url(f"{demo_site}/supervision/readiness/520627000000/")
+    rows = page.locator("main table tbody tr")
+    page.screenshot(path=os.path.join(artifacts_dir, "supervision_readiness.png"), full_page=True)
+
+    assert rows.count() == 4
+    assert "贫困发生率" in rows.nth(0).inner_text() and "低于 3.00%" in rows.nth(0).inner_text()
 
     page.get_by_role("link", name="调度、通报与分析").first.click()
     page.get_by_role("link", name="月度通报").first.click()
