@@ -7,11 +7,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from assistance.models import Project
 from households.permissions import has_role
 from regions.models import CHILD_LEVEL, Level
 from supervision import selectors, services
@@ -21,6 +23,7 @@ from supervision.permissions import SUPERVISOR_ROLES
 from tongren_fupin.errors import DomainError
 
 FIRST_YEAR = 2014
+FIRST_FUND_YEAR = 2013  # the Suzhou–Tongren cooperation began in 2013
 FUND_RATES = (
     Indicator.DISBURSEMENT_RATE,
     Indicator.REIMBURSEMENT_RATE,
@@ -42,6 +45,16 @@ def _period_param(request: HttpRequest, default: Period) -> Period:
         return parse_period(text)
     except DomainError:
         return default
+
+
+def _fund_year(request: HttpRequest, today: Any) -> int:
+    """The year of the fund chart: ``?year=`` when it is a year with assistance (2013 on), else
+    the latest year with a project, else this year."""
+    text = request.GET.get("year", "")
+    if text.isdigit() and FIRST_FUND_YEAR <= int(text) <= today.year:
+        return int(text)
+    latest = Project.objects.aggregate(latest=Max("year"))["latest"]
+    return min(latest or today.year, today.year)
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -72,6 +85,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     breakdown = CHILD_LEVEL.get(Level(region.level)) or region.level
     today = timezone.localdate()
     this_year = parse_period(str(today.year))
+    fund_period = parse_period(str(_fund_year(request, today)))
     this_month = month_period(today.year, today.month)
     incidence_level = Level.COUNTY if region.level == Level.CITY else None
     last_year = min(today.year - 1, 2020)
@@ -93,7 +107,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "names": names,
             "series": {str(y): [r["value"] for r in rows] for y, rows in incidence.items()},
         },
-        "funds": _chart(user, this_year, FUND_RATES, breakdown),
+        "funds": _chart(user, fund_period, FUND_RATES, breakdown),
         "employment": _chart(user, this_month, (Indicator.RELOCATION_EMPLOYMENT,), breakdown),
         "problems": _chart(
             user, this_month, (Indicator.OPEN_PROBLEMS, Indicator.OVERDUE_PROBLEMS), breakdown
@@ -109,6 +123,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "labels": labels,
             "incidence_rows": _incidence_rows(incidence),
             "this_year": this_year,
+            "fund_period": fund_period,
+            "fund_years": [str(y) for y in range(today.year, FIRST_FUND_YEAR - 1, -1)],
             "this_month": this_month,
             "counties": selectors.county_regions(user=user),
         },

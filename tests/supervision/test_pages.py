@@ -158,3 +158,24 @@ def test_notifications_are_for_every_signed_in_user(cadre_yanhe, client):
     assert response.status_code == 200
     assert "暂无通知" in response.content.decode()
     assert response.context["unread_notifications"] == 0
+
+
+def test_the_fund_chart_shows_the_chosen_year_or_the_latest_year_with_projects(
+    city_supervisor, client
+):
+    from tests.assistance.conftest import add_flow, make_project
+
+    project = make_project(year=2019)
+    add_flow(project, "allocated", "100", date="2019-03-01")
+    add_flow(project, "disbursed", "40", date="2019-04-01")
+    client.force_login(city_supervisor)
+
+    latest = client.get("/supervision/").context["charts"]["funds"]
+    chosen = client.get("/supervision/?year=2018").context["charts"]["funds"]
+    invalid = client.get("/supervision/?year=1999").context["charts"]["funds"]
+
+    assert latest["period"] == invalid["period"] == "2019"
+    assert chosen["period"] == "2018"
+    yanhe = latest["names"].index("沿河土家族自治县")
+    assert latest["series"]["disbursement_rate"][yanhe]["value"] == 40
+    assert chosen["series"]["disbursement_rate"][yanhe]["value"] is None
