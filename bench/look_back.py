@@ -1,22 +1,25 @@
 """The look-back's flagging (回头看) city-wide at 1/100 and 1/10 of Tongren, measured in one run.
 
-    .venv/bin/python bench/look_back.py [--scale 0.01] [--repeat 3]
+    .venv/bin/python bench/look_back.py [--scale 0.01] [--repeat 5]
 
-Fills a separate PostgreSQL database (BENCH_DATABASE_URL, default
-tongren_fupin_bench_look_back) with the demo generator at 1/100 of Tongren (the demo register,
-about 2,670 households; ``--scale``) and adds what the
-exit assessment reads and the demo register lacks: a visit with 五个看 and 五个一致 for most
-exited households (some inadequate, some with an open mismatch and its problem, some with an
-older visit too) and relocation homes for a few. Then it measures, city-wide:
+Fills two separate PostgreSQL databases (BENCH_DATABASE_URL, default
+tongren_fupin_bench_look_back, with ``_small`` and ``_10x`` appended) with the demo generator
+at 1/100 of Tongren (the demo register, about 2,670 households; ``--scale``) and at ten times
+that, and adds to each what the exit assessment reads and the demo register lacks: a visit with
+五个看 and 五个一致 for most households (some inadequate, some with an open mismatch and its
+problem, some with an older visit too), relocation homes for a few, and a few registered and
+edge households. Then it measures, city-wide:
 
 - the wrong-exit flagging of the look-back (``assessed_suspects`` over the exited households:
-  the bulk exit assessment), and the whole ``create_look_back_tasks`` run of a month;
+  the bulk exit assessment), and the whole ``create_look_back_tasks`` run of a month (rolled
+  back after each run);
 - ``misclassification_suspects`` for the whole city (错退, 错评, 漏评);
-- at 1/100 only, the former path: ``assess_exit`` household by household, as the look-back did
-  before, and checks that it flags the same households.
+- on the small register only, the former path: ``assess_exit`` household by household, as the
+  look-back did before, and checks that it flags the same households.
 
-It then refills at ten times that scale (1/10 of Tongren) and measures again. Targets: a time
-ratio under 12 for 10× the data, the same number of queries at both scales.
+Each case runs ``--repeat`` times on each database in turn after a warming round, and the best
+time counts. Targets: a time ratio under 12 for 10× the data and the same number of reads at
+both scales.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ import argparse
 import datetime
 import os
 import random
-import statistics
 import time
 from collections.abc import Callable
 from typing import Any
@@ -163,9 +165,12 @@ def add_visits_and_relocations(seed: int = 5206) -> dict[str, int]:
     return counts
 
 
-def timed(run: Callable[[], Any], repeat: int) -> tuple[float, int, Any]:
-    """Median seconds, queries of one run (statements sent to the database), the result of the
-    last run."""
+Result = tuple[float, int, int]  # best seconds, reads, INSERT statements
+
+
+def run_once(run: Callable[[], Any]) -> tuple[float, int, int, Any]:
+    """Seconds, the reads (statements sent to the database, INSERTs apart) and the INSERT
+    statements of one run, and its result."""
     from django.db import connection
 
     executed: list[str] = []
@@ -174,18 +179,24 @@ def timed(run: Callable[[], Any], repeat: int) -> tuple[float, int, Any]:
         executed.append(sql)
         return execute(sql, params, many, context)
 
-    timings, queries, result = [], 0, None
-    for _ in range(repeat):
-        executed.clear()
-        with connection.execute_wrapper(count):
-            start = time.perf_counter()
-            result = run()
-            timings.append(time.perf_counter() - start)
-        queries = len(executed)
-    return statistics.median(timings), queries, result
+    with connection.execute_wrapper(count):
+        start = time.perf_counter()
+        result = run()
+        seconds = time.perf_counter() - start
+    inserts = sum(sql.lstrip().upper().startswith("INSERT") for sql in executed)
+    return seconds, len(executed) - inserts, inserts, result
 
 
-def measure(repeat: int, with_former: bool) -> dict[str, tuple[float, int]]:
+def use_database(name: str) -> None:
+    from django.conf import settings
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = settings.DATABASES["default"]["NAME"] = name
+
+
+def cases() -> dict[str, Callable[[], Any]]:
+    """The measured runs, against the database in use."""
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
@@ -209,26 +220,41 @@ def measure(repeat: int, with_former: bool) -> dict[str, tuple[float, int]]:
             transaction.set_rollback(True)
         return created
 
-    results: dict[str, tuple[float, int]] = {}
-    seconds, queries, flagged = timed(flagging, repeat)
-    results["wrong-exit flagging (bulk)"] = (seconds, queries)
-    seconds, queries, created = timed(look_back, repeat)
-    results["create_look_back_tasks"] = (seconds, queries)
-    seconds, queries, suspects = timed(
-        lambda: misclassification_suspects(user=user, year=YEAR, on=ON), repeat
-    )
-    results["misclassification_suspects"] = (seconds, queries)
-    print(
-        f"  {exited.count()} exited households, {len(flagged)} flagged wrong-exit, "
-        f"{created} tasks, {len(suspects)} suspects "
-        f"({sum(s.kind == 'wrong_exit' for s in suspects)} wrong exit)"
-    )
-    if with_former:
-        seconds, queries, former = timed(lambda: former_flagging(exited), 1)
-        results["wrong-exit flagging (former, per household)"] = (seconds, queries)
-        assert former == flagged, "the two paths flag different households"
-        print(f"  the former path flags the same {len(former)} households")
-    return results
+    return {
+        "wrong-exit flagging (bulk)": flagging,
+        "create_look_back_tasks": look_back,
+        "misclassification_suspects": lambda: misclassification_suspects(
+            user=user, year=YEAR, on=ON
+        ),
+    }
+
+
+def measure(databases: dict[str, str], repeat: int) -> dict[str, dict[str, Result]]:
+    """The best time of ``repeat`` rounds after a first one that warms the caches; a round runs
+    every case on each database in turn, so that other work on the machine weighs on both
+    scales alike (and only ever adds time)."""
+    best: dict[str, dict[str, Result]] = {scale: {} for scale in databases}
+    for round_no in range(repeat + 1):
+        for scale, name in databases.items():
+            use_database(name)
+            for case, run in cases().items():
+                seconds, reads, inserts, result = run_once(run)
+                if round_no == 0:
+                    print(f"  {scale}: {case}: {describe(result)}")
+                    continue
+                previous = best[scale].get(case)
+                if previous is None or seconds < previous[0]:
+                    best[scale][case] = (seconds, reads, inserts)
+    return best
+
+
+def describe(result: Any) -> str:
+    if isinstance(result, set):
+        return f"{len(result)} households flagged"
+    if isinstance(result, int):
+        return f"{result} tasks"
+    wrong = sum(s.kind == "wrong_exit" for s in result)
+    return f"{len(result)} suspects ({wrong} wrong exit)"
 
 
 def former_flagging(exited: Any) -> set[int]:
@@ -247,32 +273,42 @@ def former_flagging(exited: Any) -> set[int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=0.01)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     setup_django()
-    create_database()
-    small_counts = fill(args.scale)
-    print(f"small ({args.scale}): {small_counts}")
-    small = measure(args.repeat, with_former=True)
-    started = time.perf_counter()
-    large_counts = fill(min(1.0, args.scale * 10))
-    print(f"10x: {large_counts} (generated in {time.perf_counter() - started:.0f} s)")
-    large = measure(args.repeat, with_former=False)
-    print(f"{'case':<46}{'small s':>9}{'queries':>9}{'10x s':>9}{'queries':>9}{'ratio':>7}")
+    from django.conf import settings
+
+    from households.models import Household
+    from inspections.look_back import EXITED_STATUSES
+
+    base = settings.DATABASES["default"]["NAME"]
+    databases = {"small": f"{base}_small", "10x": f"{base}_10x"}
+    for (scale, name), factor in zip(databases.items(), (1, 10), strict=True):
+        use_database(name)
+        create_database()
+        started = time.perf_counter()
+        counts = fill(min(1.0, args.scale * factor))
+        print(f"{scale} ({args.scale * factor:g}): {counts}, {time.perf_counter() - started:.0f} s")
+    use_database(databases["small"])
+    exited = Household.objects.filter(status__in=EXITED_STATUSES)
+    former_seconds, former_queries, _, former = run_once(lambda: former_flagging(exited))
+    bulk_seconds, bulk_queries, _, flagged = run_once(cases()["wrong-exit flagging (bulk)"])
+    assert former == flagged, "the two paths flag different households"
+    print(f"  the former path flags the same {len(former)} of {exited.count()} households")
+    best = measure(databases, args.repeat)
+    small, large = best["small"], best["10x"]
+    print("reads: statements but INSERTs; inserts: INSERT statements (batches of 2,000 rows)")
+    print(f"{'case':<30}{'small s':>9}{'reads':>7}{'inserts':>8}", end="")
+    print(f"{'10x s':>9}{'reads':>7}{'inserts':>8}{'ratio':>7}")
     worst = 0.0
-    for case, (seconds, queries) in small.items():
-        if case not in large:
-            continue
-        large_seconds, large_queries = large[case]
+    for case, (seconds, reads, inserts) in small.items():
+        large_seconds, large_reads, large_inserts = large[case]
         ratio = large_seconds / seconds
         worst = max(worst, ratio)
-        print(
-            f"{case:<46}{seconds:>9.2f}{queries:>9}{large_seconds:>9.2f}{large_queries:>9}"
-            f"{ratio:>7.2f}"
-        )
-        assert queries == large_queries, f"{case}: the query count grows with the data"
-    former_seconds, former_queries = small["wrong-exit flagging (former, per household)"]
-    bulk_seconds, bulk_queries = small["wrong-exit flagging (bulk)"]
+        print(f"{case:<30}{seconds:>9.2f}{reads:>7}{inserts:>8}", end="")
+        print(f"{large_seconds:>9.2f}{large_reads:>7}{large_inserts:>8}{ratio:>7.2f}")
+        assert reads == large_reads, f"{case}: the number of reads grows with the data"
+    bulk_seconds, bulk_queries, _ = small["wrong-exit flagging (bulk)"]
     print(
         f"former per-household flagging, small: {former_seconds:.2f} s, {former_queries} "
         f"queries; bulk {bulk_seconds:.2f} s, {bulk_queries} queries: "

@@ -101,7 +101,7 @@ def assess_exit(
 def assess_exit_many(
     households: QuerySet[Household], year: int, on: datetime.date | None = None
 ) -> Iterator[tuple[Household, list[Criterion]]]:
-    """``assess_exit`` of every household of the queryset, by primary key, in seven queries
+    """``assess_exit`` of every household of the queryset, by primary key, in eight queries
     whatever their number; rows are streamed ``CHUNK_SIZE`` at a time."""
     for evidence in gather_many(households, year, default_on(year, on)):
         yield evidence.household, judge(evidence)
@@ -287,7 +287,8 @@ def _checks(on: datetime.date) -> QuerySet[ConsistencyCheck]:
 
 
 def _mismatches() -> QuerySet[ConsistencyItem]:
-    return ConsistencyItem.objects.filter(mismatch=True)
+    """Checked items the sources disagree on, in the order they were recorded."""
+    return ConsistencyItem.objects.filter(mismatch=True).order_by("pk")
 
 
 def _open_problems() -> QuerySet[Problem]:
@@ -333,22 +334,27 @@ def gather_many(
     households: QuerySet[Household], year: int, on: datetime.date
 ) -> Iterator[Evidence]:
     """The evidence of every household of the queryset, by primary key: the households (with
-    their income and open problems as subqueries) and one stream each of members, five looks,
-    checks, mismatched items and relocations, all ordered by household and merged."""
+    their number of open problems as a subquery) and one stream each of incomes, members, five
+    looks, checks, mismatched items and relocations, all ordered by household and merged."""
     line = national_line(year)
     chosen = households.order_by().values("pk")
     rows = (
         households.prefetch_related(None)
         .annotate(
-            exit_income=Subquery(
-                _incomes(year).filter(household=OuterRef("pk")).values("per_capita_net_income")[:1]
-            ),
             exit_open_problems=_count(
                 _open_problems().filter(household=OuterRef("pk")), "household"
-            ),
+            )
         )
         .order_by("pk")
         .iterator(chunk_size=CHUNK_SIZE)
+    )
+    # A column, not an annotation: SQLite gives an annotated decimal unrounded.
+    incomes = _Stream[tuple[int, Decimal]](
+        _incomes(year)
+        .filter(household__in=chosen)
+        .order_by("household_id")
+        .values_list("household_id", "per_capita_net_income"),
+        lambda row: row[0],
     )
     members = _Stream[Member](
         Member.objects.filter(household__in=chosen).order_by("household_id", "pk"),
@@ -384,6 +390,7 @@ def gather_many(
         latest_looks = looks.take(pk)
         latest_check = next(iter(checks.take(pk)), None)
         relocation = next(iter(relocations.take(pk)), None)
+        income = next(iter(incomes.take(pk)), None)
         mismatched = [
             str(item.get_field_display())
             for item in items.take(pk)
@@ -395,7 +402,7 @@ def gather_many(
             on=on,
             members=members.take(pk),
             line=line,
-            income=household.exit_income,
+            income=None if income is None else income[1],
             looks=next(iter(latest_looks), None),
             check=latest_check,
             mismatched=mismatched,
