@@ -69,4 +69,5 @@ if settings.DEBUG:  # pragma: no cover - media files are served by the web serve
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "tongren_fupin.views.bad_request"
 handler403 = "tongren_fupin.views.permission_denied"

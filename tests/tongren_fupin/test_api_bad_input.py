@@ -121,3 +121,24 @@ def test_a_disallowed_host_gets_the_chinese_400_page():
 
     assert response.status_code == 400
     assert "<h1>请求无效</h1>" in response.content.decode()
+
+
+TOO_MANY_FIELDS = "&".join(f"members={n}" for n in range(1100))  # the limit is 1,000
+
+
+def test_too_many_form_fields_to_the_api_answer_the_json_400(supervisor_api):
+    response = supervisor_api.post(
+        "/api/v1/trainings/", TOO_MANY_FIELDS, content_type="application/x-www-form-urlencoded"
+    )
+
+    _assert_error_body(response, 400, "bad_request")
+    assert response.json()["message"] == "请求无法读取：格式不正确或内容过大。"
+
+
+def test_too_many_form_fields_to_a_page_answer_the_chinese_400_page(client):
+    response = client.post(
+        "/login/", TOO_MANY_FIELDS, content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 400
+    assert "请求无法读取：格式不正确或内容过大。" in response.content.decode()
