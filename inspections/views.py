@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -133,6 +134,9 @@ def problem_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("inspections:problems")
 
 
+SUSPECTS_PER_PAGE = 50
+
+
 @login_required
 def misclassification(request: HttpRequest) -> HttpResponse:
     year_param = request.GET.get("year", "")
@@ -141,8 +145,11 @@ def misclassification(request: HttpRequest) -> HttpResponse:
     suspects = selectors.misclassification_suspects(
         user=request.user, year=year, on=datetime.date(year, 12, 31)
     )
+    page = Paginator(suspects, SUSPECTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
-        request, "inspections/misclassification.html", {"suspects": suspects, "year": year}
+        request,
+        "inspections/misclassification.html",
+        {"page": page, "year": year, "query": urlencode({"year": year})},
     )
 
 

@@ -128,3 +128,22 @@ def test_the_review_screen_highlights_changed_criteria(client, cadre_yanhe, town
 
     assert html.count('class="changed"') == 3  # food, clothing and the five sources
     assert ExitApplication.objects.get().snapshot[1]["passed"] is False
+
+
+def test_the_misclassification_page_is_paginated_and_keeps_the_year(
+    client, county_supervisor, monkeypatch
+):
+    from inspections import views
+
+    monkeypatch.setattr(views, "SUSPECTS_PER_PAGE", 2)
+    # No visit in the last 12 months: each is a wrong-exit suspect, listed by household number.
+    exited = [household_with_head(status="exited", exit_year=2019) for _ in range(3)]
+    client.force_login(county_supervisor)
+
+    first = client.get("/misclassification/?year=2019").content.decode()
+    second = client.get("/misclassification/?year=2019&page=2").content.decode()
+
+    assert "共 3 户疑似对象" in first
+    assert [h.household_no in first for h in exited] == [True, True, False]
+    assert [h.household_no in second for h in exited] == [False, False, True]
+    assert "?year=2019&amp;page=2" in first
