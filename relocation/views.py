@@ -25,7 +25,7 @@ from assistance.permissions import WRITE_ROLES as PLACEMENT_ROLES
 from households.permissions import has_role
 from households.selectors import household_get
 from regions.models import Role
-from regions.scoping import jurisdiction_prefix
+from regions.scoping import in_jurisdiction, jurisdiction_prefix
 from relocation import selectors, services
 from relocation.forms import (
     CultureActivityForm,
@@ -119,6 +119,10 @@ def site_households(request: HttpRequest, pk: int) -> HttpResponse:
     page = BoundedPaginator(selectors.with_household_facts(relocations), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    for relocation in page.object_list:
+        # A site's county sees the households moved in from other counties, but their register
+        # pages belong to the county of origin: no link that would answer 404.
+        relocation.household_visible = in_jurisdiction(request.user, relocation.household.region_id)
     return render(
         request,
         "relocation/site_households.html",

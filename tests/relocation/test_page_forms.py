@@ -228,6 +228,24 @@ def test_the_receiving_county_transfers_the_hukou_of_a_household_from_elsewhere(
     assert Relocation.objects.get(pk=relocation.pk).hukou_transferred is True
 
 
+def test_the_receiving_county_sees_households_from_elsewhere_without_a_dead_link(
+    county_supervisor_bijiang, county_supervisor
+):
+    bijiang_site = SiteFactory(region_id=BIJIANG_TOWNSHIP)
+    household = relocated_household(bijiang_site)  # a household of 沿河 moved to 碧江
+    url = f"/relocation/sites/{bijiang_site.pk}/households/"
+    link = f'href="/households/{household.pk}/"'
+
+    receiving = client_for(county_supervisor_bijiang).get(url).content.decode()
+    register_page = client_for(county_supervisor_bijiang).get(f"/households/{household.pk}/")
+    origin = client_for(county_supervisor).get(f"/households/{household.pk}/")
+
+    assert household.household_no in receiving
+    assert link not in receiving
+    assert register_page.status_code == 404
+    assert origin.status_code == 200
+
+
 def test_a_second_hukou_transfer_is_refused_with_a_message(site, cadre_yanhe):
     relocation = Relocation.objects.get(household=relocated_household(site, hukou_transferred=True))
     before = relocation_state()
