@@ -112,13 +112,10 @@ class ExitStep(models.Model):
         return self.get_state_display()
 
 
-class Objection(models.Model):
-    application = models.ForeignKey(
-        ExitApplication,
-        verbose_name=_("exit application"),
-        on_delete=models.CASCADE,
-        related_name="objections",
-    )
+class PublicityObjectionBase(models.Model):
+    """An objection raised during a publicity (公示), and its decision: the fields every
+    procedure with a publicity shares (exit, monitoring's risk clearance)."""
+
     received_on = models.DateField(_("received on"))
     content = models.TextField(_("objection"))
     upheld = models.BooleanField(_("upheld"), null=True, blank=True)
@@ -133,9 +130,21 @@ class Objection(models.Model):
     )
 
     class Meta:
-        verbose_name = _("publicity objection")
-        verbose_name_plural = _("publicity objections")
+        abstract = True
         ordering = ["received_on", "id"]
 
     def __str__(self) -> str:
         return self.content[:30]
+
+
+class Objection(PublicityObjectionBase):
+    application = models.ForeignKey(
+        ExitApplication,
+        verbose_name=_("exit application"),
+        on_delete=models.CASCADE,
+        related_name="objections",
+    )
+
+    class Meta(PublicityObjectionBase.Meta):
+        verbose_name = _("publicity objection")
+        verbose_name_plural = _("publicity objections")

@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from households.exit_models import PublicityObjectionBase
+
 # From the risk clue to a completed identification (识别认定) at most this many days.
 IDENTIFICATION_DAYS = 15
 # The village publicity of a risk clearance: at least 5 days, 7 by default like an exit.
@@ -174,7 +176,7 @@ class MonitoringStep(models.Model):
         return self.get_status_display()
 
 
-class MonitoringObjection(models.Model):
+class MonitoringObjection(PublicityObjectionBase):
     """An objection raised during the publicity of a risk clearance."""
 
     case = models.ForeignKey(
@@ -183,23 +185,7 @@ class MonitoringObjection(models.Model):
         on_delete=models.CASCADE,
         related_name="objections",
     )
-    received_on = models.DateField(_("received on"))
-    content = models.TextField(_("objection"))
-    upheld = models.BooleanField(_("upheld"), null=True, blank=True)
-    resolution = models.CharField(_("resolution"), max_length=255, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
-    class Meta:
+    class Meta(PublicityObjectionBase.Meta):
         verbose_name = _("monitoring objection")
         verbose_name_plural = _("monitoring objections")
-        ordering = ["received_on", "id"]
-
-    def __str__(self) -> str:
-        return self.content[:30]
