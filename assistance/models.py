@@ -399,8 +399,9 @@ class FundFlow(models.Model):
         return f"{self.get_kind_display()} {self.amount}"
 
 
-class Training(models.Model):
-    """劳务协作培训: one course (sessions and participants), optionally linking members."""
+class SchemeActivity(models.Model):
+    """What every record of a scheme's activity has: the scheme, the partner when known, and the
+    Tongren region it took place in or served (the jurisdiction that sees it)."""
 
     scheme = models.CharField(_("scheme"), max_length=16, choices=Scheme.choices)
     partner = models.ForeignKey(
@@ -409,14 +410,22 @@ class Training(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="trainings",
+        related_name="%(class)ss",
     )
     region = models.ForeignKey(
         "regions.Region",
         verbose_name=_("region"),
         on_delete=models.PROTECT,
-        related_name="assistance_trainings",
+        related_name="assistance_%(class)ss",
     )
+
+    class Meta:
+        abstract = True
+
+
+class Training(SchemeActivity):
+    """劳务协作培训: one course (sessions and participants), optionally linking members."""
+
     title = models.CharField(_("title"), max_length=200)
     start_on = models.DateField(_("start"))
     end_on = models.DateField(_("end"), null=True, blank=True)
@@ -494,24 +503,9 @@ class JobPlacement(models.Model):
         return f"{self.member_id} {self.employer}"
 
 
-class ExchangeVisit(models.Model):
+class ExchangeVisit(SchemeActivity):
     """互访考察: one visit and the number of people on it."""
 
-    scheme = models.CharField(_("scheme"), max_length=16, choices=Scheme.choices)
-    partner = models.ForeignKey(
-        Partner,
-        verbose_name=_("partner"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="exchange_visits",
-    )
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("region"),
-        on_delete=models.PROTECT,
-        related_name="assistance_exchange_visits",
-    )
     date = models.DateField(_("date"))
     people = models.PositiveIntegerField(_("people"), validators=[MinValueValidator(1)])
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -530,24 +524,9 @@ class MeetingKind(models.TextChoices):
     WORKING = "working", _("Working meeting")
 
 
-class JointMeeting(models.Model):
+class JointMeeting(SchemeActivity):
     """联席会议 (and the working meetings beside them): one meeting."""
 
-    scheme = models.CharField(_("scheme"), max_length=16, choices=Scheme.choices)
-    partner = models.ForeignKey(
-        Partner,
-        verbose_name=_("partner"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="meetings",
-    )
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("region"),
-        on_delete=models.PROTECT,
-        related_name="assistance_meetings",
-    )
     kind = models.CharField(
         _("kind"), max_length=10, choices=MeetingKind.choices, default=MeetingKind.JOINT
     )
@@ -563,24 +542,9 @@ class JointMeeting(models.Model):
         return self.title
 
 
-class ConsumptionAssistance(models.Model):
+class ConsumptionAssistance(SchemeActivity):
     """消费扶贫 over a period: products bought and sales helped, in yuan."""
 
-    scheme = models.CharField(_("scheme"), max_length=16, choices=Scheme.choices)
-    partner = models.ForeignKey(
-        Partner,
-        verbose_name=_("partner"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="consumption",
-    )
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("region"),
-        on_delete=models.PROTECT,
-        related_name="assistance_consumption",
-    )
     start_on = models.DateField(_("start"))
     end_on = models.DateField(_("end"))
     purchased = models.DecimalField(
