@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
@@ -18,6 +19,8 @@ def _value(field: models.Field | None, value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(field, models.ForeignKey):
+        return _related(field, value)
     if field is not None and field.choices:
         labels = dict(field.flatchoices)
         if isinstance(value, list):
@@ -28,22 +31,50 @@ def _value(field: models.Field | None, value: Any) -> str:
     return str(value)
 
 
+def _related(field: models.ForeignKey[Any, Any], value: Any) -> str:
+    """The related record's name (or date) instead of its database id."""
+    manager = field.related_model._default_manager
+    try:
+        related = manager.filter(**{field.target_field.name: value}).first()
+    except (TypeError, ValueError, ValidationError):
+        related = None
+    if related is None:
+        return str(value)
+    name = getattr(related, "name", "")
+    if name:
+        return str(name)
+    when = getattr(related, "date", None)
+    if when is not None:
+        return date_format(when, "Y-m-d")
+    return str(related)
+
+
+def _field(model: Any, name: str) -> models.Field | None:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _model(label: str) -> Any:
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
 def change_rows(event: AuditEvent, user: Any) -> list[tuple[str, str, str]]:
     """(label, old, new) for each changed field, ID numbers masked for the user's role."""
-    try:
-        model = apps.get_model(event.object_type or event.subject_type)
-    except (LookupError, ValueError):
-        model = None
+    model = _model(event.object_type or event.subject_type)
+    # An event on a record of the household (a relocation) may also change the household itself.
+    subject_model = _model(event.subject_type) if event.subject_type else None
     rows = []
     for name, values in masked_changes(user, event.changes).items():
-        field = None
-        if model is not None:
-            try:
-                field = model._meta.get_field(name)
-            except FieldDoesNotExist:
-                field = None
+        field = _field(model, name) or _field(subject_model, name)
         if name == "other_causes" and field is not None:
-            field = model._meta.get_field("main_cause")  # type: ignore[union-attr]
+            field = model._meta.get_field("main_cause")
             label = str(_("other poverty causes"))
         else:
             label = str(field.verbose_name) if field is not None else name

@@ -114,6 +114,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
     }
     labels = {code: str(Indicator(code).label) for code in Indicator.values}
+    incidence_rows = _incidence_rows(incidence)
     return render(
         request,
         "supervision/dashboard.html",
@@ -121,7 +122,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "region": region,
             "charts": charts,
             "labels": labels,
-            "incidence_rows": _incidence_rows(incidence),
+            "incidence_rows": incidence_rows,
+            "incidence_empty": _no_figures(incidence_rows),
             "this_year": this_year,
             "fund_period": fund_period,
             "fund_years": [str(y) for y in range(today.year, FIRST_FUND_YEAR - 1, -1)],
@@ -147,11 +149,17 @@ def _chart(user: Any, period: Period, codes: tuple[str, ...], level: str) -> dic
     columns = [str(Indicator(code).label) for code in codes]
     return {
         "period": period.code,
+        "empty": _no_figures(rows),
         "names": names,
         "series": series,
         "rows": rows,
         "columns": columns,
     }
+
+
+def _no_figures(rows: list[dict[str, Any]]) -> bool:
+    """No row has a figure: the jurisdiction's level has none of this indicator."""
+    return all(value is None for row in rows for value in row["values"])
 
 
 def _incidence_rows(incidence: dict[int, list[dict[str, Any]]]) -> list[dict[str, Any]]:

@@ -23,6 +23,13 @@ pytestmark = pytest.mark.browser
 def demo_site(tongren_regions, live_server):
     install_thresholds(ExitThreshold)  # reference data of migration 0002 (flushed between tests)
     call_command("load_demo", "--allow", verbosity=0)
+    # What `make run` loads: the reference figures of assistance and relocation, then the demo.
+    call_command(
+        "loaddata",
+        "fixtures/tongren_assistance/tongren_assistance.json",
+        "fixtures/tongren_relocation/tongren_relocation.json",
+        verbosity=0,
+    )
     generate_register(scale=0.01)
     generate_demo_cases()
     today = timezone.localdate()
@@ -42,7 +49,8 @@ def test_demo_city_sees_the_charts_and_the_bulletin_names_yanhe_overdue_problems
         page.wait_for_selector(f"#chart-{chart} canvas, #chart-{chart} svg", timeout=15000)
     page.screenshot(path=os.path.join(artifacts_dir, "supervision_dashboard.png"), full_page=True)
 
-    assert page.locator(".chart canvas").count() >= 4
+    assert page.locator(".chart canvas").count() == 4  # every chart drawn, none hidden
+    assert page.locator(".no-figures").count() == 0
     assert "沿河土家族自治县" in page.locator("main").inner_text()
     assert desktop_page.console_errors == []
     assert desktop_page.external_requests("localhost") == []

@@ -139,6 +139,25 @@ def test_look_back_page_permission_matrix(cadre_yanhe, cadre_bijiang, api_client
     assert household.household_no not in other.content.decode()
 
 
+def test_the_city_supervisor_reads_look_back_tasks_without_a_visit_button(
+    client, city_supervisor, county_supervisor
+):
+    household = exited()
+    create_look_back_tasks(period=PERIOD)
+    visit_url = f"/households/{household.pk}/visit/?kind=look_back"
+
+    client.force_login(city_supervisor)
+    city_html = client.get("/look-back/?status=open").content.decode()
+    city_visit = client.get(visit_url)
+    client.force_login(county_supervisor)
+    county_html = client.get("/look-back/?status=open").content.decode()
+
+    assert household.household_no in city_html
+    assert city_visit.status_code == 403  # so the page must not offer the button
+    assert visit_url not in city_html
+    assert visit_url in county_html
+
+
 def test_look_back_api_is_scoped_and_filters(api, cadre_yanhe, cadre_bijiang, county_supervisor):
     household = exited()
     create_look_back_tasks(period=PERIOD)

@@ -147,3 +147,26 @@ def test_the_misclassification_page_is_paginated_and_keeps_the_year(
     assert [h.household_no in first for h in exited] == [True, True, False]
     assert [h.household_no in second for h in exited] == [False, False, True]
     assert "?year=2019&amp;page=2" in first
+
+
+def test_the_misclassification_page_opens_on_the_latest_year_with_a_poverty_line(
+    client, county_supervisor
+):
+    from decimal import Decimal
+
+    from households.choices import LineKind
+    from households.models import PovertyLine
+
+    last_year = datetime.date.today().year - 1
+    PovertyLine.objects.filter(kind=LineKind.NATIONAL, year__gt=2019).delete()
+    PovertyLine.objects.update_or_create(
+        year=2019, kind=LineKind.NATIONAL, defaults={"amount": Decimal("3747")}
+    )
+    client.force_login(county_supervisor)
+
+    without_line = client.get("/misclassification/").content.decode()
+    PovertyLine.objects.create(year=last_year, kind=LineKind.NATIONAL, amount=Decimal("4500"))
+    with_line = client.get("/misclassification/").content.decode()
+
+    assert 'name="year" value="2019"' in without_line
+    assert f'name="year" value="{last_year}"' in with_line

@@ -90,6 +90,16 @@ def test_swagger_ui_loads_only_local_assets(client, city_supervisor):
     assert "http://" not in html and "https://" not in html
 
 
+def test_swagger_ui_has_a_way_back_and_says_how_to_authenticate(client, api_client_user):
+    client.force_login(api_client_user)
+
+    html = client.get("/api/docs/").content.decode()
+
+    assert '<a href="/">← 返回铜仁扶贫</a>' in html
+    assert "/api/v1/auth/token/" in html
+    assert "Authorization: Token" in html
+
+
 def test_error_pages_and_api_errors_are_chinese_by_default(client, city_supervisor):
     client.force_login(city_supervisor)
 

@@ -32,7 +32,7 @@
     var element;
 
     element = document.getElementById("chart-incidence");
-    if (element) {
+    if (element && !element.hidden) {
       var incidence = charts.incidence;
       bars(element, incidence.names, incidence.years.map(function (year) {
         return { name: year, type: "bar", data: incidence.series[year] };
@@ -40,7 +40,7 @@
     }
     ["funds", "employment", "problems"].forEach(function (key) {
       element = document.getElementById("chart-" + key);
-      if (!element) { return; }
+      if (!element || element.hidden) { return; }
       var chart = charts[key];
       bars(element, chart.names, Object.keys(chart.series).map(function (code) {
         return {
