@@ -5,7 +5,15 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongren_fupin.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - reads the settings: a refusal is said plainly
+    except ImproperlyConfigured as error:
+        # Django would swallow it and fail later with "Models aren't loaded yet".
+        sys.exit(f"Configuration error: {error}")
 
     execute_from_command_line(sys.argv)
 

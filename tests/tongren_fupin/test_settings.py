@@ -109,6 +109,22 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_manage_py_says_why_it_refuses_to_start():
+    clean = {k: v for k, v in os.environ.items() if k not in _RUN_VARIABLES}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env={**clean, "DEBUG": "0"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("Configuration error: SECRET_KEY is not set.")
+    assert "Traceback" not in result.stderr
+
+
 def test_defaults_are_chinese_shanghai_and_eager_without_a_broker():
     result = _import_settings(DEBUG="1")
 
