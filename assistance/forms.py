@@ -27,15 +27,6 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-def apply_error(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the matching fields (or on the form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 class FundFlowForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=FundFlowKind.choices)
     amount = forms.DecimalField(

@@ -21,7 +21,6 @@ from assistance.forms import (
     JobPlacementForm,
     ProjectForm,
     TrainingForm,
-    apply_error,
 )
 from assistance.models import (
     PROJECT_STATE_ORDER,
@@ -34,6 +33,7 @@ from assistance.models import (
 from assistance.permissions import READ_ROLES, WRITE_ROLES
 from households.permissions import has_role
 from tongren_fupin.errors import DomainError
+from tongren_fupin.forms import apply_error, submit
 from tongren_fupin.pagination import BoundedPaginator
 
 PAGE_SIZE = 25
@@ -196,15 +196,13 @@ def fund_flow_new(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     form = FundFlowForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.fund_flow_record(actor=request.user, project=project, **form.cleaned_data)
-        except DomainError as error:
-            if error.status == 403:
-                raise PermissionDenied from error
-            form.add_error("amount" if "amount" in error.errors else None, error.message)
-        except ValidationError as error:
-            apply_error(form, error)
-        else:
+        flow = submit(
+            form,
+            lambda: services.fund_flow_record(
+                actor=request.user, project=project, **form.cleaned_data
+            ),
+        )
+        if flow is not None:
             messages.success(request, _("The fund flow was recorded."))
             return redirect("assistance:project", pk=project.pk)
     return render(request, "assistance/fund_flow_form.html", {"project": project, "form": form})
@@ -270,15 +268,10 @@ def project_new(request: HttpRequest) -> HttpResponse:
     _require(request, WRITE_ROLES)
     form = ProjectForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_create(actor=request.user, data=form.cleaned_data)
-        except DomainError as error:
-            if error.status == 403:
-                raise PermissionDenied from error
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            apply_error(form, error)
-        else:
+        project = submit(
+            form, lambda: services.project_create(actor=request.user, data=form.cleaned_data)
+        )
+        if project is not None:
             messages.success(request, _("The project was created."))
             return redirect("assistance:project", pk=project.pk)
     return render(request, "assistance/project_form.html", {"form": form})
@@ -308,15 +301,10 @@ def training_new(request: HttpRequest) -> HttpResponse:
     _require(request, WRITE_ROLES)
     form = TrainingForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.training_record(actor=request.user, data=form.cleaned_data)
-        except DomainError as error:
-            if error.status == 403:
-                raise PermissionDenied from error
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            apply_error(form, error)
-        else:
+        training = submit(
+            form, lambda: services.training_record(actor=request.user, data=form.cleaned_data)
+        )
+        if training is not None:
             messages.success(request, _("The training was recorded."))
             return redirect("assistance:trainings")
     return render(request, "assistance/training_form.html", {"form": form})
@@ -351,15 +339,13 @@ def job_placement_new(request: HttpRequest) -> HttpResponse:
     form = JobPlacementForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         member = form.cleaned_data.pop("member")
-        try:
-            services.job_placement_record(actor=request.user, member=member, data=form.cleaned_data)
-        except DomainError as error:
-            if error.status == 403:
-                raise PermissionDenied from error
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            apply_error(form, error)
-        else:
+        placement = submit(
+            form,
+            lambda: services.job_placement_record(
+                actor=request.user, member=member, data=form.cleaned_data
+            ),
+        )
+        if placement is not None:
             messages.success(request, _("The job placement was recorded."))
             return redirect("assistance:job-placements")
     candidates = selectors.member_search(user=request.user, term=term) if term else []

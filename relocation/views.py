@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import TextChoices
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -45,6 +45,7 @@ from relocation.models import (
     SiteKind,
 )
 from tongren_fupin.errors import DomainError
+from tongren_fupin.forms import submit
 from tongren_fupin.pagination import BoundedPaginator
 
 PAGE_SIZE = 25
@@ -164,35 +165,6 @@ def _placement_links(request: HttpRequest, households: Any) -> None:
 # Page forms.
 
 
-def _refused(form: Any, error: DomainError) -> None:
-    """A service's refusal: 403 for a role, otherwise a message on its field (or the form)."""
-    if error.status == 403:
-        raise PermissionDenied from error
-    if not error.errors:
-        form.add_error(None, error.message)
-    for name, field_messages in error.errors.items():
-        form.add_error(name if name in form.fields else None, field_messages)
-
-
-def _invalid(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, field_messages in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, field_messages)
-
-
-def _save(form: Any, save: Callable[[], Any]) -> Any:
-    """Runs the service; its refusals become form errors. None when refused."""
-    try:
-        return save()
-    except DomainError as error:
-        _refused(form, error)
-    except ValidationError as error:
-        _invalid(form, error)
-    return None
-
-
 def _site_back(request: HttpRequest, relocation: Relocation) -> str:
     """The site's household list when the user sees the site, else the household's page."""
     prefix = jurisdiction_prefix(request.user)
@@ -219,7 +191,7 @@ def relocation_new(request: HttpRequest) -> HttpResponse:
     )
     if data is not None and form.is_valid() and chosen is not None:
         values = form.cleaned_data
-        relocation = _save(
+        relocation = submit(
             form,
             lambda: services.relocation_record(
                 actor=request.user,
@@ -315,7 +287,7 @@ def site_record_new(request: HttpRequest, pk: int, record: str) -> HttpResponse:
     form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _save(form, lambda: service(actor=request.user, site=site, data=data)) is not None:
+        if submit(form, lambda: service(actor=request.user, site=site, data=data)) is not None:
             messages.success(request, str(done))
             return redirect(f"{reverse('relocation:site', args=[site.pk])}#{section}")
     return render(
@@ -349,7 +321,7 @@ def facility_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = FacilityStatusForm(data, initial={"status": facility.status})
     if data is not None and form.is_valid():
         status = form.cleaned_data["status"]
-        if _save(
+        if submit(
             form,
             lambda: services.facility_set_status(
                 actor=request.user, facility=facility, status=status
