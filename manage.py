@@ -13,7 +13,7 @@ def main() -> None:
         settings.INSTALLED_APPS  # noqa: B018 - reads the settings: a refusal is said plainly
     except ImproperlyConfigured as error:
         # Django would swallow it and fail later with "Models aren't loaded yet".
-        sys.exit(f"Configuration error: {error}")
+        sys.exit(f"ImproperlyConfigured: {error}")
 
     execute_from_command_line(sys.argv)
 

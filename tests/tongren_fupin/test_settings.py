@@ -121,7 +121,7 @@ def test_manage_py_says_why_it_refuses_to_start():
     )
 
     assert result.returncode == 1
-    assert result.stderr.startswith("Configuration error: SECRET_KEY is not set.")
+    assert result.stderr.startswith("ImproperlyConfigured: SECRET_KEY is not set.")
     assert "Traceback" not in result.stderr
 
 
