@@ -23,7 +23,7 @@ HOUSEHOLDS_AT_SCALE_001 = 2673  # what generate_register(scale=0.01) makes
 def fill(households: int) -> dict[str, int]:
     from django.db import connection
 
-    from households.demo import generate_register
+    from demo.register import generate_register
     from households.models import Household
 
     Household.objects.all().delete()

@@ -80,7 +80,7 @@ BASELINE_SQL = {
 def fill(households: int) -> dict[str, int]:
     from django.db import connection
 
-    from households.demo import generate_register
+    from demo.register import generate_register
     from households.models import Household
     from inspections.models import ApprovalSurvey, FiveLooks, Problem, Visit
     from supervision.models import IndicatorSnapshot, Report

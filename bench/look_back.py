@@ -44,7 +44,7 @@ YEAR, ON = 2020, datetime.date(2021, 3, 1)
 def fill(scale: float) -> dict[str, int]:
     from django.db import connection
 
-    from households.demo import generate_register
+    from demo.register import generate_register
     from households.models import Household
     from inspections.models import LookBackTask, Problem, Visit
     from relocation.models import Relocation, Site
@@ -200,10 +200,10 @@ def cases() -> dict[str, Callable[[], Any]]:
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
+    from exits.misclassification import assessed_suspects, misclassification_suspects
     from households.models import Household
-    from inspections.look_back import EXITED_STATUSES, create_look_back_tasks
-    from inspections.selectors import assessed_suspects, misclassification_suspects
     from regions.models import Assignment
+    from supervision.look_back import EXITED_STATUSES, create_look_back_tasks
 
     user, _ = get_user_model().objects.get_or_create(username="bench_city")
     Assignment.objects.update_or_create(
@@ -259,8 +259,8 @@ def describe(result: Any) -> str:
 
 def former_flagging(exited: Any) -> set[int]:
     """The look-back's wrong-exit flag as it was: the assessment one household at a time."""
-    from households.exit import assess_exit
-    from inspections.selectors import STANDARD
+    from exits.assessment import assess_exit
+    from exits.misclassification import STANDARD
 
     flagged = set()
     for household in exited.select_related("region").prefetch_related("members"):
@@ -279,7 +279,7 @@ def main() -> None:
     from django.conf import settings
 
     from households.models import Household
-    from inspections.look_back import EXITED_STATUSES
+    from supervision.look_back import EXITED_STATUSES
 
     base = settings.DATABASES["default"]["NAME"]
     databases = {"small": f"{base}_small", "10x": f"{base}_10x"}

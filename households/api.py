@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from audit.serializers import AuditEventSerializer
 from households import selectors, services
 from households.choices import Cause, PovertyAttribute, Relation, Status
-from households.exit_api import AssessmentSerializer, exit_assessment_response
 from households.models import Household, Member, annotate_page
 from households.permissions import CAPTURE_ROLES, STATUS_ROLES, has_role
 from households.serializers import (
@@ -299,14 +298,6 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             reason=data["reason"],
         )
         return self._household_response(household)
-
-    @extend_schema(
-        parameters=[OpenApiParameter("year", int, required=True)],
-        responses={200: AssessmentSerializer, **ERROR_RESPONSES},
-    )
-    @action(detail=True, methods=["get"], url_path="exit-assessment")
-    def exit_assessment(self, request: Request, pk: str) -> Response:
-        return exit_assessment_response(self.get_object(), request.query_params.get("year"))
 
     @extend_schema(responses={200: AuditEventSerializer(many=True), **ERROR_RESPONSES})
     @action(detail=True, methods=["get"])

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from audit import events
 from audit.models import Category
 from households import resources, spreadsheets
-from households.import_selectors import RegisterExport
 from households.permissions import EXPORT_ROLES, has_role
+from imports.selectors import RegisterExport
 from regions.scoping import assignment_of
 from tongren_fupin.errors import DomainError
 

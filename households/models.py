@@ -501,19 +501,3 @@ class AssistanceMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year}"
-
-
-# The exit procedure's models live in their own module (this one is long enough).
-from households.exit_models import ExitApplication, ExitStep, Objection  # noqa: E402
-from households.monitoring_models import MonitoringCase  # noqa: E402, F401
-
-__all__ = [
-    "AnnualIncome",
-    "AssistanceMeasure",
-    "ExitApplication",
-    "ExitStep",
-    "Household",
-    "Member",
-    "Objection",
-    "PovertyLine",
-]

@@ -140,23 +140,3 @@ def log_full_id_display(
         summary=f"{len(members)} 个完整证件号码（{channel}）",
         ip_address=ip_address,
     )
-
-
-def exit_application_list(*, user: Any, state: str = "") -> QuerySet[Any]:
-    from households.exit_models import ExitApplication
-
-    applications = scope_by_region(ExitApplication.objects.all(), user, field="household__region")
-    if state:
-        applications = applications.filter(state=state)
-    return applications.select_related("household", "household__region", "created_by").order_by(
-        "-created"
-    )
-
-
-def exit_application_get(*, user: Any, pk: Any) -> Any:
-    from households.exit_models import ExitApplication
-
-    try:
-        return exit_application_list(user=user).get(pk=int(pk))
-    except (TypeError, ValueError, ExitApplication.DoesNotExist):
-        raise Http404 from None

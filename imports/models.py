@@ -91,7 +91,7 @@ class ImportJob(models.Model):
         return f"#{self.pk} {self.original_name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("households:import-job", args=[self.pk])
+        return reverse("imports:job", args=[self.pk])
 
     @property
     def is_running(self) -> bool:

@@ -11,7 +11,6 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from households.selectors import household_get
 from inspections import selectors, services
@@ -143,26 +142,3 @@ class ProblemViewSet(
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:
         return self._transition(request, services.problem_reopen)
-
-
-class SuspectSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    household = serializers.IntegerField(source="household.pk")
-    household_no = serializers.CharField(source="household.household_no")
-    region = serializers.CharField(source="household.region_id")
-    evidence = serializers.ListField(child=serializers.CharField())
-
-
-class MisclassificationView(APIView):
-    """错退 / 错评 / 漏评 suspects with their evidence, for a human decision."""
-
-    @extend_schema(
-        parameters=[OpenApiParameter("year", int, required=True)],
-        responses={200: SuspectSerializer(many=True), **ERROR_RESPONSES},
-    )
-    def get(self, request: Request) -> Response:
-        year = request.query_params.get("year", "")
-        if not year.isdigit() or not 2014 <= int(year) <= 2100:
-            raise serializers.ValidationError({"year": [_("Give a year from 2014 on.")]})
-        suspects = selectors.misclassification_suspects(user=request.user, year=int(year))
-        return Response(SuspectSerializer(suspects, many=True).data)

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households.choices import LineKind
-from households.models import PovertyLine, annotate_page
+from households.models import annotate_page
 from households.permissions import has_role
 from households.selectors import household_get
 from inspections import selectors, services
@@ -134,37 +130,6 @@ def problem_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, _("The problem was updated."))
     return redirect("inspections:problems")
-
-
-SUSPECTS_PER_PAGE = 50
-
-
-def default_check_year() -> int:
-    """Last year, or the latest year with a national poverty line if last year has none yet.
-
-    Without a line every household would be a suspect ("no poverty line for the year").
-    """
-    last_year = timezone.localdate().year - 1
-    latest = PovertyLine.objects.filter(kind=LineKind.NATIONAL, year__lte=last_year).aggregate(
-        latest=Max("year")
-    )["latest"]
-    return int(latest) if latest is not None else last_year
-
-
-@login_required
-def misclassification(request: HttpRequest) -> HttpResponse:
-    year_param = request.GET.get("year", "")
-    year = int(year_param) if year_param.isdigit() else default_check_year()
-    year = min(max(year, 2014), 2100)
-    suspects = selectors.misclassification_suspects(
-        user=request.user, year=year, on=datetime.date(year, 12, 31)
-    )
-    page = Paginator(suspects, SUSPECTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "inspections/misclassification.html",
-        {"page": page, "year": year, "query": urlencode({"year": year})},
-    )
 
 
 @login_required

@@ -30,8 +30,8 @@ from django.utils import timezone
 from assistance.selectors import project_rates_by_region
 from households.choices import LineKind, Status
 from households.models import Household, Member
-from households.monitoring_models import OPEN_STATUSES, MonitoringCase
 from inspections.models import Problem, ProblemState, Satisfaction, Visit
+from monitoring.models import OPEN_STATUSES, MonitoringCase
 from regions.models import PREFIX_LENGTH, Level, RegionYearFact
 from regions.scoping import prefix_upper_bound, within_prefix
 from relocation.selectors import employment_by_region
@@ -124,7 +124,7 @@ def remaining_poor(period: Period, prefix: str = "") -> Q:
 
     Identified by the period's year, not exited by its end, and neither removed (清退) nor an
     edge household: the definition the demo register's figures are checked with
-    (``households.demo.poor_people_at_end_of``). A household has one exit year, so one that
+    (``demo.register.poor_people_at_end_of``). A household has one exit year, so one that
     relapsed and exited again counts by its latest exit (a known limit of the register).
     """
     cutoff = _exit_cutoff(period)

@@ -378,15 +378,8 @@ def analysis_publish(*, period: Period) -> Report:
 # -- the other people's checks, scheduled here ---------------------------------------------
 
 
-def run_monitoring_checks(*, on: datetime.date) -> int:
-    """Open monitoring cases from risk signals (households.monitoring); idempotent there."""
-    from households.monitoring import run_monitoring_checks as check
-
-    return int(check(on=on))
-
-
 def create_look_back_tasks(*, period: Period) -> int:
-    """回头看 visit tasks for the period (inspections.look_back); idempotent there."""
-    from inspections.look_back import create_look_back_tasks as create
+    """回头看 visit tasks for the period (supervision.look_back); idempotent there."""
+    from supervision.look_back import create_look_back_tasks as create
 
     return int(create(period=period.code))

@@ -6,7 +6,6 @@ Every task takes a period (default: the one just ended), calls one service and i
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from celery import shared_task
@@ -55,12 +54,6 @@ def quarterly_analysis(period: str | None = None) -> int:
 @_task("supervision.look_back")
 def look_back(period: str | None = None) -> int:
     return services.create_look_back_tasks(period=parse_period(_month(period)))
-
-
-@_task("supervision.monitoring_checks")
-def monitoring_checks(on: str | None = None) -> int:
-    day = datetime.date.fromisoformat(on) if on else timezone.localdate()
-    return services.run_monitoring_checks(on=day)
 
 
 @_task("supervision.send_report_emails")

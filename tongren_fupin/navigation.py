@@ -28,11 +28,11 @@ class NavItem:
 NAV_ITEMS = (
     NavItem(_("Home"), "home", EVERYONE),
     NavItem(_("Households"), "households:list", EVERYONE - {Role.API_CLIENT}),
-    NavItem(_("Monitoring"), "households:monitoring-list", EVERYONE - {Role.API_CLIENT}),
-    NavItem(_("Exits"), "households:exit-queue", EVERYONE - {Role.API_CLIENT}),
+    NavItem(_("Monitoring"), "monitoring:list", EVERYONE - {Role.API_CLIENT}),
+    NavItem(_("Exits"), "exits:queue", EVERYONE - {Role.API_CLIENT}),
     NavItem(_("Problems"), "inspections:problems", EVERYONE - {Role.API_CLIENT}),
     NavItem(_("Look-back"), "inspections:look-back", EVERYONE - {Role.API_CLIENT}),
-    NavItem(_("Misclassification check"), "inspections:misclassification", SUPERVISORS),
+    NavItem(_("Misclassification check"), "exits:misclassification", SUPERVISORS),
     NavItem(_("Assistance projects"), "assistance:projects", SUPERVISORS),
     NavItem(_("9+2 action"), "assistance:nine-plus-two", SUPERVISORS),
     NavItem(_("Relocation sites"), "relocation:sites", EVERYONE - {Role.API_CLIENT}),
@@ -43,8 +43,8 @@ NAV_ITEMS = (
     ),
     NavItem(_("Supervision dashboard"), "supervision:dashboard", SUPERVISORS),
     NavItem(_("Dispatches, bulletins and analyses"), "supervision:reports", SUPERVISORS),
-    NavItem(_("Import and export"), "households:imports", frozenset({Role.COUNTY_SUPERVISOR})),
-    NavItem(_("Export"), "households:export", frozenset({Role.CITY_SUPERVISOR})),
+    NavItem(_("Import and export"), "imports:list", frozenset({Role.COUNTY_SUPERVISOR})),
+    NavItem(_("Export"), "imports:export", frozenset({Role.CITY_SUPERVISOR})),
     NavItem(_("API documentation"), "api-docs", SUPERVISORS | {Role.API_CLIENT}),
 )
 

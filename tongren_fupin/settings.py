@@ -135,7 +135,10 @@ INSTALLED_APPS = [
     "imports",
     "assistance",
     "relocation",
+    "exits",
+    "monitoring",
     "supervision",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -283,7 +286,7 @@ SPECTACULAR_SETTINGS = {
         "RelationToHeadEnum": "households.choices.Relation",
         "SatisfactionEnum": "inspections.models.Satisfaction",
         "ProblemStateEnum": "inspections.models.ProblemState",
-        "ExitStateEnum": "households.exit_models.ExitState",
+        "ExitStateEnum": "exits.models.ExitState",
         "RelocationSiteKindEnum": "relocation.models.SiteKind",
     },
     "TITLE": "铜仁扶贫 API",

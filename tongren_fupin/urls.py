@@ -5,12 +5,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from exits.api import ExitApplicationViewSet, HouseholdExitAssessmentView, MisclassificationView
 from households.api import HouseholdViewSet, PovertyLineViewSet
-from households.exit_api import ExitApplicationViewSet
-from households.import_api import ImportJobViewSet
-from households.monitoring_api import MonitoringCaseViewSet
-from inspections.api import MisclassificationView, ProblemViewSet, VisitViewSet
+from imports.api import ImportJobViewSet
+from inspections.api import ProblemViewSet, VisitViewSet
 from inspections.look_back_api import LookBackTaskViewSet
+from monitoring.api import MonitoringCaseViewSet
 from regions.api import RegionViewSet
 from regions.views import home
 from tongren_fupin.api.views import ObtainTokenView
@@ -30,6 +30,11 @@ router.register("look-back-tasks", LookBackTaskViewSet, basename="look-back-task
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("misclassification/", MisclassificationView.as_view(), name="misclassification"),
+    path(
+        "households/<int:pk>/exit-assessment/",
+        HouseholdExitAssessmentView.as_view(),
+        name="household-exit-assessment",
+    ),
     *router.urls,
     path("", include("assistance.api_urls")),
     path("", include("relocation.api_urls")),
@@ -43,6 +48,9 @@ urlpatterns = [
     path("", include("regions.urls")),
     path("", include("households.urls")),
     path("", include("inspections.urls")),
+    path("", include("exits.urls")),
+    path("", include("monitoring.urls")),
+    path("", include("imports.urls")),
     path("", include("assistance.urls")),
     path("", include("relocation.urls")),
     path("", include("supervision.urls")),

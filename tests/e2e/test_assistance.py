@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 
 from assistance.models import FundFlow, JobPlacement, Project
+from demo.logins import DEMO_PASSWORD
 from tests.assistance.conftest import ASSISTANCE_FIXTURE
 from tests.e2e.conftest import log_in
 from tests.households.factories import MemberFactory
-from tongren_fupin.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -3,10 +3,10 @@ import os
 import pytest
 from django.core.management import call_command
 
-from households.demo import generate_register
+from demo.logins import DEMO_PASSWORD
+from demo.register import generate_register
 from households.models import Household, Member
 from tests.e2e.conftest import log_in
-from tongren_fupin.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

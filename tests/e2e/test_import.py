@@ -8,11 +8,11 @@ import pytest
 from django.core.management import call_command
 
 from audit.models import AuditEvent
+from demo.logins import DEMO_PASSWORD
 from households.models import Household, Member
 from imports.models import ImportJob
 from tests.e2e.conftest import log_in
 from tests.households import import_files as f
-from tongren_fupin.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -4,9 +4,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
+from demo.logins import DEMO_PASSWORD
 from regions.models import Region
 from tests.e2e.conftest import log_in
-from tongren_fupin.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -9,15 +9,15 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from households import monitoring
+from demo.logins import DEMO_PASSWORD
 from households.choices import Status
 from households.models import PovertyLine
-from households.monitoring_models import MonitoringCase
-from inspections.look_back import create_look_back_tasks
 from inspections.models import LookBackTask
+from monitoring import checks
+from monitoring.models import MonitoringCase
+from supervision.look_back import create_look_back_tasks
 from tests.e2e.conftest import log_in
 from tests.households.factories import household_with_head, income
-from tongren_fupin.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,7 @@ def test_township_identifies_a_monitoring_case_on_a_phone(site, phone_page, arti
     )
     household = household_with_head(status=Status.EXITED, exit_year=2019)
     income(household, 2020, Decimal("5000"), 1)
-    monitoring.run_monitoring_checks(on=timezone.localdate() - datetime.timedelta(days=3))
+    checks.run_monitoring_checks(on=timezone.localdate() - datetime.timedelta(days=3))
     case = MonitoringCase.objects.get()
     page = phone_page.page
     log_in(page, site, "demo_township", DEMO_PASSWORD)

@@ -5,8 +5,8 @@ import os
 import pytest
 from django.core.management import call_command
 
+from demo.logins import DEMO_PASSWORD
 from tests.e2e.conftest import log_in
-from tongren_fupin.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from demo.logins import DEMO_PASSWORD
 from relocation.models import Facility, Relocation, Site
 from relocation.selectors import zero_employment_households
 from tests.e2e.conftest import log_in
 from tests.households.factories import HouseholdFactory, MemberFactory
 from tests.relocation.factories import WORKING
-from tongren_fupin.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -7,14 +7,14 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from households.demo import generate_register
-from households.demo_cases import generate_demo_cases
+from demo.cases import generate_demo_cases
+from demo.logins import DEMO_PASSWORD
+from demo.register import generate_register
 from supervision import services
 from supervision.models import ExitThreshold
 from supervision.periods import month_period
 from supervision.reference import install_thresholds
 from tests.e2e.conftest import log_in
-from tongren_fupin.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

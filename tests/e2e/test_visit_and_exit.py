@@ -6,14 +6,14 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from households import exit_services
-from households.exit_models import ExitApplication
+from demo.logins import DEMO_PASSWORD
+from exits import services as exit_services
+from exits.models import ExitApplication
 from households.models import Household
 from inspections.models import ConsistencyItem, Problem, Visit
 from tests.e2e.conftest import log_in
 from tests.households.factories import household_with_head
 from tests.inspections.helpers import record_visit
-from tongren_fupin.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from households import exit_services
-from households.exit_models import ExitApplication
+from exits import services as exit_services
+from exits.models import ExitApplication
 from inspections.models import Problem, Visit
 from tests.households.factories import household_with_head
 from tests.inspections.helpers import record_visit
@@ -133,7 +133,7 @@ def test_the_review_screen_highlights_changed_criteria(client, cadre_yanhe, town
 def test_the_misclassification_page_is_paginated_and_keeps_the_year(
     client, county_supervisor, monkeypatch
 ):
-    from inspections import views
+    from exits import views
 
     monkeypatch.setattr(views, "SUSPECTS_PER_PAGE", 2)
     # No visit in the last 12 months: each is a wrong-exit suspect, listed by household number.

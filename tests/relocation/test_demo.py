@@ -6,12 +6,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditEvent
+from demo.logins import load_demo_logins
 from households.models import Household
 from relocation.models import Relocation, Site
 from relocation.selectors import zero_employment_households
 from tests.households.factories import HouseholdFactory, MemberFactory
 from tests.relocation.factories import WORKING
-from tongren_fupin.demo import load_demo_logins
 
 pytestmark = pytest.mark.django_db
 

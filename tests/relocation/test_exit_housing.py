@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from households.exit import assess_exit, housing_secured
+from exits.assessment import assess_exit, housing_secured
 from tests.households.factories import household_with_head
 from tests.relocation.factories import SiteFactory, relocated_household
 

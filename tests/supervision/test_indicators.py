@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from demo.register import generate_register, incidence_at_end_of
 from households.choices import Status
-from households.demo import generate_register, incidence_at_end_of
 from households.models import Household
 from inspections import services
 from inspections.models import Problem, ProblemState, Visit

@@ -10,9 +10,10 @@ import pytest
 from django.core.management import call_command
 
 from households.choices import Status
-from households.monitoring_models import MonitoringCase
 from inspections.look_back_models import LookBackTask
 from inspections.models import Problem
+from monitoring.models import MonitoringCase
+from monitoring import tasks as monitoring_tasks
 from supervision import tasks
 from tests.households.factories import household_with_head, income
 
@@ -23,14 +24,14 @@ def test_a_household_under_the_monitoring_line_gets_one_case_however_often_the_c
     household = household_with_head(status=Status.EXITED, exit_year=2019)
     income(household, 2020, Decimal("5200"), 1)  # the 2020 monitoring line is 6000
 
-    opened = [tasks.monitoring_checks("2020-10-01") for _ in range(3)]
+    opened = [monitoring_tasks.run_checks("2020-10-01") for _ in range(3)]
     call_command("run_monitoring_checks", "--on", "2020-10-02", stdout=io.StringIO())
     call_command("run_monitoring_checks", "--period", "2020-10", stdout=io.StringIO())
 
     assert opened == [1, 0, 0]
     case = MonitoringCase.objects.get()
     assert case.household_id == household.pk
-    assert tasks.monitoring_checks.delay("2020-11-01").get() == 0
+    assert monitoring_tasks.run_checks.delay("2020-11-01").get() == 0
     assert MonitoringCase.objects.count() == 1
 
 

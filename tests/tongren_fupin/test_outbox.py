@@ -13,8 +13,8 @@ from django.db import transaction
 
 from households.choices import LineKind, Status
 from households.models import PovertyLine
-from households.monitoring_models import MonitoringCase
 from inspections.models import Visit
+from monitoring.models import MonitoringCase
 from tests.households.factories import household_with_head, income
 from tests.worker import WorkerProcess, redis_url
 from tongren_fupin import outbox

@@ -1,0 +1,331 @@
+"""``/api/v1/exit-applications/``: the exit procedure, one action per transition."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from exits import selectors, services
+from exits.assessment import as_dicts, assess_exit
+from exits.models import ExitApplication, ExitState, ExitStep, Objection
+from households.selectors import household_get
+from tongren_fupin.api.schema import ERROR_RESPONSES
+
+CONFLICT = {409: ERROR_RESPONSES[400]}
+
+
+class ExitStepSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username")
+
+    class Meta:
+        model = ExitStep
+        fields = ["state", "actor", "on", "note"]
+
+
+class ObjectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Objection
+        fields = ["id", "received_on", "content", "upheld", "resolution"]
+        read_only_fields = ["id", "upheld", "resolution"]
+
+
+class ExitApplicationSerializer(serializers.ModelSerializer):
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    steps = ExitStepSerializer(many=True, read_only=True)
+    objections = ObjectionSerializer(many=True, read_only=True)
+    publicity_ends = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExitApplication
+        fields = [
+            "id",
+            "household",
+            "year",
+            "state",
+            "state_display",
+            "proposed_on",
+            "attendees",
+            "appraisal_result",
+            "snapshot",
+            "verification_visit",
+            "publicity_start",
+            "publicity_days",
+            "publicity_ends",
+            "rejection_reason",
+            "steps",
+            "objections",
+            "version",
+            "created",
+        ]
+        read_only_fields = [
+            "id",
+            "state",
+            "snapshot",
+            "verification_visit",
+            "publicity_start",
+            "publicity_days",
+            "rejection_reason",
+            "version",
+            "created",
+        ]
+        # One open application per household is the service's rule (answered with 409).
+        validators: list[Any] = []
+
+    def get_publicity_ends(self, application: ExitApplication) -> datetime.date | None:
+        return services.publicity_ends(application)
+
+
+class DateSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, help_text=_("Defaults to today."))
+
+
+class PublicizeSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    days = serializers.IntegerField(min_value=1, max_value=60, required=False)
+
+
+class RejectSerializer(DateSerializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class DecideSerializer(DateSerializer):
+    objection = serializers.IntegerField()
+    upheld = serializers.BooleanField()
+    resolution = serializers.CharField(max_length=255)
+
+
+def _on(data: dict[str, Any]) -> datetime.date:
+    on: datetime.date = data.get("on") or timezone.localdate()
+    return on
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("state", str, enum=ExitState.values)],
+        responses={200: ExitApplicationSerializer(many=True), **ERROR_RESPONSES},
+    ),
+    retrieve=extend_schema(responses={200: ExitApplicationSerializer, **ERROR_RESPONSES}),
+    create=extend_schema(responses={201: ExitApplicationSerializer, **CONFLICT, **ERROR_RESPONSES}),
+)
+class ExitApplicationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ExitApplicationSerializer
+    filter_backends = ()
+
+    def get_queryset(self) -> Any:
+        state = self.request.query_params.get("state", "")
+        if state and state not in ExitState.values:
+            raise serializers.ValidationError({"state": [_("Unknown state.")]})
+        return selectors.exit_application_list(
+            user=self.request.user, state=state
+        ).prefetch_related("steps__actor", "objections")
+
+    def get_object(self) -> Any:
+        return selectors.exit_application_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def create(self, request: Request) -> Response:
+        serializer = ExitApplicationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        household = household_get(user=request.user, pk=data["household"].pk)
+        application = services.exit_propose(
+            actor=request.user,
+            household=household,
+            year=data["year"],
+            proposed_on=data["proposed_on"],
+            attendees=data.get("attendees", 0),
+            appraisal_result=data["appraisal_result"],
+        )
+        return Response(ExitApplicationSerializer(application).data, status=201)
+
+    def _done(self, application: ExitApplication) -> Response:
+        fresh = self.get_queryset().get(pk=application.pk)
+        return Response(ExitApplicationSerializer(fresh).data)
+
+    def _step(self, request: Request, move: Any) -> Response:
+        body = DateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._done(
+            move(actor=request.user, application=self.get_object(), on=_on(body.validated_data))
+        )
+
+    @extend_schema(
+        request=DateSerializer,
+        responses={200: ExitApplicationSerializer, **CONFLICT, **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request: Request, pk: str) -> Response:
+        return self._step(request, services.exit_verify)
+
+    @extend_schema(
+        request=DateSerializer,
+        responses={200: ExitApplicationSerializer, **CONFLICT, **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["post"], url_path="household-agree")
+    def household_agree(self, request: Request, pk: str) -> Response:
+        return self._step(request, services.exit_household_agree)
+
+    @extend_schema(
+        request=PublicizeSerializer,
+        responses={200: ExitApplicationSerializer, **CONFLICT, **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["post"])
+    def publicize(self, request: Request, pk: str) -> Response:
+        body = PublicizeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._done(
+            services.exit_publicize(
+                actor=request.user,
+                application=self.get_object(),
+                start=body.validated_data["start"],
+                days=body.validated_data.get("days"),
+            )
+        )
+
+    @extend_schema(
+        request=ObjectionSerializer,
+        responses={200: ExitApplicationSerializer, **CONFLICT, **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["post"])
+    def objections(self, request: Request, pk: str) -> Response:
+        body = ObjectionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        application = self.get_object()
+        services.exit_objection_record(
+            actor=request.user,
+            application=application,
+            received_on=body.validated_data["received_on"],
+            content=body.validated_data["content"],
+        )
+        return self._done(application)
+
+    @extend_schema(
+        request=DecideSerializer,
+        responses={200: ExitApplicationSerializer, **CONFLICT, **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["post"], url_path="decide-objection")
+    def decide_objection(self, request: Request, pk: str) -> Response:
+        body = DecideSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        application = self.get_object()
+        objection = application.objections.filter(pk=body.validated_data["objection"]).first()
+        if objection is None:
+            raise serializers.ValidationError({"objection": [_("No such objection.")]})
+        services.exit_objection_decide(
+            actor=request.user,
+            objection=objection,
+            upheld=body.validated_data["upheld"],
+            resolution=body.validated_data["resolution"],
+            on=_on(body.validated_data),
+        )
+        return self._done(application)
+
+    @extend_schema(
+        request=DateSerializer,
+        responses={200: ExitApplicationSerializer, **CONFLICT, **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["post"], url_path="township-review")
+    def township_review(self, request: Request, pk: str) -> Response:
+        return self._step(request, services.exit_township_review)
+
+    @extend_schema(
+        request=DateSerializer,
+        responses={200: ExitApplicationSerializer, **CONFLICT, **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        return self._step(request, services.exit_approve)
+
+    @extend_schema(
+        request=RejectSerializer,
+        responses={200: ExitApplicationSerializer, **CONFLICT, **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        body = RejectSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._done(
+            services.exit_reject(
+                actor=request.user,
+                application=self.get_object(),
+                reason=body.validated_data["reason"],
+                on=_on(body.validated_data),
+            )
+        )
+
+
+class CriterionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
+    passed = serializers.BooleanField()
+    evidence = serializers.CharField()
+
+
+class AssessmentSerializer(serializers.Serializer):
+    household = serializers.IntegerField()
+    year = serializers.IntegerField()
+    eligible = serializers.BooleanField()
+    criteria = CriterionSerializer(many=True)
+
+
+class HouseholdExitAssessmentView(APIView):
+    """``/api/v1/households/{id}/exit-assessment/?year=``: the live assessment of one household."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=True)],
+        responses={200: AssessmentSerializer, **ERROR_RESPONSES},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        household = household_get(user=request.user, pk=pk)
+        return exit_assessment_response(household, request.query_params.get("year"))
+
+
+def exit_assessment_response(household: Any, year_param: str | None) -> Response:
+    year = int(year_param) if year_param and year_param.isdigit() else None
+    if year is None or not 2014 <= year <= 2100:
+        raise serializers.ValidationError({"year": [_("Give a year from 2014 on.")]})
+    criteria = as_dicts(assess_exit(household, year))
+    return Response(
+        {
+            "household": household.pk,
+            "year": year,
+            "eligible": all(c["passed"] for c in criteria),
+            "criteria": criteria,
+        }
+    )
+
+
+class SuspectSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    household = serializers.IntegerField(source="household.pk")
+    household_no = serializers.CharField(source="household.household_no")
+    region = serializers.CharField(source="household.region_id")
+    evidence = serializers.ListField(child=serializers.CharField())
+
+
+class MisclassificationView(APIView):
+    """错退 / 错评 / 漏评 suspects with their evidence, for a human decision."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=True)],
+        responses={200: SuspectSerializer(many=True), **ERROR_RESPONSES},
+    )
+    def get(self, request: Request) -> Response:
+        year = request.query_params.get("year", "")
+        if not year.isdigit() or not 2014 <= int(year) <= 2100:
+            raise serializers.ValidationError({"year": [_("Give a year from 2014 on.")]})
+        suspects = selectors.misclassification_suspects(user=request.user, year=int(year))
+        return Response(SuspectSerializer(suspects, many=True).data)

@@ -1,0 +1,233 @@
+"""Exit pages: propose, the review queue, and an application with its evidence and actions."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from exits import selectors, services
+from exits.assessment import assess_exit
+from exits.models import ExitApplication, ExitState
+from households.choices import LineKind
+from households.models import PovertyLine
+from households.permissions import role_of
+from households.selectors import household_get
+from inspections.models import ConsistencyCheck, FiveLooks
+from inspections.selectors import problem_list
+from regions.models import Role
+from tongren_fupin.errors import DomainError
+
+# The state in which an application waits for each role's step.
+AWAITING: dict[str, list[str]] = {
+    Role.WORK_TEAM: [ExitState.PROPOSED, ExitState.VERIFIED],
+    Role.VILLAGE_CADRE: [ExitState.VERIFIED, ExitState.HOUSEHOLD_AGREED, ExitState.PUBLICIZED],
+    Role.TOWNSHIP_REVIEWER: [ExitState.PUBLICIZED],
+    Role.COUNTY_SUPERVISOR: [ExitState.TOWNSHIP_REVIEWED],
+}
+
+
+class ProposeForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("exit year"), min_value=2014, max_value=2100)
+    proposed_on = forms.DateField(
+        label=gettext_lazy("date of the democratic appraisal"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    attendees = forms.IntegerField(label=gettext_lazy("attendees"), min_value=0, initial=0)
+    appraisal_result = forms.CharField(label=gettext_lazy("appraisal result"), max_length=200)
+
+
+@login_required
+def exit_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    household = household_get(user=request.user, pk=pk)
+    today = timezone.localdate()
+    form = ProposeForm(request.POST or None, initial={"year": today.year, "proposed_on": today})
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.exit_propose(
+                actor=request.user, household=household, **form.cleaned_data
+            )
+        except DomainError as error:
+            if error.status == 403:
+                raise PermissionDenied from error
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The exit was proposed."))
+            return redirect("exits:detail", pk=application.pk)
+    return render(
+        request,
+        "households/form.html",
+        {"title": _("Propose an exit"), "form": form, "household": household},
+    )
+
+
+@login_required
+def exit_queue(request: HttpRequest) -> HttpResponse:
+    """Applications awaiting the user's step (or, with ?state=, any state)."""
+    state = request.GET.get("state", "")
+    applications = selectors.exit_application_list(user=request.user)
+    if state in ExitState.values:
+        applications = applications.filter(state=state)
+    else:
+        state = ""
+        applications = applications.filter(
+            state__in=AWAITING.get(role_of(request.user) or "", ExitState.values)
+        )
+    page = Paginator(applications, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "exits/queue.html",
+        {"page": page, "state": state, "states": ExitState.choices, "query": f"state={state}"},
+    )
+
+
+@login_required
+def exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.exit_application_get(user=request.user, pk=pk)
+    household = household_get(user=request.user, pk=application.household_id)
+    if request.method == "POST":
+        _act(request, application)
+        return redirect("exits:detail", pk=application.pk)
+    live = assess_exit(household, application.year)
+    before = {c["code"]: c for c in application.snapshot}
+    rows = [
+        {
+            "live": c,
+            "before": before.get(c.code),
+            "changed": before.get(c.code, {}).get("passed") != c.passed,
+        }
+        for c in live
+    ]
+    return render(
+        request,
+        "exits/detail.html",
+        {
+            "application": application,
+            "household": household,
+            "rows": rows,
+            "steps": application.steps.select_related("actor"),
+            "objections": application.objections.all(),
+            "looks": FiveLooks.objects.filter(visit__household=household)
+            .select_related("visit")
+            .order_by("-visit__date")
+            .first(),
+            "check": ConsistencyCheck.objects.filter(visit__household=household)
+            .select_related("visit")
+            .prefetch_related("items")
+            .order_by("-visit__date")
+            .first(),
+            "problems": problem_list(user=request.user, household=household).exclude(
+                state="verified"
+            ),
+            "publicity_ends": services.publicity_ends(application),
+            "role": role_of(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _date(value: str | None) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return timezone.localdate()
+
+
+def _act(request: HttpRequest, application: ExitApplication) -> None:
+    post, actor = request.POST, request.user
+    on = _date(post.get("on"))
+    action = post.get("action", "")
+    try:
+        if action == "verify":
+            services.exit_verify(actor=actor, application=application, on=on)
+        elif action == "agree":
+            services.exit_household_agree(actor=actor, application=application, on=on)
+        elif action == "publicize":
+            services.exit_publicize(
+                actor=actor,
+                application=application,
+                start=_date(post.get("start")),
+                days=int(post.get("days") or 7),
+            )
+        elif action == "objection":
+            services.exit_objection_record(
+                actor=actor,
+                application=application,
+                received_on=on,
+                content=post.get("content", "").strip(),
+            )
+        elif action == "decide":
+            objection = application.objections.get(pk=int(post.get("objection", "0")))
+            services.exit_objection_decide(
+                actor=actor,
+                objection=objection,
+                upheld=post.get("upheld") == "yes",
+                resolution=post.get("resolution", ""),
+                on=on,
+            )
+        elif action == "review":
+            services.exit_township_review(actor=actor, application=application, on=on)
+        elif action == "approve":
+            services.exit_approve(actor=actor, application=application, on=on)
+        elif action == "reject":
+            if post.get("confirm") != "yes":
+                raise ValidationError(_("Tick the box to confirm the rejection."))
+            services.exit_reject(
+                actor=actor, application=application, reason=post.get("reason", ""), on=on
+            )
+        else:
+            raise ValidationError(_("Unknown action."))
+    except DomainError as error:
+        if error.status == 403:
+            raise PermissionDenied from error
+        messages.error(request, error.message)
+    except (ValidationError, ValueError) as error:
+        text: Any = getattr(error, "messages", [str(error)])
+        messages.error(request, " ".join(str(t) for t in text))
+    else:
+        messages.success(request, _("The application was updated."))
+
+
+SUSPECTS_PER_PAGE = 50
+
+
+def default_check_year() -> int:
+    """Last year, or the latest year with a national poverty line if last year has none yet.
+
+    Without a line every household would be a suspect ("no poverty line for the year").
+    """
+    last_year = timezone.localdate().year - 1
+    latest = PovertyLine.objects.filter(kind=LineKind.NATIONAL, year__lte=last_year).aggregate(
+        latest=Max("year")
+    )["latest"]
+    return int(latest) if latest is not None else last_year
+
+
+@login_required
+def misclassification(request: HttpRequest) -> HttpResponse:
+    year_param = request.GET.get("year", "")
+    year = int(year_param) if year_param.isdigit() else default_check_year()
+    year = min(max(year, 2014), 2100)
+    suspects = selectors.misclassification_suspects(
+        user=request.user, year=year, on=datetime.date(year, 12, 31)
+    )
+    page = Paginator(suspects, SUSPECTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "exits/misclassification.html",
+        {"page": page, "year": year, "query": urlencode({"year": year})},
+    )

@@ -1,0 +1,84 @@
+from decimal import Decimal
+
+import pytest
+
+from demo.register import generate_register, incidence_at_end_of, plan
+from households.models import Household, Member
+from regions import reference
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def register():
+    return generate_register(scale=0.01)
+
+
+def test_the_demo_register_reproduces_the_seed_incidence(register):
+    assert round(incidence_at_end_of(2014), 2) == Decimal("24.74")
+    assert round(incidence_at_end_of(2019), 2) == Decimal("1.16")
+    assert incidence_at_end_of(2020) == 0
+
+
+def test_every_exited_county_is_below_3_percent_at_its_exit_and_in_2019(register):
+    for county in reference.COUNTIES:
+        if county.exit_year < 2020:
+            assert incidence_at_end_of(county.exit_year, county.code6) < 3, county.name
+            assert incidence_at_end_of(2019, county.code6) < 3, county.name
+    assert incidence_at_end_of(2019, "520627") > 3
+
+
+def test_the_demo_register_is_consistent(register):
+    assert register["members"] == Member.objects.count()
+    assert Member.objects.filter(relation="01").count() == Household.objects.count()
+    sizes = register["members"] / register["households"]
+    assert 3 <= sizes <= 4
+    assert Household.objects.filter(region_id="520627100200").count() >= 10
+    children = Member.objects.filter(birth_date__year__gte=2005, birth_date__year__lte=2014)
+    assert children.filter(schooling="").count() == 0
+
+
+def test_the_plan_scales_the_rural_population_with_the_register():
+    small, full = plan(0.01), plan(1.0)
+
+    assert sum(y[2019] for y in full.rural.values()) == reference.CITY_RURAL_POPULATION[2019]
+    assert sum(small.remaining[c][2019] for c in small.remaining) == 438
+    assert sum(full.remaining[c][2019] for c in full.remaining) == 43_800
+
+
+def test_the_generator_is_reproducible():
+    first = generate_register(scale=0.001, seed=7)
+    numbers = list(
+        Household.objects.order_by("household_no").values_list("household_no", "exit_year")
+    )
+    ids = set(Member.objects.values_list("id_number", flat=True))
+    Household.objects.all().delete()
+
+    second = generate_register(scale=0.001, seed=7)
+
+    assert first == second
+    assert (
+        list(Household.objects.order_by("household_no").values_list("household_no", "exit_year"))
+        == numbers
+    )
+    assert set(Member.objects.values_list("id_number", flat=True)) == ids
+
+
+def test_the_demo_casework_covers_every_state():
+    from django.core.management import call_command
+
+    from demo.cases import generate_demo_cases
+    from exits.models import ExitApplication, ExitState
+    from inspections.models import Problem, ProblemState, Visit
+
+    call_command("load_demo", "--allow", verbosity=0)
+    generate_register(scale=0.01)
+
+    generate_demo_cases()
+
+    assert set(ExitApplication.objects.values_list("state", flat=True)) == set(ExitState.values)
+    assert set(Problem.objects.values_list("state", flat=True)) == set(ProblemState.values)
+    assert Visit.objects.filter(household__region_id="520627100200").count() >= 8
+    assert ExitApplication.objects.filter(objections__isnull=False).count() == 1
+    assert round(incidence_at_end_of(2019), 2) == Decimal("1.16")
+    assert incidence_at_end_of(2020) == 0
