@@ -16,7 +16,8 @@ RUN_ENV := DEBUG=1 DEMO_ENABLED=1
 APP_LOCALES := assistance relocation supervision
 MO_FILES = $(wildcard locale/*/LC_MESSAGES/django.mo $(foreach app,$(APP_LOCALES),$(app)/locale/*/LC_MESSAGES/django.mo))
 
-.PHONY: run setup venv assets demo test check format messages services system-deps clean
+.PHONY: run setup venv assets demo test check lint-imports format messages services system-deps \
+	clean
 
 run: setup demo
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -62,7 +63,7 @@ services:
 system-deps:
 	bash scripts/system-deps.sh
 
-check: venv
+check: venv lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/mypy .
@@ -73,6 +74,10 @@ check: venv
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules >/dev/null; \
 	[ "$$before" = "$$(md5sum $(MO_FILES))" ] \
 	  || (echo "a django.mo was stale: it is compiled now, commit it"; exit 1)
+
+# The import contracts of [tool.importlinter] in pyproject.toml (no cache: it takes a second).
+lint-imports: venv
+	$(BIN)/lint-imports --no-cache --no-logo
 
 # Production settings (DEBUG=0) except that the test client and the browser tests speak plain
 # http, so the HTTPS redirect is off.
