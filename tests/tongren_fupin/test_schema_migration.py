@@ -40,6 +40,8 @@ PREVIOUS_SCHEMA: list[Target] = [
     ("relocation", "0001_initial"),
     ("supervision", "0002_seed_thresholds_and_schedules"),
     ("tongren_fupin", "0002_drain_outbox_schedule"),
+    ("exits", None),
+    ("monitoring", None),
 ]
 
 # Tables the forward migration is expected to create, with the rows they then hold. Empty: the
