@@ -12,8 +12,8 @@ from django.core.management import call_command
 from households.choices import Status
 from inspections.look_back_models import LookBackTask
 from inspections.models import Problem
-from monitoring.models import MonitoringCase
 from monitoring import tasks as monitoring_tasks
+from monitoring.models import MonitoringCase
 from supervision import tasks
 from tests.households.factories import household_with_head, income
 

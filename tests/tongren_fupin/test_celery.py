@@ -2,8 +2,8 @@ import pytest
 from celery.result import EagerResult
 
 from regions.models import Region
+from regions.tasks import ping
 from tongren_fupin.celery import app
-from tongren_fupin.tasks import ping
 
 
 @pytest.mark.django_db
