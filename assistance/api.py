@@ -28,9 +28,9 @@ from assistance.serializers import (
     TrainingSerializer,
 )
 from households.models import Member
-from households.permissions import role_of
+from regions.permissions import HasJurisdiction
+from regions.roles import role_of
 from regions.scoping import scope_by_region
-from tongren_fupin.api.permissions import HasJurisdiction
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
 CONFLICT = {409: ERROR_RESPONSES[400]}

@@ -29,7 +29,7 @@ from assistance.models import (
 from assistance.permissions import WRITE_ROLES
 from audit import events
 from households.models import Member
-from households.permissions import has_role
+from regions.roles import has_role
 from regions.scoping import in_jurisdiction
 from tongren_fupin.errors import DomainError
 

@@ -31,7 +31,7 @@ from assistance.models import (
     Scheme,
 )
 from assistance.permissions import READ_ROLES, WRITE_ROLES
-from households.permissions import has_role
+from regions.roles import has_role
 from tongren_fupin.errors import DomainError
 from tongren_fupin.forms import apply_error, submit
 from tongren_fupin.pagination import BoundedPaginator

@@ -5,8 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from audit.models import AuditEvent
-from households.id_numbers import mask_id_number
-from households.permissions import sees_full_id
+from regions.roles import mask_id_number, sees_full_id
 
 
 class AuditEventSerializer(serializers.ModelSerializer):

@@ -19,9 +19,9 @@ from exits.assessment import as_dicts, assess_exit
 from exits.models import FINAL_STATES, ExitApplication, ExitState, ExitStep, Objection
 from households.choices import Status
 from households.models import Household
-from households.permissions import has_role
 from inspections.models import Visit
 from regions.models import Role
+from regions.roles import has_role
 from tongren_fupin.errors import DomainError
 
 # Who moves the application into each state.

@@ -23,11 +23,11 @@ from exits.assessment import assess_exit
 from exits.models import ExitApplication, ExitState
 from households.choices import LineKind
 from households.models import PovertyLine
-from households.permissions import role_of
 from households.selectors import household_get
 from inspections.models import ConsistencyCheck, FiveLooks
 from inspections.selectors import problem_list
 from regions.models import Role
+from regions.roles import role_of
 from tongren_fupin.errors import DomainError
 
 # The state in which an application waits for each role's step.

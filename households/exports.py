@@ -15,7 +15,7 @@ from households.choices import Relation
 from households.id_numbers import mask_id_number
 from households.importing.validation import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from households.models import AnnualIncome, Household, Member
-from households.permissions import EXPORT_ROLES, has_role, sees_full_id
+from regions.roles import EXPORT_ROLES, has_role, sees_full_id
 from regions.scoping import assignment_of, scope_by_region
 from tongren_fupin.errors import DomainError
 

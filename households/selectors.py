@@ -13,8 +13,8 @@ from audit.models import AuditEvent, Category
 from households.choices import LineKind
 from households.id_numbers import mask_id_number
 from households.models import AnnualIncome, Household, Member, PovertyLine
-from households.permissions import sees_full_id
 from regions.models import Region
+from regions.roles import sees_full_id
 from regions.scoping import scope_by_region, within_prefix
 
 MIN_NAME_SEARCH = 2

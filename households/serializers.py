@@ -11,7 +11,7 @@ from households.selectors import displayed_id
 
 
 class MemberSerializer(serializers.ModelSerializer):
-    """ID numbers are masked for roles that do not need them (see households.permissions)."""
+    """ID numbers are masked for roles that do not need them (see regions.roles)."""
 
     relation_display = serializers.CharField(source="get_relation_display", read_only=True)
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from audit import events
 from households.choices import STATUS_TRANSITIONS, Relation, Status
 from households.models import AnnualIncome, AssistanceMeasure, Household, Member
-from households.permissions import CAPTURE_ROLES, STATUS_ROLES, has_role
+from regions.roles import CAPTURE_ROLES, STATUS_ROLES, has_role
 from regions.scoping import in_jurisdiction
 from tongren_fupin import outbox
 from tongren_fupin.errors import DomainError

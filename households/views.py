@@ -27,7 +27,7 @@ from households.forms import (
     StatusForm,
 )
 from households.models import Household, annotate_page
-from households.permissions import CAPTURE_ROLES, STATUS_ROLES, has_role, may_capture
+from regions.roles import CAPTURE_ROLES, STATUS_ROLES, has_role, may_capture
 from tongren_fupin.errors import DomainError
 from tongren_fupin.pagination import BoundedPaginator
 

@@ -25,8 +25,8 @@ from audit import events
 from households import resources, spreadsheets
 from households.importing.reading import bundle_csv_files
 from households.importing.run import Result, run_import
-from households.permissions import IMPORT_ROLES, has_role
 from imports.models import CommitMode, ImportJob, JobStatus
+from regions.roles import IMPORT_ROLES, has_role
 from regions.scoping import assignment_of
 from tongren_fupin import outbox
 from tongren_fupin.errors import DomainError

@@ -21,12 +21,12 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from households import exports
-from households.permissions import EXPORT_ROLES, IMPORT_ROLES, has_role
 from households.resources import SHEETS
 from imports import selectors as import_selectors
 from imports import services as import_jobs
 from imports.api import report_response
 from imports.models import CommitMode, ImportJob
+from regions.roles import EXPORT_ROLES, IMPORT_ROLES, has_role
 from tongren_fupin.errors import DomainError
 
 STALLED_AFTER = datetime.timedelta(minutes=3)

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from audit import events
 from households.models import AnnualIncome, Household
-from households.permissions import CAPTURE_ROLES, has_role
 from inspections.look_back import complete_look_back_tasks
 from inspections.models import (
     SOURCES,
@@ -31,6 +30,7 @@ from inspections.models import (
     Visit,
 )
 from regions.models import Role
+from regions.roles import CAPTURE_ROLES, has_role
 from regions.scoping import in_jurisdiction
 from tongren_fupin import outbox
 from tongren_fupin.errors import DomainError

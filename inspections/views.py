@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.models import annotate_page
-from households.permissions import has_role
 from households.selectors import household_get
 from inspections import selectors, services
 from inspections.forms import (
@@ -28,6 +27,7 @@ from inspections.forms import (
 from inspections.look_back_models import PERIOD_PATTERN, LookBackStatus
 from inspections.models import ProblemState, VisitKind
 from regions.models import Role
+from regions.roles import has_role
 from tongren_fupin.errors import DomainError
 from tongren_fupin.pagination import BoundedPaginator
 

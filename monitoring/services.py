@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from audit import events
 from households.models import Household
-from households.permissions import CAPTURE_ROLES, has_role
 from monitoring.checks import MONITORED_STATUSES, Risk
 from monitoring.models import (
     MonitoringCase,
@@ -30,6 +29,7 @@ from monitoring.models import (
     RiskCode,
 )
 from regions.models import Role
+from regions.roles import CAPTURE_ROLES, has_role
 from regions.scoping import in_jurisdiction
 from tongren_fupin.errors import DomainError
 

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 
 from households import selectors
 from households.models import annotate_page
-from households.permissions import CAPTURE_ROLES, has_role, role_of
 from monitoring import selectors as monitoring_selectors
 from monitoring import services as monitoring
 from monitoring.models import (
@@ -27,6 +26,7 @@ from monitoring.models import (
     MonitoringStatus,
 )
 from regions.models import Role
+from regions.roles import CAPTURE_ROLES, has_role, role_of
 from tongren_fupin.errors import DomainError
 from tongren_fupin.pagination import BoundedPaginator
 

@@ -15,8 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from households.permissions import has_role
 from households.selectors import household_get
+from regions.permissions import HasJurisdiction
+from regions.roles import has_role
 from relocation import selectors, services
 from relocation.serializers import (
     RelocationSerializer,
@@ -31,7 +32,6 @@ from relocation.serializers import (
     SiteTallySerializer,
     ZeroEmploymentHouseholdSerializer,
 )
-from tongren_fupin.api.permissions import HasJurisdiction
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
 CONFLICT = {409: ERROR_RESPONSES[400]}

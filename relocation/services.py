@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from audit import events
 from households.models import Household
-from households.permissions import CAPTURE_ROLES, has_role
 from regions.models import Region, Role
+from regions.roles import CAPTURE_ROLES, has_role
 from regions.scoping import in_jurisdiction
 from relocation.models import (
     CultureActivity,

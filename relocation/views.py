@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assistance.permissions import WRITE_ROLES as PLACEMENT_ROLES
-from households.permissions import has_role
 from households.selectors import household_get
 from regions.models import Role
+from regions.roles import has_role
 from regions.scoping import in_jurisdiction, jurisdiction_prefix
 from relocation import selectors, services
 from relocation.forms import (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from regions.models import Role
-from tongren_fupin.api.permissions import HasRole
+from regions.permissions import HasRole
 
 # Pages: the supervisors, from township up.
 SUPERVISOR_ROLES = frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_SUPERVISOR, Role.CITY_SUPERVISOR})

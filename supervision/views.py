@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from assistance.models import Project
-from households.permissions import has_role
 from regions.models import CHILD_LEVEL, Level
+from regions.roles import has_role
 from supervision import selectors, services
 from supervision.models import Indicator, ReportKind
 from supervision.periods import Period, month_period, parse_period

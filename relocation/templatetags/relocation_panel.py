@@ -11,7 +11,7 @@ from typing import Any
 from django import template
 
 from households.models import Household
-from households.permissions import has_role
+from regions.roles import has_role
 from regions.scoping import in_jurisdiction, jurisdiction_prefix
 from relocation import selectors, services
 

@@ -1,4 +1,7 @@
-"""Who may do what in the register (on top of jurisdiction scoping)."""
+"""Who may do what (on top of jurisdiction scoping), and the masking policy of personal data.
+
+The register's role sets and checks live here, below every app, so that services, DRF
+permissions, navigation and templates read the same sets."""
 
 from __future__ import annotations
 
@@ -39,3 +42,10 @@ def may_capture(user: Any, region_code: str | None = None) -> bool:
 
 def sees_full_id(user: Any) -> bool:
     return has_role(user, FULL_ID_ROLES)
+
+
+def mask_id_number(number: str) -> str:
+    """``522201********123X``: area code and the last four characters stay visible."""
+    if len(number) < 10:
+        return "*" * len(number)
+    return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}"

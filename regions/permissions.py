@@ -1,3 +1,5 @@
+"""DRF permissions: authenticated with a jurisdiction, and role-restricted endpoints."""
+
 from __future__ import annotations
 
 from typing import Any
