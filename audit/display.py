@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from audit.labels import current_label
 from audit.models import AuditEvent
 from audit.serializers import masked_changes
 
@@ -59,8 +60,9 @@ def _field(model: Any, name: str) -> models.Field | None:
 
 
 def _model(label: str) -> Any:
+    """The model of an event's label, also of one written before the model moved app."""
     try:
-        return apps.get_model(label)
+        return apps.get_model(current_label(label))
     except (LookupError, ValueError):
         return None
 

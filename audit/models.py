@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.labels import recorded_labels
+
 
 class AppendOnlyError(Exception):
     """Audit events are never changed or deleted by the application."""
@@ -21,7 +23,10 @@ class AuditEventQuerySet(models.QuerySet):
         raise AppendOnlyError("audit events cannot be deleted")
 
     def for_object(self, obj: models.Model) -> AuditEventQuerySet:
-        return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        """The events on ``obj``, also those written under its label before it moved app."""
+        return self.filter(
+            object_type__in=recorded_labels(obj._meta.label_lower), object_id=str(obj.pk)
+        )
 
 
 class Category(models.TextChoices):

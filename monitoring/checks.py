@@ -314,7 +314,7 @@ def _event(case: MonitoringCase, region: dict[int, str], action: str, summary: s
         actor=None,
         category=Category.DATA,
         action=action,
-        object_type="households.monitoringcase",
+        object_type=MonitoringCase._meta.label_lower,
         object_id=str(case.pk),
         subject_type="households.household",
         subject_id=str(case.household_id),

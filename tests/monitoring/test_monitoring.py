@@ -44,6 +44,8 @@ def test_an_income_drop_opens_one_case_however_often_the_check_runs():
     assert [r["key"] for r in case.risks] == ["income:2020"]
     assert "5200.00" in case.risks[0]["evidence"] and "6000" in case.risks[0]["evidence"]
     assert AuditEvent.objects.filter(action="monitoring.opened").count() == 1
+    opened = AuditEvent.objects.for_object(case).get(action="monitoring.opened")
+    assert opened.object_type == "monitoring.monitoringcase"
 
 
 def test_income_above_the_line_or_an_older_low_year_opens_nothing():
