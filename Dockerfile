@@ -3,6 +3,9 @@ FROM node:20-bookworm-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
+# What the Makefile's `assets` copies, by the same script.
+COPY scripts/vendor-assets.sh scripts/
+RUN bash scripts/vendor-assets.sh node_modules /src/vendor
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PROJECT_ENVIRONMENT=/venv \
@@ -20,9 +23,11 @@ WORKDIR /app
 COPY pyproject.toml uv.lock ./
 RUN uv sync --locked --no-dev --no-install-project
 COPY . .
-COPY --from=assets /src/node_modules/@picocss/pico/css/pico.min.css static/vendor/pico/
+COPY --from=assets /src/vendor/ static/vendor/
+# A template's {% static %} path missing from the manifest would answer 500: the build fails.
 RUN DEBUG=1 python manage.py compilemessages --ignore=/venv \
-    && DEBUG=1 python manage.py collectstatic --no-input
+    && DEBUG=1 python manage.py collectstatic --no-input \
+    && DEBUG=1 python scripts/static_refs.py
 RUN useradd --system --uid 1000 fupin && mkdir -p /app/var/backups && chown -R fupin /app/var
 USER fupin
 EXPOSE 8000

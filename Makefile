@@ -51,10 +51,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-static/vendor/.installed: node_modules/.installed
-	mkdir -p static/vendor/pico
-	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico/
-	mkdir -p static/vendor/echarts && cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
+# The same script fills static/vendor in the Dockerfile.
+static/vendor/.installed: node_modules/.installed scripts/vendor-assets.sh
+	bash scripts/vendor-assets.sh node_modules static/vendor
 	touch $@
 
 services:

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The third-party browser files the templates load, copied from node_modules (after `npm ci`) to
+# static/vendor, so that no page loads anything from the internet. The Makefile's `assets` and
+# the Dockerfile both run this script: the image ships the same files as a checkout.
+#
+# Usage: scripts/vendor-assets.sh [NODE_MODULES [DEST]]  (default: node_modules static/vendor)
+set -euo pipefail
+
+src=${1:-node_modules}
+dest=${2:-static/vendor}
+
+# copy FILE-IN-NODE_MODULES DIR-IN-DEST
+copy() {
+  mkdir -p "$dest/$2"
+  cp "$src/$1" "$dest/$2/"
+}
+
+copy @picocss/pico/css/pico.min.css pico
+copy echarts/dist/echarts.min.js echarts
