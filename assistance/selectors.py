@@ -47,8 +47,7 @@ from assistance.models import (
 from audit import events
 from audit.models import Category
 from households.models import Member
-from households.permissions import sees_full_id
-from households.selectors import displayed_id
+from regions.masking import displayed_id, sees_full_id
 from regions.models import PREFIX_LENGTH, Level, Region
 from regions.scoping import (
     assignment_of,

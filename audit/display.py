@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
-from audit.serializers import masked_changes
+from regions.masking import masked_changes
 
 
 def _value(field: models.Field | None, value: Any) -> str:

@@ -16,7 +16,6 @@ from audit.serializers import AuditEventSerializer
 from households import selectors, services
 from households.choices import Cause, PovertyAttribute, Relation, Status
 from households.models import Household, Member, annotate_page
-from households.permissions import CAPTURE_ROLES, STATUS_ROLES, has_role
 from households.serializers import (
     HouseholdCreateSerializer,
     HouseholdListSerializer,
@@ -29,7 +28,8 @@ from households.serializers import (
     MemberWriteSerializer,
     PovertyLineSerializer,
 )
-from tongren_fupin.api.permissions import HasJurisdiction
+from regions.permissions import HasJurisdiction
+from regions.roles import CAPTURE_ROLES, STATUS_ROLES, has_role
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
 

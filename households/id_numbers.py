@@ -105,10 +105,3 @@ def parse_id_number(raw: str) -> IdFacts:
         )
     sex = "male" if int(base[16]) % 2 else "female"
     return IdFacts(number=number, birth_date=born, sex=sex, is_disability_certificate=disability)
-
-
-def mask_id_number(number: str) -> str:
-    """``522201********123X``: area code and the last four characters stay visible."""
-    if len(number) < 10:
-        return "*" * len(number)
-    return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}"

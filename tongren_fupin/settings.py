@@ -174,6 +174,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tongren_fupin.navigation.navigation",
+                "regions.context_processors.roles",
                 "supervision.context_processors.notifications",
             ],
         },
@@ -259,7 +260,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["tongren_fupin.api.permissions.HasJurisdiction"],
+    "DEFAULT_PERMISSION_CLASSES": ["regions.permissions.HasJurisdiction"],
     "DEFAULT_PAGINATION_CLASS": "tongren_fupin.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
