@@ -316,14 +316,14 @@ def reference_save(*, actor: Any, obj: models.Model) -> models.Model:
     obj.save()
     # Compared as stored (a form's Decimal("150000") is stored as 150000.00).
     stored = model._default_manager.get(pk=obj.pk)
-    changes = events.diff(before, events.snapshot(stored, fields))
     name = obj._meta.model_name
-    events.record(
+    events.record_change(
         actor=actor,
         action=f"assistance_{name}.{'created' if created else 'changed'}",
-        obj=obj,
+        obj=stored,
+        before=before,
+        fields=fields,
         region_code=_reference_region(obj),
-        changes=changes,
         summary=(_("%(kind)s %(name)s created") if created else _("%(kind)s %(name)s changed"))
         % {"kind": obj._meta.verbose_name, "name": obj},
     )

@@ -230,18 +230,17 @@ def member_update(
     before = events.snapshot(member, MEMBER_EDITABLE)
     _apply(member, data, MEMBER_EDITABLE)
     _save_member(member)
-    changes = events.diff(before, events.snapshot(member, MEMBER_EDITABLE))
-    if changes:
+    if events.record_change(
+        actor=actor,
+        action="member.updated",
+        obj=member,
+        before=before,
+        subject=locked,
+        region_code=locked.region_id,
+        summary=_("Edited member %(name)s") % {"name": member.name},
+        if_changed=True,
+    ):
         _bump(locked)
-        events.record(
-            actor=actor,
-            action="member.updated",
-            obj=member,
-            subject=locked,
-            region_code=locked.region_id,
-            changes=changes,
-            summary=_("Edited member %(name)s") % {"name": member.name},
-        )
     return member
 
 
@@ -329,23 +328,18 @@ def income_record(
     income.member_count = member_count or locked.members.count()
     income.full_clean(validate_unique=False)
     income.save()
-    changes = events.diff(
-        before,
-        events.snapshot(
-            income, [*AnnualIncome.INPUTS, "member_count", "net_income", "per_capita_net_income"]
-        ),
-    )
-    if changes:
+    if events.record_change(
+        actor=actor,
+        action="income.recorded",
+        obj=income,
+        before=before,
+        fields=[*AnnualIncome.INPUTS, "member_count", "net_income", "per_capita_net_income"],
+        subject=locked,
+        region_code=locked.region_id,
+        summary=_("Recorded the income of %(year)s") % {"year": year},
+        if_changed=True,
+    ):
         _bump(locked)
-        events.record(
-            actor=actor,
-            action="income.recorded",
-            obj=income,
-            subject=locked,
-            region_code=locked.region_id,
-            changes=changes,
-            summary=_("Recorded the income of %(year)s") % {"year": year},
-        )
     return income
 
 
@@ -405,18 +399,13 @@ def household_change_status(
     locked.full_clean()
     locked.save()
     _bump(locked)
-    events.record(
+    events.record_change(
         actor=actor,
         action="household.status_changed",
         obj=locked,
+        before=before,
+        extra={"reason": [None, reason]},
         region_code=locked.region_id,
-        changes={
-            **events.diff(
-                before,
-                events.snapshot(locked, ["status", "relapse_year", "relapse_cause", "exit_year"]),
-            ),
-            "reason": [None, reason],
-        },
         summary=_("Status changed to %(status)s") % {"status": Status(status).label},
     )
     return locked

@@ -105,13 +105,14 @@ def site_tally_record(*, actor: Any, site: Site, data: Mapping[str, Any]) -> Sit
         setattr(tally, name, value)
     tally.full_clean()
     tally.save()
-    events.record(
+    events.record_change(
         actor=actor,
         action="relocation_site.tally_recorded",
         obj=tally,
+        before=before,
+        fields=TALLY_FIELDS,
         subject=site,
         region_code=site.region_id,
-        changes=events.diff(before, events.snapshot(tally, TALLY_FIELDS)),
         summary=_("Tally of %(name)s") % {"name": site.name},
     )
     return tally
