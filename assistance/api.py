@@ -16,7 +16,6 @@ from rest_framework.views import APIView
 
 from assistance import selectors, services
 from assistance.models import PairingLevel, PartnerKind, ProjectState, Scheme
-from assistance.permissions import READ_ROLES, WRITE_ROLES
 from assistance.serializers import (
     AssistanceSummarySerializer,
     FundFlowSerializer,
@@ -29,7 +28,7 @@ from assistance.serializers import (
 )
 from households.models import Member
 from regions.permissions import HasJurisdiction
-from regions.roles import role_of
+from regions.roles import ASSISTANCE_READ_ROLES, ASSISTANCE_WRITE_ROLES, has_role
 from regions.scoping import scope_by_region
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
@@ -37,17 +36,15 @@ CONFLICT = {409: ERROR_RESPONSES[400]}
 
 
 class AssistancePermission(HasJurisdiction):
-    """Readers (``READ_ROLES``) may read; ``WRITE_ROLES`` may also write."""
+    """Readers (``ASSISTANCE_READ_ROLES``) may read; ``ASSISTANCE_WRITE_ROLES`` may also write."""
 
     message = _("Your role may not do this.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if not super().has_permission(request, view):
             return False
-        if request.user.is_superuser:
-            return True
-        roles = READ_ROLES if request.method in SAFE_METHODS else WRITE_ROLES
-        return role_of(request.user) in roles
+        roles = ASSISTANCE_READ_ROLES if request.method in SAFE_METHODS else ASSISTANCE_WRITE_ROLES
+        return has_role(request.user, roles)
 
 
 def _choice(params: Any, name: str, choices: list[str]) -> str:

@@ -1,7 +1,7 @@
 """Writes of the assistance app: projects and their progress, fund flows, trainings, placements.
 
-Each write checks the role (``permissions.WRITE_ROLES``) and that its target lies in the
-actor's jurisdiction, runs in one transaction and records an audit event.
+Each write checks the role (``regions.roles.ASSISTANCE_WRITE_ROLES``) and that its target lies in
+the actor's jurisdiction, runs in one transaction and records an audit event.
 """
 
 from __future__ import annotations
@@ -26,10 +26,9 @@ from assistance.models import (
     ProjectState,
     Training,
 )
-from assistance.permissions import WRITE_ROLES
 from audit import events
 from households.models import Member
-from regions.roles import has_role
+from regions.roles import ASSISTANCE_WRITE_ROLES, require_role
 from regions.scoping import in_jurisdiction
 from tongren_fupin.errors import DomainError
 
@@ -55,15 +54,9 @@ PROJECT_FIELDS = (
 )
 
 
-def _require(actor: Any, region_code: str) -> None:
-    if not has_role(actor, WRITE_ROLES) or not in_jurisdiction(actor, region_code):
-        raise DomainError("forbidden", _("Your role may not do this."), status=403)
-
-
-def _require_region(actor: Any, field: str, region_code: str | None) -> None:
+def _check_region(actor: Any, field: str, region_code: str | None) -> None:
     """A region named in the submitted data must lie in the jurisdiction (else a field error)."""
-    if not has_role(actor, WRITE_ROLES):
-        raise DomainError("forbidden", _("Your role may not do this."), status=403)
+    require_role(actor, ASSISTANCE_WRITE_ROLES)
     if region_code and not in_jurisdiction(actor, region_code):
         raise ValidationError({field: _("This region is outside your jurisdiction.")})
 
@@ -80,7 +73,7 @@ def _yuan(value: Decimal) -> str:
 @transaction.atomic
 def project_create(*, actor: Any, data: Mapping[str, Any]) -> Project:
     region = data.get("target_region")
-    _require_region(actor, "target_region", getattr(region, "code", None))
+    _check_region(actor, "target_region", getattr(region, "code", None))
     project = Project(**{k: v for k, v in data.items() if k in PROJECT_FIELDS})
     project.full_clean()
     agreement = project.agreement
@@ -108,7 +101,7 @@ def project_advance(
 
     ``expected_state`` is the state the actor confirmed the step from; if the project has moved
     meanwhile (another user, a resubmitted form) nothing is written."""
-    _require(actor, project.target_region_id)
+    require_role(actor, ASSISTANCE_WRITE_ROLES, project.target_region_id)
     locked = Project.objects.select_for_update().get(pk=project.pk)
     if expected_state is not None and locked.state != expected_state:
         raise DomainError(
@@ -189,7 +182,7 @@ def fund_flow_record(
     note: str = "",
 ) -> FundFlow:
     """Record 下达 / 拨付 / 报账 on a project, refusing more than the stage before allows."""
-    _require(actor, project.target_region_id)
+    require_role(actor, ASSISTANCE_WRITE_ROLES, project.target_region_id)
     locked = Project.objects.select_for_update().get(pk=project.pk)
     flow = FundFlow(
         project=locked, kind=kind, amount=amount, date=date, note=note, recorded_by=actor
@@ -228,7 +221,7 @@ def training_record(
     *, actor: Any, data: Mapping[str, Any], members: Iterable[Member] = ()
 ) -> Training:
     region = data.get("region")
-    _require_region(actor, "region", getattr(region, "code", None))
+    _check_region(actor, "region", getattr(region, "code", None))
     training = Training(**{k: v for k, v in data.items() if k in TRAINING_FIELDS})
     training.full_clean()
     _not_in_future("start_on", training.start_on)
@@ -262,7 +255,7 @@ PLACEMENT_FIELDS = ("employer", "place", "placed_on", "scheme", "partner")
 
 @transaction.atomic
 def job_placement_record(*, actor: Any, member: Member, data: Mapping[str, Any]) -> JobPlacement:
-    _require(actor, member.household.region_id)
+    require_role(actor, ASSISTANCE_WRITE_ROLES, member.household.region_id)
     placement = JobPlacement(
         member=member, **{k: v for k, v in data.items() if k in PLACEMENT_FIELDS}
     )
@@ -323,14 +316,14 @@ def reference_save(*, actor: Any, obj: models.Model) -> models.Model:
     obj.save()
     # Compared as stored (a form's Decimal("150000") is stored as 150000.00).
     stored = model._default_manager.get(pk=obj.pk)
-    changes = events.diff(before, events.snapshot(stored, fields))
     name = obj._meta.model_name
-    events.record(
+    events.record_change(
         actor=actor,
         action=f"assistance_{name}.{'created' if created else 'changed'}",
-        obj=obj,
+        obj=stored,
+        before=before,
+        fields=fields,
         region_code=_reference_region(obj),
-        changes=changes,
         summary=(_("%(kind)s %(name)s created") if created else _("%(kind)s %(name)s changed"))
         % {"kind": obj._meta.verbose_name, "name": obj},
     )

@@ -30,8 +30,12 @@ from assistance.models import (
     ProjectState,
     Scheme,
 )
-from assistance.permissions import READ_ROLES, WRITE_ROLES
-from regions.roles import has_role
+from regions.roles import (
+    ASSISTANCE_READ_ROLES,
+    ASSISTANCE_WRITE_ROLES,
+    has_role,
+    require_page_role,
+)
 from tongren_fupin.errors import DomainError
 from tongren_fupin.forms import apply_error, submit
 from tongren_fupin.pagination import BoundedPaginator
@@ -39,11 +43,6 @@ from tongren_fupin.pagination import BoundedPaginator
 PAGE_SIZE = 25
 # Pairing levels whose targets are schools and hospitals (``Institution`` rows).
 INSTITUTION_LEVELS = (PairingLevel.SCHOOL_SCHOOL, PairingLevel.HOSPITAL_HOSPITAL)
-
-
-def _require(request: HttpRequest, roles: frozenset[str]) -> None:
-    if not has_role(request.user, roles):
-        raise PermissionDenied
 
 
 def _choice(request: HttpRequest, name: str, values: list[str]) -> str:
@@ -58,7 +57,7 @@ def _query(**params: Any) -> str:
 @login_required
 def nine_plus_two(request: HttpRequest) -> HttpResponse:
     """Each helper county/zone of the 9+2 action: its agreement, project list and progress."""
-    _require(request, READ_ROLES)
+    require_page_role(request.user, ASSISTANCE_READ_ROLES)
     region = selectors.summary_region(user=request.user)
     summary = selectors.assistance_summary(
         user=request.user,
@@ -70,14 +69,14 @@ def nine_plus_two(request: HttpRequest) -> HttpResponse:
         {
             "helpers": selectors.nine_plus_two_helpers(user=request.user),
             "summary": summary,
-            "may_write": has_role(request.user, WRITE_ROLES),
+            "may_write": has_role(request.user, ASSISTANCE_WRITE_ROLES),
         },
     )
 
 
 @login_required
 def pairing_list(request: HttpRequest) -> HttpResponse:
-    _require(request, READ_ROLES)
+    require_page_role(request.user, ASSISTANCE_READ_ROLES)
     scheme = _choice(request, "scheme", Scheme.values)
     level = _choice(request, "level", PairingLevel.values)
     pairings = selectors.pairing_list(user=request.user, scheme=scheme, level=level)
@@ -100,7 +99,7 @@ def pairing_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def partner_list(request: HttpRequest) -> HttpResponse:
-    _require(request, READ_ROLES)
+    require_page_role(request.user, ASSISTANCE_READ_ROLES)
     scheme = _choice(request, "scheme", Scheme.values)
     kind = _choice(request, "kind", PartnerKind.values)
     partners = selectors.partner_list(user=request.user, scheme=scheme, kind=kind)
@@ -121,7 +120,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, READ_ROLES)
+    require_page_role(request.user, ASSISTANCE_READ_ROLES)
     partner = selectors.partner_get(user=request.user, pk=pk)
     pairings = list(selectors.pairing_list(user=request.user, partner=partner)[:200])
     return render(
@@ -139,7 +138,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    _require(request, READ_ROLES)
+    require_page_role(request.user, ASSISTANCE_READ_ROLES)
     scheme = _choice(request, "scheme", Scheme.values)
     state = _choice(request, "state", ProjectState.values)
     year_param = request.GET.get("year", "")
@@ -157,7 +156,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "schemes": Scheme.choices,
             "states": ProjectState.choices,
             "query": _query(scheme=scheme, state=state, year=year),
-            "may_write": has_role(request.user, WRITE_ROLES),
+            "may_write": has_role(request.user, ASSISTANCE_WRITE_ROLES),
         },
     )
 
@@ -172,9 +171,9 @@ def _progress(state: str) -> list[dict[str, Any]]:
 
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, READ_ROLES)
+    require_page_role(request.user, ASSISTANCE_READ_ROLES)
     project = selectors.project_get(user=request.user, pk=pk)
-    may_write = has_role(request.user, WRITE_ROLES)
+    may_write = has_role(request.user, ASSISTANCE_WRITE_ROLES)
     return render(
         request,
         "assistance/project_detail.html",
@@ -192,7 +191,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def fund_flow_new(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, WRITE_ROLES)
+    require_page_role(request.user, ASSISTANCE_WRITE_ROLES)
     project = selectors.project_get(user=request.user, pk=pk)
     form = FundFlowForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -219,7 +218,7 @@ def _next_state_label(state: str) -> str:
 def project_advance(request: HttpRequest, pk: int) -> HttpResponse:
     """The step to the next state: GET shows what will change and asks to confirm (with the
     date); POST, from the confirmation, makes it."""
-    _require(request, WRITE_ROLES)
+    require_page_role(request.user, ASSISTANCE_WRITE_ROLES)
     project = selectors.project_get(user=request.user, pk=pk)
     if project.state == ProjectState.ACCEPTED:
         messages.error(request, _("The project has been accepted; there is no later state."))
@@ -265,7 +264,7 @@ def project_advance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def project_new(request: HttpRequest) -> HttpResponse:
-    _require(request, WRITE_ROLES)
+    require_page_role(request.user, ASSISTANCE_WRITE_ROLES)
     form = ProjectForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         project = submit(
@@ -279,7 +278,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def training_list(request: HttpRequest) -> HttpResponse:
-    _require(request, READ_ROLES)
+    require_page_role(request.user, ASSISTANCE_READ_ROLES)
     scheme = _choice(request, "scheme", Scheme.values)
     trainings = selectors.training_list(user=request.user, scheme=scheme)
     page = BoundedPaginator(trainings, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -291,14 +290,14 @@ def training_list(request: HttpRequest) -> HttpResponse:
             "scheme": scheme,
             "schemes": Scheme.choices,
             "query": _query(scheme=scheme),
-            "may_write": has_role(request.user, WRITE_ROLES),
+            "may_write": has_role(request.user, ASSISTANCE_WRITE_ROLES),
         },
     )
 
 
 @login_required
 def training_new(request: HttpRequest) -> HttpResponse:
-    _require(request, WRITE_ROLES)
+    require_page_role(request.user, ASSISTANCE_WRITE_ROLES)
     form = TrainingForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         training = submit(
@@ -312,7 +311,7 @@ def training_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def job_placement_list(request: HttpRequest) -> HttpResponse:
-    _require(request, READ_ROLES)
+    require_page_role(request.user, ASSISTANCE_READ_ROLES)
     scheme = _choice(request, "scheme", Scheme.values)
     placements = selectors.job_placement_list(user=request.user, scheme=scheme)
     page = BoundedPaginator(placements, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -324,7 +323,7 @@ def job_placement_list(request: HttpRequest) -> HttpResponse:
             "scheme": scheme,
             "schemes": Scheme.choices,
             "query": _query(scheme=scheme),
-            "may_write": has_role(request.user, WRITE_ROLES),
+            "may_write": has_role(request.user, ASSISTANCE_WRITE_ROLES),
         },
     )
 
@@ -333,7 +332,7 @@ def job_placement_list(request: HttpRequest) -> HttpResponse:
 def job_placement_new(request: HttpRequest) -> HttpResponse:
     """Record a placement. The member picker searches the jurisdiction's register by name or ID
     number (``q``); ID numbers are shown as the register shows them to the user."""
-    _require(request, WRITE_ROLES)
+    require_page_role(request.user, ASSISTANCE_WRITE_ROLES)
     term = (request.POST.get("q") if request.method == "POST" else request.GET.get("q")) or ""
     term = term.strip()[:30]
     form = JobPlacementForm(request.POST if request.method == "POST" else None, user=request.user)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from audit.labels import current_label
 from audit.models import AuditEvent
-from audit.serializers import masked_changes
+from regions.masking import masked_changes
 
 
 def _value(field: models.Field | None, value: Any) -> str:

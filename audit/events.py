@@ -73,3 +73,33 @@ def record(
         changes={key: _plain(value) for key, value in (changes or {}).items()},
         ip_address=ip_address,
     )
+
+
+def record_change(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: Mapping[str, Any],
+    fields: Iterable[str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+    subject: models.Model | None = None,
+    region_code: str = "",
+    summary: str = "",
+    if_changed: bool = False,
+) -> Changes:
+    """Record the change of ``obj`` since ``before`` (its ``snapshot``, or ``{}`` for a new row):
+    the ``diff`` of ``fields`` (default: the snapshot's) and then ``extra``. With ``if_changed``
+    nothing is recorded when no field changed. Returns the diff."""
+    changes = diff(before, snapshot(obj, before.keys() if fields is None else fields))
+    if changes or not if_changed:
+        record(
+            actor=actor,
+            action=action,
+            obj=obj,
+            subject=subject,
+            region_code=region_code,
+            changes={**changes, **(extra or {})},
+            summary=summary,
+        )
+    return changes

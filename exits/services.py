@@ -20,23 +20,29 @@ from exits.models import FINAL_STATES, ExitApplication, ExitState, ExitStep, Obj
 from households.choices import Status
 from households.models import Household
 from inspections.models import Visit
-from regions.models import Role
-from regions.roles import has_role
+from regions.roles import (
+    EXIT_AGREE_ROLES,
+    EXIT_APPROVE_ROLES,
+    EXIT_OBJECTION_ROLES,
+    EXIT_PROPOSE_ROLES,
+    EXIT_PUBLICIZE_ROLES,
+    EXIT_REJECT_ROLES,
+    EXIT_REVIEW_ROLES,
+    EXIT_VERIFY_ROLES,
+    require_role,
+)
 from tongren_fupin.errors import DomainError
 
 # Who moves the application into each state.
 STEP_ROLES: dict[str, frozenset[str]] = {
-    ExitState.PROPOSED: frozenset({Role.VILLAGE_CADRE}),
-    ExitState.VERIFIED: frozenset({Role.WORK_TEAM}),
-    ExitState.HOUSEHOLD_AGREED: frozenset({Role.VILLAGE_CADRE, Role.WORK_TEAM}),
-    ExitState.PUBLICIZED: frozenset({Role.VILLAGE_CADRE}),
-    ExitState.TOWNSHIP_REVIEWED: frozenset({Role.TOWNSHIP_REVIEWER}),
-    ExitState.APPROVED: frozenset({Role.COUNTY_SUPERVISOR}),
-    ExitState.REJECTED: frozenset(
-        {Role.VILLAGE_CADRE, Role.WORK_TEAM, Role.TOWNSHIP_REVIEWER, Role.COUNTY_SUPERVISOR}
-    ),
+    ExitState.PROPOSED: EXIT_PROPOSE_ROLES,
+    ExitState.VERIFIED: EXIT_VERIFY_ROLES,
+    ExitState.HOUSEHOLD_AGREED: EXIT_AGREE_ROLES,
+    ExitState.PUBLICIZED: EXIT_PUBLICIZE_ROLES,
+    ExitState.TOWNSHIP_REVIEWED: EXIT_REVIEW_ROLES,
+    ExitState.APPROVED: EXIT_APPROVE_ROLES,
+    ExitState.REJECTED: EXIT_REJECT_ROLES,
 }
-OBJECTION_ROLES = frozenset({Role.VILLAGE_CADRE, Role.TOWNSHIP_REVIEWER})
 # The state an application must be in for each step.
 PREVIOUS: dict[str, str] = {
     ExitState.VERIFIED: ExitState.PROPOSED,
@@ -45,11 +51,6 @@ PREVIOUS: dict[str, str] = {
     ExitState.TOWNSHIP_REVIEWED: ExitState.PUBLICIZED,
     ExitState.APPROVED: ExitState.TOWNSHIP_REVIEWED,
 }
-
-
-def _require(actor: Any, roles: frozenset[str]) -> None:
-    if not has_role(actor, roles):
-        raise DomainError("forbidden", _("Your role may not do this."), status=403)
 
 
 def _lock(application: ExitApplication, target: str) -> ExitApplication:
@@ -105,7 +106,7 @@ def exit_propose(
     appraisal_result: str,
 ) -> ExitApplication:
     """村两委 democratic appraisal; the assessment of that moment is kept as the snapshot."""
-    _require(actor, STEP_ROLES[ExitState.PROPOSED])
+    require_role(actor, STEP_ROLES[ExitState.PROPOSED])
     if household.status not in (Status.REGISTERED, Status.RELAPSED):
         raise ValidationError({"household": _("Only a registered poor household can exit.")})
     application = ExitApplication(
@@ -149,7 +150,7 @@ def exit_propose(
 @transaction.atomic
 def exit_verify(*, actor: Any, application: ExitApplication, on: datetime.date) -> ExitApplication:
     """Needs a visit after the proposal with both the five looks and the consistency check."""
-    _require(actor, STEP_ROLES[ExitState.VERIFIED])
+    require_role(actor, STEP_ROLES[ExitState.VERIFIED])
     locked = _lock(application, ExitState.VERIFIED)
     visit = (
         Visit.objects.filter(
@@ -179,7 +180,7 @@ def exit_verify(*, actor: Any, application: ExitApplication, on: datetime.date) 
 def exit_household_agree(
     *, actor: Any, application: ExitApplication, on: datetime.date
 ) -> ExitApplication:
-    _require(actor, STEP_ROLES[ExitState.HOUSEHOLD_AGREED])
+    require_role(actor, STEP_ROLES[ExitState.HOUSEHOLD_AGREED])
     return _advance(
         actor, _lock(application, ExitState.HOUSEHOLD_AGREED), ExitState.HOUSEHOLD_AGREED, on
     )
@@ -189,7 +190,7 @@ def exit_household_agree(
 def exit_publicize(
     *, actor: Any, application: ExitApplication, start: datetime.date, days: int | None = None
 ) -> ExitApplication:
-    _require(actor, STEP_ROLES[ExitState.PUBLICIZED])
+    require_role(actor, STEP_ROLES[ExitState.PUBLICIZED])
     locked = _lock(application, ExitState.PUBLICIZED)
     locked.publicity_start = start
     locked.publicity_days = days or locked.publicity_days
@@ -214,7 +215,7 @@ def publicity_ends(application: ExitApplication) -> datetime.date | None:
 def exit_objection_record(
     *, actor: Any, application: ExitApplication, received_on: datetime.date, content: str
 ) -> Objection:
-    _require(actor, OBJECTION_ROLES)
+    require_role(actor, EXIT_OBJECTION_ROLES)
     locked = ExitApplication.objects.select_for_update().get(pk=application.pk)
     if locked.state != ExitState.PUBLICIZED:
         raise DomainError(
@@ -242,7 +243,7 @@ def exit_objection_decide(
     *, actor: Any, objection: Objection, upheld: bool, resolution: str, on: datetime.date
 ) -> Objection:
     """An upheld objection sends the application back to ``proposed`` (verify again)."""
-    _require(actor, OBJECTION_ROLES)
+    require_role(actor, EXIT_OBJECTION_ROLES)
     if objection.upheld is not None:
         raise DomainError("already_decided", _("This objection was already decided."), status=409)
     objection.upheld, objection.resolution, objection.decided_by = upheld, resolution, actor
@@ -270,7 +271,7 @@ def exit_township_review(
     *, actor: Any, application: ExitApplication, on: datetime.date
 ) -> ExitApplication:
     """Only after the publicity period, with every objection decided."""
-    _require(actor, STEP_ROLES[ExitState.TOWNSHIP_REVIEWED])
+    require_role(actor, STEP_ROLES[ExitState.TOWNSHIP_REVIEWED])
     locked = _lock(application, ExitState.TOWNSHIP_REVIEWED)
     ends = publicity_ends(locked)
     if ends is None or on < ends:
@@ -288,7 +289,7 @@ def exit_township_review(
 @transaction.atomic
 def exit_approve(*, actor: Any, application: ExitApplication, on: datetime.date) -> ExitApplication:
     """县级审定 and announcement: the household exits in the application's year."""
-    _require(actor, STEP_ROLES[ExitState.APPROVED])
+    require_role(actor, STEP_ROLES[ExitState.APPROVED])
     locked = _lock(application, ExitState.APPROVED)
     household = Household.objects.select_for_update().get(pk=locked.household_id)
     before = events.snapshot(household, ["status", "exit_year"])
@@ -310,7 +311,7 @@ def exit_approve(*, actor: Any, application: ExitApplication, on: datetime.date)
 def exit_reject(
     *, actor: Any, application: ExitApplication, reason: str, on: datetime.date
 ) -> ExitApplication:
-    _require(actor, STEP_ROLES[ExitState.REJECTED])
+    require_role(actor, STEP_ROLES[ExitState.REJECTED])
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the rejection.")})
     locked = _lock(application, ExitState.REJECTED)

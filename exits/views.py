@@ -26,17 +26,19 @@ from households.models import PovertyLine
 from households.selectors import household_get
 from inspections.models import ConsistencyCheck, FiveLooks
 from inspections.selectors import problem_list
-from regions.models import Role
-from regions.roles import role_of
+from regions.roles import EXIT_OBJECTION_ROLES, role_of
 from tongren_fupin.errors import DomainError
 
-# The state in which an application waits for each role's step.
-AWAITING: dict[str, list[str]] = {
-    Role.WORK_TEAM: [ExitState.PROPOSED, ExitState.VERIFIED],
-    Role.VILLAGE_CADRE: [ExitState.VERIFIED, ExitState.HOUSEHOLD_AGREED, ExitState.PUBLICIZED],
-    Role.TOWNSHIP_REVIEWER: [ExitState.PUBLICIZED],
-    Role.COUNTY_SUPERVISOR: [ExitState.TOWNSHIP_REVIEWED],
-}
+
+def _awaiting(role: str | None) -> list[str]:
+    """The states in which an application waits for ``role``: those its steps move on from, and
+    the publicity while it takes objections; every state for a role with no step."""
+    states = [
+        before for step, before in services.PREVIOUS.items() if role in services.STEP_ROLES[step]
+    ]
+    if role in EXIT_OBJECTION_ROLES and ExitState.PUBLICIZED not in states:
+        states.append(ExitState.PUBLICIZED)
+    return states or list(ExitState.values)
 
 
 class ProposeForm(forms.Form):
@@ -84,9 +86,7 @@ def exit_queue(request: HttpRequest) -> HttpResponse:
         applications = applications.filter(state=state)
     else:
         state = ""
-        applications = applications.filter(
-            state__in=AWAITING.get(role_of(request.user) or "", ExitState.values)
-        )
+        applications = applications.filter(state__in=_awaiting(role_of(request.user)))
     page = Paginator(applications, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -134,7 +134,6 @@ def exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 state="verified"
             ),
             "publicity_ends": services.publicity_ends(application),
-            "role": role_of(request.user),
             "today": timezone.localdate(),
         },
     )

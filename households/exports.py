@@ -12,10 +12,10 @@ from audit import events
 from audit.models import Category
 from households import resources, spreadsheets
 from households.choices import Relation
-from households.id_numbers import mask_id_number
 from households.importing.validation import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from households.models import AnnualIncome, Household, Member
-from regions.roles import EXPORT_ROLES, has_role, sees_full_id
+from regions.masking import mask_id_number, sees_full_id
+from regions.roles import EXPORT_ROLES, require_role
 from regions.scoping import assignment_of, scope_by_region
 from tongren_fupin.errors import DomainError
 
@@ -28,8 +28,7 @@ def register_export(
     *, actor: Any, fmt: str, target: IO[bytes], ip_address: str | None = None
 ) -> dict[str, int]:
     """Write the register of the actor's jurisdiction to ``target``; returns the row counts."""
-    if not has_role(actor, EXPORT_ROLES):
-        raise DomainError("forbidden", _("Your role may not do this."), status=403)
+    require_role(actor, EXPORT_ROLES)
     if fmt not in FORMATS:
         raise DomainError("format", _("Choose XLSX or CSV."))
     export = RegisterExport(actor)

@@ -105,7 +105,3 @@ def parse_id_number(raw: str) -> IdFacts:
         )
     sex = "male" if int(base[16]) % 2 else "female"
     return IdFacts(number=number, birth_date=born, sex=sex, is_disability_certificate=disability)
-
-
-# The masking policy lives with the roles; re-exported for the register's callers.
-from regions.roles import mask_id_number  # noqa: E402, F401

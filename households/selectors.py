@@ -11,10 +11,9 @@ from django.http import Http404
 from audit import events
 from audit.models import AuditEvent, Category
 from households.choices import LineKind
-from households.id_numbers import mask_id_number
 from households.models import AnnualIncome, Household, Member, PovertyLine
+from regions.masking import sees_full_id
 from regions.models import Region
-from regions.roles import sees_full_id
 from regions.scoping import scope_by_region, within_prefix
 
 MIN_NAME_SEARCH = 2
@@ -112,10 +111,6 @@ def household_history(household: Household) -> QuerySet[AuditEvent]:
 
 def poverty_line_list() -> QuerySet[PovertyLine]:
     return PovertyLine.objects.order_by("kind", "year")
-
-
-def displayed_id(user: Any, number: str) -> str:
-    return number if sees_full_id(user) else mask_id_number(number)
 
 
 def log_full_id_display(

@@ -7,11 +7,11 @@ from rest_framework import serializers
 
 from households.choices import Cause
 from households.models import AnnualIncome, AssistanceMeasure, Household, Member, PovertyLine
-from households.selectors import displayed_id
+from regions.masking import displayed_id
 
 
 class MemberSerializer(serializers.ModelSerializer):
-    """ID numbers are masked for roles that do not need them (see regions.roles)."""
+    """ID numbers are masked for roles that do not need them (see regions.masking)."""
 
     relation_display = serializers.CharField(source="get_relation_display", read_only=True)
 

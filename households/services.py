@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from audit import events
 from households.choices import STATUS_TRANSITIONS, Relation, Status
 from households.models import AnnualIncome, AssistanceMeasure, Household, Member
-from regions.roles import CAPTURE_ROLES, STATUS_ROLES, has_role
+from regions.roles import CAPTURE_ROLES, STATUS_ROLES, require_role
 from regions.scoping import in_jurisdiction
 from tongren_fupin import outbox
 from tongren_fupin.errors import DomainError
@@ -72,13 +72,9 @@ MEMBER_FIELDS = [
 MEMBER_EDITABLE = [f for f in MEMBER_FIELDS if f != "relation"]
 
 
-def _forbidden() -> DomainError:
-    return DomainError("forbidden", _("Your role may not do this."), status=403)
-
-
-def _require_capture(actor: Any, region_code: str) -> None:
-    if not has_role(actor, CAPTURE_ROLES):
-        raise _forbidden()
+def _check_capture(actor: Any, region_code: str) -> None:
+    """A capture role, else the refusal; a village outside the jurisdiction is a field error."""
+    require_role(actor, CAPTURE_ROLES)
     if not in_jurisdiction(actor, region_code):
         raise ValidationError({"region": _("This village is outside your jurisdiction.")})
 
@@ -146,7 +142,7 @@ def household_register(
     """A new registered household with its head (户主)."""
     household = Household(status=Status.REGISTERED)
     _apply(household, data, [*HOUSEHOLD_EDITABLE, "household_no"])
-    _require_capture(actor, household.region_id or "")
+    _check_capture(actor, household.region_id or "")
     household.full_clean()
     household.save()
     member = Member(household=household, relation=Relation.HEAD)
@@ -175,11 +171,11 @@ def household_register(
 def household_update(
     *, actor: Any, household: Household, expected_version: int | None, data: Mapping[str, Any]
 ) -> Household:
-    _require_capture(actor, household.region_id)
+    _check_capture(actor, household.region_id)
     locked = _lock(household, expected_version)
     before = events.snapshot(locked, HOUSEHOLD_EDITABLE)
     _apply(locked, data, HOUSEHOLD_EDITABLE)
-    _require_capture(actor, locked.region_id or "")
+    _check_capture(actor, locked.region_id or "")
     locked.full_clean()
     changes = events.diff(before, events.snapshot(locked, HOUSEHOLD_EDITABLE))
     if not changes:
@@ -201,7 +197,7 @@ def household_update(
 def member_add(
     *, actor: Any, household: Household, expected_version: int | None, data: Mapping[str, Any]
 ) -> Member:
-    _require_capture(actor, household.region_id)
+    _check_capture(actor, household.region_id)
     locked = _lock(household, expected_version)
     member = Member(household=locked)
     _apply(member, data, MEMBER_FIELDS)
@@ -228,31 +224,30 @@ def member_update(
     *, actor: Any, member: Member, expected_version: int | None, data: Mapping[str, Any]
 ) -> Member:
     household = member.household
-    _require_capture(actor, household.region_id)
+    _check_capture(actor, household.region_id)
     locked = _lock(household, expected_version)
     member = Member.objects.get(pk=member.pk)
     before = events.snapshot(member, MEMBER_EDITABLE)
     _apply(member, data, MEMBER_EDITABLE)
     _save_member(member)
-    changes = events.diff(before, events.snapshot(member, MEMBER_EDITABLE))
-    if changes:
+    if events.record_change(
+        actor=actor,
+        action="member.updated",
+        obj=member,
+        before=before,
+        subject=locked,
+        region_code=locked.region_id,
+        summary=_("Edited member %(name)s") % {"name": member.name},
+        if_changed=True,
+    ):
         _bump(locked)
-        events.record(
-            actor=actor,
-            action="member.updated",
-            obj=member,
-            subject=locked,
-            region_code=locked.region_id,
-            changes=changes,
-            summary=_("Edited member %(name)s") % {"name": member.name},
-        )
     return member
 
 
 @transaction.atomic
 def member_remove(*, actor: Any, member: Member, expected_version: int | None) -> None:
     household = member.household
-    _require_capture(actor, household.region_id)
+    _check_capture(actor, household.region_id)
     locked = _lock(household, expected_version)
     if member.relation == Relation.HEAD:
         raise DomainError(
@@ -283,7 +278,7 @@ def household_change_head(
     old_head_relation: str,
 ) -> Household:
     """The new head becomes 户主; the old head takes ``old_head_relation``."""
-    _require_capture(actor, household.region_id)
+    _check_capture(actor, household.region_id)
     locked = _lock(household, expected_version)
     if new_head.household_id != locked.pk:
         raise ValidationError({"new_head": _("Choose a member of this household.")})
@@ -322,7 +317,7 @@ def income_record(
     member_count: int | None = None,
 ) -> AnnualIncome:
     """Record (or correct) the income of one year; totals are derived."""
-    _require_capture(actor, household.region_id)
+    _check_capture(actor, household.region_id)
     locked = _lock(household, expected_version)
     income = AnnualIncome.objects.filter(household=locked, year=year).first()
     created = income is None
@@ -333,29 +328,24 @@ def income_record(
     income.member_count = member_count or locked.members.count()
     income.full_clean(validate_unique=False)
     income.save()
-    changes = events.diff(
-        before,
-        events.snapshot(
-            income, [*AnnualIncome.INPUTS, "member_count", "net_income", "per_capita_net_income"]
-        ),
-    )
-    if changes:
+    if events.record_change(
+        actor=actor,
+        action="income.recorded",
+        obj=income,
+        before=before,
+        fields=[*AnnualIncome.INPUTS, "member_count", "net_income", "per_capita_net_income"],
+        subject=locked,
+        region_code=locked.region_id,
+        summary=_("Recorded the income of %(year)s") % {"year": year},
+        if_changed=True,
+    ):
         _bump(locked)
-        events.record(
-            actor=actor,
-            action="income.recorded",
-            obj=income,
-            subject=locked,
-            region_code=locked.region_id,
-            changes=changes,
-            summary=_("Recorded the income of %(year)s") % {"year": year},
-        )
     return income
 
 
 @transaction.atomic
 def measure_add(*, actor: Any, household: Household, data: Mapping[str, Any]) -> AssistanceMeasure:
-    _require_capture(actor, household.region_id)
+    _check_capture(actor, household.region_id)
     measure = AssistanceMeasure(household=household)
     _apply(measure, data, ["kind", "year", "description", "amount"])
     measure.full_clean()
@@ -386,8 +376,7 @@ def household_change_status(
     reason: str = "",
 ) -> Household:
     """清退, 返贫 and the other moves of STATUS_TRANSITIONS (exits use the exit procedure)."""
-    if not has_role(actor, STATUS_ROLES):
-        raise _forbidden()
+    require_role(actor, STATUS_ROLES)
     locked = _lock(household, expected_version)
     if status not in STATUS_TRANSITIONS.get(locked.status, frozenset()):
         raise ValidationError(
@@ -410,18 +399,13 @@ def household_change_status(
     locked.full_clean()
     locked.save()
     _bump(locked)
-    events.record(
+    events.record_change(
         actor=actor,
         action="household.status_changed",
         obj=locked,
+        before=before,
+        extra={"reason": [None, reason]},
         region_code=locked.region_id,
-        changes={
-            **events.diff(
-                before,
-                events.snapshot(locked, ["status", "relapse_year", "relapse_cause", "exit_year"]),
-            ),
-            "reason": [None, reason],
-        },
         summary=_("Status changed to %(status)s") % {"status": Status(status).label},
     )
     return locked

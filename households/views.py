@@ -27,7 +27,8 @@ from households.forms import (
     StatusForm,
 )
 from households.models import Household, annotate_page
-from regions.roles import CAPTURE_ROLES, STATUS_ROLES, has_role, may_capture
+from regions.masking import displayed_id
+from regions.roles import CAPTURE_ROLES, STATUS_ROLES, has_role, require_page_role
 from tongren_fupin.errors import DomainError
 from tongren_fupin.pagination import BoundedPaginator
 
@@ -67,7 +68,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get(user=request.user, pk=pk)
     members = list(selectors.household_members(household))
     for member in members:
-        member.shown_id = selectors.displayed_id(request.user, member.id_number)  # type: ignore[attr-defined]
+        member.shown_id = displayed_id(request.user, member.id_number)  # type: ignore[attr-defined]
     selectors.log_full_id_display(
         user=request.user,
         household=household,
@@ -89,7 +90,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "applications": household.exit_applications.order_by("-created"),
             "monitoring_cases": household.monitoring_cases.order_by("-opened", "-id"),
             "history": history,
-            "can_capture": may_capture(request.user, household.region_id),
+            "can_capture": has_role(request.user, CAPTURE_ROLES, household.region_id),
             "can_change_status": has_role(request.user, STATUS_ROLES),
         },
     )
@@ -152,15 +153,13 @@ def _distribute(error: ValidationError, form: Any, extra_forms: tuple[Any, ...])
 
 def _household_for_capture(request: HttpRequest, pk: int) -> Household:
     household = selectors.household_get(user=request.user, pk=pk)
-    if not may_capture(request.user, household.region_id):
-        raise PermissionDenied
+    require_page_role(request.user, CAPTURE_ROLES, household.region_id)
     return household
 
 
 @login_required
 def household_register(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, CAPTURE_ROLES):
-        raise PermissionDenied
+    require_page_role(request.user, CAPTURE_ROLES)
     data = request.POST if request.method == "POST" else None
     form = HouseholdRegisterForm(data, user=request.user)
     head = HeadForm(data)
@@ -342,8 +341,7 @@ def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def household_status(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get(user=request.user, pk=pk)
-    if not has_role(request.user, STATUS_ROLES):
-        raise PermissionDenied
+    require_page_role(request.user, STATUS_ROLES)
     form = StatusForm(
         request.POST if request.method == "POST" else None, initial={"version": household.version}
     )

@@ -18,18 +18,15 @@ from rest_framework.response import Response
 from imports import selectors as import_selectors
 from imports import services as import_jobs
 from imports.models import CommitMode, ImportJob
-from regions.permissions import HasJurisdiction
-from regions.roles import IMPORT_ROLES, has_role
+from regions.permissions import HasRole
+from regions.roles import IMPORT_ROLES
 from tongren_fupin.api.schema import ERROR_RESPONSES, ErrorSerializer
 
 TOO_LARGE = OpenApiResponse(ErrorSerializer, description="文件超过上传大小上限")
 
 
-class ImportPermission(HasJurisdiction):
-    message = _("Your role may not do this.")
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return super().has_permission(request, view) and has_role(request.user, IMPORT_ROLES)
+class ImportPermission(HasRole):
+    roles = IMPORT_ROLES
 
 
 class ImportJobSerializer(serializers.ModelSerializer):

@@ -26,7 +26,7 @@ from households import resources, spreadsheets
 from households.importing.reading import bundle_csv_files
 from households.importing.run import Result, run_import
 from imports.models import CommitMode, ImportJob, JobStatus
-from regions.roles import IMPORT_ROLES, has_role
+from regions.roles import IMPORT_ROLES, require_role
 from regions.scoping import assignment_of
 from tongren_fupin import outbox
 from tongren_fupin.errors import DomainError
@@ -41,10 +41,6 @@ def enqueue(job_id: int) -> None:
     """Queue a run through the outbox: sent once the current transaction commits, kept and sent
     later if the broker is down (inline without a broker)."""
     outbox.enqueue(RUN_TASK, job_id)
-
-
-def _forbidden() -> DomainError:
-    return DomainError("forbidden", _("Your role may not do this."), status=403)
 
 
 def check_upload_size(sizes: Sequence[int]) -> None:
@@ -62,8 +58,7 @@ def check_upload_size(sizes: Sequence[int]) -> None:
 @transaction.atomic
 def import_job_create(*, actor: Any, files: Sequence[tuple[str, bytes]]) -> ImportJob:
     """A job for one .xlsx (or .zip of CSVs), or for one to three .csv files (kept as a zip)."""
-    if not has_role(actor, IMPORT_ROLES):
-        raise _forbidden()
+    require_role(actor, IMPORT_ROLES)
     if not files:
         raise DomainError("no_file", _("Choose a file to import."))
     suffixes = {Path(name).suffix.lower() for name, _content in files}
@@ -100,8 +95,7 @@ def import_job_create(*, actor: Any, files: Sequence[tuple[str, bytes]]) -> Impo
 @transaction.atomic
 def import_job_request_commit(*, actor: Any, job: ImportJob, mode: str) -> ImportJob:
     """Commit a checked job: everything (only when nothing is invalid) or the valid rows."""
-    if not has_role(actor, IMPORT_ROLES):
-        raise _forbidden()
+    require_role(actor, IMPORT_ROLES)
     locked = ImportJob.objects.select_for_update().get(pk=job.pk)
     if locked.status != JobStatus.VALIDATED:
         raise DomainError("job_state", _("Only a checked job can be committed."), status=409)
@@ -143,8 +137,7 @@ def import_job_discard(*, actor: Any, job: ImportJob) -> ImportJob:
     """Discard a checked job that was not written: its uploaded file and error report are
     deleted (once the transaction commits) and its errors, which quote the file's cells, are
     cleared; the record stays, with its counts, as does the audit trail."""
-    if not has_role(actor, IMPORT_ROLES):
-        raise _forbidden()
+    require_role(actor, IMPORT_ROLES)
     locked = ImportJob.objects.select_for_update().get(pk=job.pk)
     if not locked.can_be_discarded:
         raise DomainError(
@@ -178,8 +171,7 @@ def import_job_discard(*, actor: Any, job: ImportJob) -> ImportJob:
 @transaction.atomic
 def import_job_retry(*, actor: Any, job: ImportJob) -> ImportJob:
     """Send an unfinished job (its worker died or the queue lost it) to a worker again."""
-    if not has_role(actor, IMPORT_ROLES):
-        raise _forbidden()
+    require_role(actor, IMPORT_ROLES)
     locked = ImportJob.objects.select_for_update().get(pk=job.pk)
     if not locked.is_running:
         raise DomainError("job_state", _("Only an unfinished job can be run again."), status=409)

@@ -10,7 +10,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -26,7 +25,7 @@ from imports import selectors as import_selectors
 from imports import services as import_jobs
 from imports.api import report_response
 from imports.models import CommitMode, ImportJob
-from regions.roles import EXPORT_ROLES, IMPORT_ROLES, has_role
+from regions.roles import EXPORT_ROLES, IMPORT_ROLES, has_role, require_page_role
 from tongren_fupin.errors import DomainError
 
 STALLED_AFTER = datetime.timedelta(minutes=3)
@@ -53,14 +52,9 @@ class UploadForm(forms.Form):
     )
 
 
-def _require(request: HttpRequest, roles: frozenset[str]) -> None:
-    if not has_role(request.user, roles):
-        raise PermissionDenied
-
-
 @login_required
 def import_list(request: HttpRequest) -> HttpResponse:
-    _require(request, IMPORT_ROLES)
+    require_page_role(request.user, IMPORT_ROLES)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,7 +93,7 @@ def _job_context(job: ImportJob) -> dict[str, object]:
 
 @login_required
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, IMPORT_ROLES)
+    require_page_role(request.user, IMPORT_ROLES)
     job = import_selectors.import_job_get(user=request.user, pk=pk)
     return render(request, "imports/job.html", _job_context(job))
 
@@ -107,7 +101,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar, polled by htmx; once the job stops, the page reloads with its result."""
-    _require(request, IMPORT_ROLES)
+    require_page_role(request.user, IMPORT_ROLES)
     job = import_selectors.import_job_get(user=request.user, pk=pk)
     if getattr(request, "htmx", False) and not job.is_running:
         return HttpResponseClientRefresh()
@@ -117,7 +111,7 @@ def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_job_commit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, IMPORT_ROLES)
+    require_page_role(request.user, IMPORT_ROLES)
     job = import_selectors.import_job_get(user=request.user, pk=pk)
     mode = request.POST.get("mode", CommitMode.ALL)
     if mode == CommitMode.VALID_ONLY and request.POST.get("confirm") != "yes":
@@ -133,7 +127,7 @@ def import_job_commit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_job_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, IMPORT_ROLES)
+    require_page_role(request.user, IMPORT_ROLES)
     job = import_selectors.import_job_get(user=request.user, pk=pk)
     try:
         import_jobs.import_job_retry(actor=request.user, job=job)
@@ -145,7 +139,7 @@ def import_job_retry(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_job_discard(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what discarding deletes, and a confirmation; POST: discard (audited)."""
-    _require(request, IMPORT_ROLES)
+    require_page_role(request.user, IMPORT_ROLES)
     job = import_selectors.import_job_get(user=request.user, pk=pk)
     error = ""
     if request.method == "POST":
@@ -163,14 +157,14 @@ def import_job_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_job_report(request: HttpRequest, pk: int) -> HttpResponseBase:
-    _require(request, IMPORT_ROLES)
+    require_page_role(request.user, IMPORT_ROLES)
     return report_response(import_selectors.import_job_get(user=request.user, pk=pk))
 
 
 @login_required
 def register_export(request: HttpRequest) -> HttpResponseBase:
     """GET: the export page; POST: the file (an audited security event)."""
-    _require(request, EXPORT_ROLES)
+    require_page_role(request.user, EXPORT_ROLES)
     if request.method != "POST":
         return render(request, "imports/export.html", {})
     fmt = request.POST.get("format", "xlsx")

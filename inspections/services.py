@@ -29,21 +29,11 @@ from inspections.models import (
     ProblemState,
     Visit,
 )
-from regions.models import Role
-from regions.roles import CAPTURE_ROLES, has_role
-from regions.scoping import in_jurisdiction
+from regions.roles import PROBLEM_RECTIFY_ROLES, PROBLEM_VERIFY_ROLES, VISIT_ROLES, require_role
 from tongren_fupin import outbox
 from tongren_fupin.errors import DomainError
 
-VISIT_ROLES = CAPTURE_ROLES | {Role.TOWNSHIP_REVIEWER, Role.COUNTY_SUPERVISOR}
-VERIFY_ROLES = frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_SUPERVISOR})
-RECTIFY_ROLES = CAPTURE_ROLES | VERIFY_ROLES
 MISMATCH_DEADLINE_DAYS = 30
-
-
-def _require(actor: Any, roles: frozenset[str]) -> None:
-    if not has_role(actor, roles):
-        raise DomainError("forbidden", _("Your role may not do this."), status=403)
 
 
 def register_values(household: Household) -> dict[str, str]:
@@ -72,9 +62,7 @@ def visit_record(
     client_token: uuid.UUID | str | None = None,
 ) -> Visit:
     """A visit with the sections that were filled in. The same form token gives the same visit."""
-    _require(actor, VISIT_ROLES)
-    if not in_jurisdiction(actor, household.region_id):
-        raise DomainError("forbidden", _("Your role may not do this."), status=403)
+    require_role(actor, VISIT_ROLES, household.region_id)
     token = uuid.UUID(str(client_token)) if client_token else uuid.uuid4()
     existing = Visit.objects.filter(client_token=token).first()
     if existing is not None:
@@ -172,7 +160,7 @@ def _save_consistency(
 
 @transaction.atomic
 def problem_open(*, actor: Any, household: Household, data: Mapping[str, Any]) -> Problem:
-    _require(actor, RECTIFY_ROLES)
+    require_role(actor, PROBLEM_RECTIFY_ROLES)
     problem = Problem(household=household, **data)
     problem.full_clean()
     problem.save()
@@ -221,13 +209,13 @@ def _after_move(actor: Any, problem: Problem, before: str) -> Problem:
 
 @transaction.atomic
 def problem_start(*, actor: Any, problem: Problem) -> Problem:
-    _require(actor, RECTIFY_ROLES)
+    require_role(actor, PROBLEM_RECTIFY_ROLES)
     return _move(actor, problem, {ProblemState.OPEN}, ProblemState.RECTIFYING)
 
 
 @transaction.atomic
 def problem_rectify(*, actor: Any, problem: Problem, evidence: str) -> Problem:
-    _require(actor, RECTIFY_ROLES)
+    require_role(actor, PROBLEM_RECTIFY_ROLES)
     if not evidence.strip():
         raise ValidationError({"evidence": _("Describe what was done (the evidence).")})
     locked = Problem.objects.select_for_update().select_related("household").get(pk=problem.pk)
@@ -244,7 +232,7 @@ def problem_rectify(*, actor: Any, problem: Problem, evidence: str) -> Problem:
 @transaction.atomic
 def problem_verify(*, actor: Any, problem: Problem) -> Problem:
     """销号: by a supervisor who is not the one who rectified it."""
-    _require(actor, VERIFY_ROLES)
+    require_role(actor, PROBLEM_VERIFY_ROLES)
     locked = Problem.objects.select_for_update().select_related("household").get(pk=problem.pk)
     if locked.rectified_by_id == actor.pk:
         raise DomainError(
@@ -263,5 +251,5 @@ def problem_verify(*, actor: Any, problem: Problem) -> Problem:
 @transaction.atomic
 def problem_reopen(*, actor: Any, problem: Problem) -> Problem:
     """A rectification that does not hold goes back to the rectifier."""
-    _require(actor, VERIFY_ROLES)
+    require_role(actor, PROBLEM_VERIFY_ROLES)
     return _move(actor, problem, {ProblemState.RECTIFIED}, ProblemState.RECTIFYING)

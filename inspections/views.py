@@ -26,8 +26,7 @@ from inspections.forms import (
 )
 from inspections.look_back_models import PERIOD_PATTERN, LookBackStatus
 from inspections.models import ProblemState, VisitKind
-from regions.models import Role
-from regions.roles import has_role
+from regions.roles import LOOK_BACK_ROLES, VISIT_ROLES, has_role, require_page_role
 from tongren_fupin.errors import DomainError
 from tongren_fupin.pagination import BoundedPaginator
 
@@ -35,8 +34,7 @@ from tongren_fupin.pagination import BoundedPaginator
 @login_required
 def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     household = household_get(user=request.user, pk=pk)
-    if not has_role(request.user, services.VISIT_ROLES):
-        raise PermissionDenied
+    require_page_role(request.user, VISIT_ROLES)
     data = request.POST if request.method == "POST" else None
     kind = request.GET.get("kind", "")
     form = VisitForm(data, initial={"kind": kind} if kind in VisitKind.values else {})
@@ -135,8 +133,7 @@ def problem_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def look_back_list(request: HttpRequest) -> HttpResponse:
     """回头看 tasks of the jurisdiction: open ones first, by due date (a phone page)."""
-    if not has_role(request.user, services.VISIT_ROLES | {Role.CITY_SUPERVISOR}):
-        raise PermissionDenied
+    require_page_role(request.user, LOOK_BACK_ROLES)
     status = request.GET.get("status", LookBackStatus.OPEN)
     status = status if status in LookBackStatus.values else ""
     period = request.GET.get("period", "")
@@ -155,6 +152,6 @@ def look_back_list(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "query": f"status={status}&period={period}",
             # The city supervisor reads the list; only the visiting roles get the button.
-            "can_visit": has_role(request.user, services.VISIT_ROLES),
+            "can_visit": has_role(request.user, VISIT_ROLES),
         },
     )

@@ -28,20 +28,15 @@ from monitoring.models import (
     MonitoringStep,
     RiskCode,
 )
-from regions.models import Role
-from regions.roles import CAPTURE_ROLES, has_role
-from regions.scoping import in_jurisdiction
+from regions.roles import (
+    CAPTURE_ROLES,
+    MONITORING_CLEAR_ROLES,
+    MONITORING_IDENTIFY_ROLES,
+    MONITORING_OBJECTION_ROLES,
+    MONITORING_PUBLICITY_ROLES,
+    require_role,
+)
 from tongren_fupin.errors import DomainError
-
-IDENTIFY_ROLES = frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_SUPERVISOR})
-PUBLICITY_ROLES = frozenset({Role.VILLAGE_CADRE})
-OBJECTION_ROLES = frozenset({Role.VILLAGE_CADRE, Role.TOWNSHIP_REVIEWER})
-CLEAR_ROLES = frozenset({Role.COUNTY_SUPERVISOR})
-
-
-def _require(actor: Any, roles: frozenset[str]) -> None:
-    if not has_role(actor, roles):
-        raise DomainError("forbidden", _("Your role may not do this."), status=403)
 
 
 def _lock(case: MonitoringCase, allowed: Iterable[str], to: str) -> MonitoringCase:
@@ -96,9 +91,7 @@ def monitoring_case_open(
     evidence: str,
 ) -> MonitoringCase:
     """A case reported by the household or found by a cadre (农户申报, 干部排查)."""
-    _require(actor, CAPTURE_ROLES)
-    if not in_jurisdiction(actor, household.region_id):
-        raise DomainError("forbidden", _("Your role may not do this."), status=403)
+    require_role(actor, CAPTURE_ROLES, household.region_id)
     errors: dict[str, str] = {}
     if household.status not in MONITORED_STATUSES:
         errors["household"] = _("Only exited or edge households are monitored.")
@@ -162,7 +155,7 @@ def monitoring_case_advance(
 
     Due within 15 days of opening; a later identification is recorded as late.
     """
-    _require(actor, IDENTIFY_ROLES)
+    require_role(actor, MONITORING_IDENTIFY_ROLES)
     locked = _lock(case, {MonitoringStatus.IDENTIFYING}, MonitoringStatus.ASSISTING)
     _check_date(locked, on)
     if not measures.strip():
@@ -182,7 +175,7 @@ def monitoring_case_dismiss(
     *, actor: Any, case: MonitoringCase, on: datetime.date, reason: str
 ) -> MonitoringCase:
     """Verification found no risk: the case closes as not included."""
-    _require(actor, IDENTIFY_ROLES)
+    require_role(actor, MONITORING_IDENTIFY_ROLES)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
     locked = _lock(case, {MonitoringStatus.IDENTIFYING}, MonitoringStatus.NOT_INCLUDED)
@@ -196,7 +189,7 @@ def monitoring_case_publicize(
     *, actor: Any, case: MonitoringCase, start: datetime.date, days: int | None = None
 ) -> MonitoringCase:
     """村内公示 of the risk clearance (at least 5 days); the notice hides sensitive fields."""
-    _require(actor, PUBLICITY_ROLES)
+    require_role(actor, MONITORING_PUBLICITY_ROLES)
     locked = _lock(case, {MonitoringStatus.ASSISTING}, MonitoringStatus.RISK_CLEARED)
     if locked.publicity_start is not None:
         raise DomainError("already_publicized", _("The publicity has already started."), status=409)
@@ -218,7 +211,7 @@ def monitoring_case_publicize(
 def monitoring_objection_record(
     *, actor: Any, case: MonitoringCase, received_on: datetime.date, content: str
 ) -> MonitoringObjection:
-    _require(actor, OBJECTION_ROLES)
+    require_role(actor, MONITORING_OBJECTION_ROLES)
     locked = MonitoringCase.objects.select_for_update().select_related("household").get(pk=case.pk)
     if locked.status != MonitoringStatus.ASSISTING or locked.publicity_start is None:
         raise DomainError(
@@ -246,7 +239,7 @@ def monitoring_objection_decide(
     *, actor: Any, objection: MonitoringObjection, upheld: bool, resolution: str, on: datetime.date
 ) -> MonitoringObjection:
     """An upheld objection ends the publicity: the household stays assisted."""
-    _require(actor, OBJECTION_ROLES)
+    require_role(actor, MONITORING_OBJECTION_ROLES)
     locked_objection = MonitoringObjection.objects.select_for_update().get(pk=objection.pk)
     if locked_objection.upheld is not None:
         raise DomainError("already_decided", _("This objection was already decided."), status=409)
@@ -276,7 +269,7 @@ def monitoring_objection_decide(
 @transaction.atomic
 def monitoring_case_clear(*, actor: Any, case: MonitoringCase, on: datetime.date) -> MonitoringCase:
     """风险消除: after the publicity period, with every objection decided (县级审定)."""
-    _require(actor, CLEAR_ROLES)
+    require_role(actor, MONITORING_CLEAR_ROLES)
     locked = _lock(case, {MonitoringStatus.ASSISTING}, MonitoringStatus.RISK_CLEARED)
     ends = locked.publicity_ends
     if ends is None:

@@ -25,18 +25,11 @@ from monitoring.models import (
     MonitoringObjection,
     MonitoringStatus,
 )
-from regions.models import Role
-from regions.roles import CAPTURE_ROLES, has_role, role_of
+from regions.roles import CAPTURE_ROLES, PAGE_ROLES, require_page_role
 from tongren_fupin.errors import DomainError
 from tongren_fupin.pagination import BoundedPaginator
 
 PAGE_SIZE = 25
-PAGE_ROLES = frozenset(Role.values) - {Role.API_CLIENT}
-
-
-def _require_page_role(request: HttpRequest) -> None:
-    if not has_role(request.user, PAGE_ROLES):
-        raise PermissionDenied
 
 
 class CaseFilterForm(forms.Form):
@@ -55,7 +48,7 @@ class CaseFilterForm(forms.Form):
 
 @login_required
 def monitoring_case_list(request: HttpRequest) -> HttpResponse:
-    _require_page_role(request)
+    require_page_role(request.user, PAGE_ROLES)
     form = CaseFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()
@@ -82,7 +75,7 @@ def monitoring_case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def monitoring_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_page_role(request)
+    require_page_role(request.user, PAGE_ROLES)
     case = monitoring_selectors.monitoring_case_get(user=request.user, pk=pk)
     if request.method == "POST":
         _act(request, case)
@@ -96,7 +89,6 @@ def monitoring_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household": household,
             "steps": case.steps.select_related("actor"),
             "objections": case.objections.all(),
-            "role": role_of(request.user),
             "today": timezone.localdate(),
         },
     )
@@ -105,7 +97,7 @@ def monitoring_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def monitoring_case_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """The village notice of a risk clearance, to print and post."""
-    _require_page_role(request)
+    require_page_role(request.user, PAGE_ROLES)
     case = monitoring_selectors.monitoring_case_get(user=request.user, pk=pk)
     if case.publicity_start is None:
         messages.error(request, _("The risk clearance has not been publicized."))
@@ -129,8 +121,7 @@ class OpenCaseForm(forms.Form):
 @login_required
 def monitoring_case_open(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get(user=request.user, pk=pk)
-    if not has_role(request.user, CAPTURE_ROLES):
-        raise PermissionDenied
+    require_page_role(request.user, CAPTURE_ROLES)
     form = OpenCaseForm(request.POST or None, initial={"opened": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

@@ -17,7 +17,12 @@ from rest_framework.views import APIView
 
 from households.selectors import household_get
 from regions.permissions import HasJurisdiction
-from regions.roles import has_role
+from regions.roles import (
+    RELOCATION_RECORD_ROLES,
+    RELOCATION_SITE_ROLES,
+    RELOCATION_SYSTEM_ROLES,
+    has_role,
+)
 from relocation import selectors, services
 from relocation.serializers import (
     RelocationSerializer,
@@ -50,7 +55,8 @@ class SitePermission(HasJurisdiction):
         if request.method in READ:
             return True
         site_level = getattr(view, "action", "") in {"create", "tally"}
-        return has_role(request.user, services.SITE_ROLES if site_level else services.SYSTEM_ROLES)
+        roles = RELOCATION_SITE_ROLES if site_level else RELOCATION_SYSTEM_ROLES
+        return has_role(request.user, roles)
 
 
 class RelocationPermission(HasJurisdiction):
@@ -59,7 +65,7 @@ class RelocationPermission(HasJurisdiction):
     def has_permission(self, request: Request, view: Any) -> bool:
         if not super().has_permission(request, view):
             return False
-        return request.method in READ or has_role(request.user, services.RELOCATION_ROLES)
+        return request.method in READ or has_role(request.user, RELOCATION_RECORD_ROLES)
 
 
 SITE_RECORDS: dict[str, tuple[Any, Any]] = {

@@ -20,8 +20,13 @@ from django.utils.translation import gettext as _
 
 from audit import events
 from households.models import Household
-from regions.models import Region, Role
-from regions.roles import CAPTURE_ROLES, has_role
+from regions.models import Region
+from regions.roles import (
+    RELOCATION_RECORD_ROLES,
+    RELOCATION_SITE_ROLES,
+    RELOCATION_SYSTEM_ROLES,
+    require_role,
+)
 from regions.scoping import in_jurisdiction
 from relocation.models import (
     CultureActivity,
@@ -34,10 +39,6 @@ from relocation.models import (
     SiteTally,
 )
 from tongren_fupin.errors import DomainError
-
-SITE_ROLES = frozenset({Role.COUNTY_SUPERVISOR})
-SYSTEM_ROLES = frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_SUPERVISOR})
-RELOCATION_ROLES = CAPTURE_ROLES | SYSTEM_ROLES
 
 SITE_FIELDS = (
     "name",
@@ -63,15 +64,6 @@ TALLY_FIELDS = (
 )
 
 
-def _forbidden() -> DomainError:
-    return DomainError("forbidden", _("Your role may not do this."), status=403)
-
-
-def _require(actor: Any, roles: frozenset[str], region_code: str) -> None:
-    if not has_role(actor, roles) or not in_jurisdiction(actor, region_code):
-        raise _forbidden()
-
-
 def _pick(data: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     return {name: data[name] for name in names if name in data}
 
@@ -85,8 +77,7 @@ def site_create(*, actor: Any, data: Mapping[str, Any]) -> Site:
     region = data.get("region")
     if not isinstance(region, Region):
         raise ValidationError({"region": _("Choose the site's region.")})
-    if not has_role(actor, SITE_ROLES):
-        raise _forbidden()
+    require_role(actor, RELOCATION_SITE_ROLES)
     if not in_jurisdiction(actor, region.code):
         raise ValidationError({"region": _("This region is outside your jurisdiction.")})
     site = Site(**_pick(data, SITE_FIELDS))
@@ -106,7 +97,7 @@ def site_create(*, actor: Any, data: Mapping[str, Any]) -> Site:
 @transaction.atomic
 def site_tally_record(*, actor: Any, site: Site, data: Mapping[str, Any]) -> SiteTally:
     """Sets the site's aggregate figures (households not in the register one by one)."""
-    _require(actor, SITE_ROLES, site.region_id)
+    require_role(actor, RELOCATION_SITE_ROLES, site.region_id)
     site = Site.objects.select_for_update().get(pk=site.pk)
     tally = SiteTally.objects.filter(site=site).first() or SiteTally(site=site)
     before = events.snapshot(tally, TALLY_FIELDS) if tally.pk else {}
@@ -114,13 +105,14 @@ def site_tally_record(*, actor: Any, site: Site, data: Mapping[str, Any]) -> Sit
         setattr(tally, name, value)
     tally.full_clean()
     tally.save()
-    events.record(
+    events.record_change(
         actor=actor,
         action="relocation_site.tally_recorded",
         obj=tally,
+        before=before,
+        fields=TALLY_FIELDS,
         subject=site,
         region_code=site.region_id,
-        changes=events.diff(before, events.snapshot(tally, TALLY_FIELDS)),
         summary=_("Tally of %(name)s") % {"name": site.name},
     )
     return tally
@@ -139,7 +131,7 @@ def relocation_record(
 
     The household is marked relocated in the register; its village is the origin.
     """
-    _require(actor, RELOCATION_ROLES, household.region_id)
+    require_role(actor, RELOCATION_RECORD_ROLES, household.region_id)
     locked = Household.objects.select_for_update().get(pk=household.pk)
     if Relocation.objects.filter(household=locked).exists():
         raise DomainError(
@@ -185,8 +177,7 @@ def relocation_record(
 def relocation_transfer_hukou(*, actor: Any, relocation: Relocation) -> Relocation:
     """迁户办证: the household's hukou was moved to the site (by either end of the move)."""
     ends = (relocation.household.region_id, relocation.site.region_id)
-    if not has_role(actor, RELOCATION_ROLES) or not any(in_jurisdiction(actor, c) for c in ends):
-        raise _forbidden()
+    require_role(actor, RELOCATION_RECORD_ROLES, ends)
     locked = Relocation.objects.select_for_update().get(pk=relocation.pk)
     if locked.hukou_transferred:
         raise DomainError(
@@ -209,7 +200,7 @@ def relocation_transfer_hukou(*, actor: Any, relocation: Relocation) -> Relocati
 
 def _site_record(actor: Any, site: Site, record: models.Model, fields: tuple[str, ...]) -> None:
     """Saves a record of one of the site's systems, with its event."""
-    _require(actor, SYSTEM_ROLES, site.region_id)
+    require_role(actor, RELOCATION_SYSTEM_ROLES, site.region_id)
     record.full_clean()
     record.save()
     events.record(
@@ -235,7 +226,7 @@ def facility_record(*, actor: Any, site: Site, data: Mapping[str, Any]) -> Facil
 def facility_set_status(*, actor: Any, facility: Facility, status: str) -> Facility:
     """A facility moves on: planned → built → in use (or is corrected back)."""
     site = facility.site
-    _require(actor, SYSTEM_ROLES, site.region_id)
+    require_role(actor, RELOCATION_SYSTEM_ROLES, site.region_id)
     if status not in FacilityStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     locked = Facility.objects.select_for_update().get(pk=facility.pk)

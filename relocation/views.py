@@ -21,10 +21,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assistance.permissions import WRITE_ROLES as PLACEMENT_ROLES
 from households.selectors import household_get
-from regions.models import Role
-from regions.roles import has_role
+from regions.roles import (
+    ASSISTANCE_WRITE_ROLES,
+    PAGE_ROLES,
+    RELOCATION_RECORD_ROLES,
+    RELOCATION_SYSTEM_ROLES,
+    has_role,
+    require_page_role,
+)
 from regions.scoping import in_jurisdiction, jurisdiction_prefix
 from relocation import selectors, services
 from relocation.forms import (
@@ -49,24 +54,12 @@ from tongren_fupin.forms import submit
 from tongren_fupin.pagination import BoundedPaginator
 
 PAGE_SIZE = 25
-# Pages are for people; an API client reads the API.
-PAGE_ROLES = frozenset(set(Role.values) - {Role.API_CLIENT})
-
-
-def _require_page_role(request: HttpRequest) -> None:
-    if not has_role(request.user, PAGE_ROLES):
-        raise PermissionDenied
-
-
-def _require_role(request: HttpRequest, roles: frozenset[str]) -> None:
-    if not has_role(request.user, roles):
-        raise PermissionDenied
 
 
 def _may(request: HttpRequest) -> dict[str, bool]:
     return {
-        "may_record": has_role(request.user, services.SYSTEM_ROLES),
-        "may_relocate": has_role(request.user, services.RELOCATION_ROLES),
+        "may_record": has_role(request.user, RELOCATION_SYSTEM_ROLES),
+        "may_relocate": has_role(request.user, RELOCATION_RECORD_ROLES),
     }
 
 
@@ -81,7 +74,7 @@ def _rows(choices: type[TextChoices], table: dict[str, dict[str, int]]) -> list[
 
 @login_required
 def site_list(request: HttpRequest) -> HttpResponse:
-    _require_page_role(request)
+    require_page_role(request.user, PAGE_ROLES)
     sites = selectors.site_list(user=request.user)
     page = BoundedPaginator(sites, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -91,7 +84,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_page_role(request)
+    require_page_role(request.user, PAGE_ROLES)
     site = selectors.site_get(user=request.user, pk=pk)
     systems = selectors.site_systems(site)
     return render(
@@ -114,7 +107,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def site_households(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_page_role(request)
+    require_page_role(request.user, PAGE_ROLES)
     site = selectors.site_get(user=request.user, pk=pk)
     relocations = selectors.relocation_list(user=request.user, site=site)
     page = BoundedPaginator(selectors.with_household_facts(relocations), PAGE_SIZE).get_page(
@@ -133,7 +126,7 @@ def site_households(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def zero_employment(request: HttpRequest) -> HttpResponse:
-    _require_page_role(request)
+    require_page_role(request.user, PAGE_ROLES)
     site_id = request.GET.get("site", "")
     site = selectors.site_get(user=request.user, pk=site_id) if site_id else None
     households = selectors.zero_employment_list(user=request.user, site=site)
@@ -151,7 +144,7 @@ def _placement_links(request: HttpRequest, households: Any) -> None:
     name) for those who record placements and keep the household's region; otherwise the
     household's members, whose work status a cadre keeps."""
     prefix = jurisdiction_prefix(request.user) or "-"
-    places = has_role(request.user, PLACEMENT_ROLES)
+    places = has_role(request.user, ASSISTANCE_WRITE_ROLES)
     for household in households:
         if places and household.region_id.startswith(prefix):
             query = urlencode({"q": household.head_name or household.household_no})
@@ -177,7 +170,7 @@ def _site_back(request: HttpRequest, relocation: Relocation) -> str:
 def relocation_new(request: HttpRequest) -> HttpResponse:
     """Record a relocation. The household picker searches the user's jurisdiction by household
     number or the head's name (``q``); ``?household=`` and ``?site=`` preselect."""
-    _require_role(request, services.RELOCATION_ROLES)
+    require_page_role(request.user, RELOCATION_RECORD_ROLES)
     data = request.POST if request.method == "POST" else None
     params = data if data is not None else request.GET
     term = params.get("q", "").strip()[:30]
@@ -221,9 +214,9 @@ def relocation_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def relocation_transfer_hukou(request: HttpRequest, pk: int) -> HttpResponse:
     """迁户办证, after a confirmation page (it cannot be undone from a page)."""
-    _require_page_role(request)
+    require_page_role(request.user, PAGE_ROLES)
     relocation = selectors.relocation_get(user=request.user, pk=pk)
-    _require_role(request, services.RELOCATION_ROLES)
+    require_page_role(request.user, RELOCATION_RECORD_ROLES)
     if request.method == "POST":
         try:
             services.relocation_transfer_hukou(actor=request.user, relocation=relocation)
@@ -280,9 +273,9 @@ SITE_RECORDS: dict[str, tuple[Any, Callable[..., Any], Any, Any, str]] = {
 @login_required
 def site_record_new(request: HttpRequest, pk: int, record: str) -> HttpResponse:
     """A facility, culture activity, governance unit or party organisation of a site."""
-    _require_page_role(request)
+    require_page_role(request.user, PAGE_ROLES)
     site = selectors.site_get(user=request.user, pk=pk)
-    _require_role(request, services.SYSTEM_ROLES)
+    require_page_role(request.user, RELOCATION_SYSTEM_ROLES)
     form_class, service, title, done, section = SITE_RECORDS[record]
     form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -299,7 +292,7 @@ def site_record_new(request: HttpRequest, pk: int, record: str) -> HttpResponse:
 
 @login_required
 def site_facilities(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_page_role(request)
+    require_page_role(request.user, PAGE_ROLES)
     site = selectors.site_get(user=request.user, pk=pk)
     page = BoundedPaginator(selectors.facility_list(site), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -314,9 +307,9 @@ def site_facilities(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def facility_status(request: HttpRequest, pk: int) -> HttpResponse:
     """A facility moves on (planned → built → in use), or is corrected back."""
-    _require_page_role(request)
+    require_page_role(request.user, PAGE_ROLES)
     facility = selectors.facility_get(user=request.user, pk=pk)
-    _require_role(request, services.SYSTEM_ROLES)
+    require_page_role(request.user, RELOCATION_SYSTEM_ROLES)
     data = request.POST if request.method == "POST" else None
     form = FacilityStatusForm(data, initial={"status": facility.status})
     if data is not None and form.is_valid():

@@ -15,13 +15,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from regions.models import Level
+from regions.permissions import HasRole
+from regions.roles import SUPERVISION_API_ROLES
 from supervision import selectors
 from supervision.models import Indicator, ReportKind
 from supervision.periods import month_period, parse_period
-from supervision.permissions import SupervisionReadPermission
 from supervision.serializers import IndicatorRowSerializer, ReportSerializer
 from tongren_fupin.api.pagination import StandardPagination
 from tongren_fupin.api.schema import ERROR_RESPONSES
+
+
+class SupervisionReadPermission(HasRole):
+    roles = SUPERVISION_API_ROLES
 
 
 class IndicatorQuerySerializer(serializers.Serializer):

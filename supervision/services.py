@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from audit.events import record
 from inspections.models import Problem, ProblemState
-from regions.models import Assignment, Level, Region, Role
+from regions.models import Assignment, Level, Region
+from regions.roles import BULLETIN_RECIPIENT_ROLES
 from supervision import indicators, reports
 from supervision.indicators import Result
 from supervision.models import (
@@ -43,7 +44,6 @@ READINESS = (
     Indicator.MISSED_RATE,
     Indicator.APPROVAL_RATE,
 )
-BULLETIN_RECIPIENT_ROLES = (Role.CITY_SUPERVISOR, Role.COUNTY_SUPERVISOR)
 
 
 def city_region() -> Region:

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,11 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from assistance.models import Project
 from regions.models import CHILD_LEVEL, Level
-from regions.roles import has_role
+from regions.roles import SUPERVISION_PAGE_ROLES, require_page_role
 from supervision import selectors, services
 from supervision.models import Indicator, ReportKind
 from supervision.periods import Period, month_period, parse_period
-from supervision.permissions import SUPERVISOR_ROLES
 from tongren_fupin.errors import DomainError
 
 FIRST_YEAR = 2014
@@ -30,11 +28,6 @@ FUND_RATES = (
     Indicator.FILING_RATE,
     Indicator.COMPLETION_RATE,
 )
-
-
-def _require_supervisor(request: HttpRequest) -> None:
-    if not has_role(request.user, SUPERVISOR_ROLES):
-        raise PermissionDenied
 
 
 def _period_param(request: HttpRequest, default: Period) -> Period:
@@ -79,7 +72,7 @@ def _table(rows: list[selectors.IndicatorRow]) -> list[dict[str, Any]]:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _require_supervisor(request)
+    require_page_role(request.user, SUPERVISION_PAGE_ROLES)
     user = request.user
     region = selectors.jurisdiction_region(user)
     breakdown = CHILD_LEVEL.get(Level(region.level)) or region.level
@@ -173,7 +166,7 @@ def _incidence_rows(incidence: dict[int, list[dict[str, Any]]]) -> list[dict[str
 
 @login_required
 def readiness(request: HttpRequest, code: str) -> HttpResponse:
-    _require_supervisor(request)
+    require_page_role(request.user, SUPERVISION_PAGE_ROLES)
     today = timezone.localdate()
     period = _period_param(request, parse_period(str(min(today.year - 1, 2020))))
     criteria = selectors.readiness(user=request.user, county_code=code, period=period)
@@ -192,7 +185,7 @@ def readiness(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
-    _require_supervisor(request)
+    require_page_role(request.user, SUPERVISION_PAGE_ROLES)
     kind = request.GET.get("kind", "")
     kind = kind if kind in ReportKind.values else ""
     reports = selectors.report_list(user=request.user, kind=kind)[:120]
@@ -205,7 +198,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_supervisor(request)
+    require_page_role(request.user, SUPERVISION_PAGE_ROLES)
     report = selectors.report_get(user=request.user, pk=pk)
     labels = {code: str(Indicator(code).label) for code in Indicator.values}
     content = report.content or {}
@@ -232,7 +225,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
-    _require_supervisor(request)
+    require_page_role(request.user, SUPERVISION_PAGE_ROLES)
     report = selectors.report_get(user=request.user, pk=pk)
     stored = report.xlsx if fmt == "xlsx" else report.html if fmt == "html" else None
     if not stored:

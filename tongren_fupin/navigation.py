@@ -1,4 +1,4 @@
-"""Navigation by role: which menu entries a user sees."""
+"""Navigation by role: which menu entries a user sees (the sets of ``regions.roles``)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from regions.models import Role
+from regions import roles
 from regions.scoping import assignment_of
-
-SUPERVISORS = frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_SUPERVISOR, Role.CITY_SUPERVISOR})
-EVERYONE = frozenset(Role.values)
 
 
 @dataclass(frozen=True)
@@ -26,26 +23,33 @@ class NavItem:
 # In the order of the work: the register and its cases, inspections, assistance, relocation,
 # supervision, then the data tools.
 NAV_ITEMS = (
-    NavItem(_("Home"), "home", EVERYONE),
-    NavItem(_("Households"), "households:list", EVERYONE - {Role.API_CLIENT}),
-    NavItem(_("Monitoring"), "monitoring:list", EVERYONE - {Role.API_CLIENT}),
-    NavItem(_("Exits"), "exits:queue", EVERYONE - {Role.API_CLIENT}),
-    NavItem(_("Problems"), "inspections:problems", EVERYONE - {Role.API_CLIENT}),
-    NavItem(_("Look-back"), "inspections:look-back", EVERYONE - {Role.API_CLIENT}),
-    NavItem(_("Misclassification check"), "exits:misclassification", SUPERVISORS),
-    NavItem(_("Assistance projects"), "assistance:projects", SUPERVISORS),
-    NavItem(_("9+2 action"), "assistance:nine-plus-two", SUPERVISORS),
-    NavItem(_("Relocation sites"), "relocation:sites", EVERYONE - {Role.API_CLIENT}),
+    NavItem(_("Home"), "home", roles.ALL_ROLES),
+    NavItem(_("Households"), "households:list", roles.PAGE_ROLES),
+    NavItem(_("Monitoring"), "monitoring:list", roles.PAGE_ROLES),
+    NavItem(_("Exits"), "exits:queue", roles.PAGE_ROLES),
+    NavItem(_("Problems"), "inspections:problems", roles.PAGE_ROLES),
+    NavItem(_("Look-back"), "inspections:look-back", roles.LOOK_BACK_ROLES),
+    NavItem(_("Misclassification check"), "exits:misclassification", roles.SUPERVISION_PAGE_ROLES),
+    # The assistance's readers, less the API clients (pages are for people).
     NavItem(
-        _("Zero-employment households"),
-        "relocation:zero-employment",
-        EVERYONE - {Role.API_CLIENT},
+        _("Assistance projects"),
+        "assistance:projects",
+        roles.ASSISTANCE_READ_ROLES & roles.PAGE_ROLES,
     ),
-    NavItem(_("Supervision dashboard"), "supervision:dashboard", SUPERVISORS),
-    NavItem(_("Dispatches, bulletins and analyses"), "supervision:reports", SUPERVISORS),
-    NavItem(_("Import and export"), "imports:list", frozenset({Role.COUNTY_SUPERVISOR})),
-    NavItem(_("Export"), "imports:export", frozenset({Role.CITY_SUPERVISOR})),
-    NavItem(_("API documentation"), "api-docs", SUPERVISORS | {Role.API_CLIENT}),
+    NavItem(
+        _("9+2 action"), "assistance:nine-plus-two", roles.ASSISTANCE_READ_ROLES & roles.PAGE_ROLES
+    ),
+    NavItem(_("Relocation sites"), "relocation:sites", roles.PAGE_ROLES),
+    NavItem(_("Zero-employment households"), "relocation:zero-employment", roles.PAGE_ROLES),
+    NavItem(_("Supervision dashboard"), "supervision:dashboard", roles.SUPERVISION_PAGE_ROLES),
+    NavItem(
+        _("Dispatches, bulletins and analyses"), "supervision:reports", roles.SUPERVISION_PAGE_ROLES
+    ),
+    NavItem(_("Import and export"), "imports:list", roles.IMPORT_ROLES),
+    # Those who import reach the export from the import page.
+    NavItem(_("Export"), "imports:export", roles.EXPORT_ROLES - roles.IMPORT_ROLES),
+    # The API's readers: the supervisors and the REST clients.
+    NavItem(_("API documentation"), "api-docs", roles.SUPERVISION_API_ROLES),
 )
 
 
@@ -54,7 +58,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     assignment = assignment_of(user)
-    role = assignment.role if assignment else None
     items = [
         {
             "label": item.label,
@@ -62,7 +65,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             "active": request.path == reverse(item.url_name),
         }
         for item in NAV_ITEMS
-        if user.is_superuser or (role is not None and role in item.roles)
+        if roles.has_role(user, item.roles)
     ]
     if user.is_staff:
         items.append({"label": _("Administration"), "url": reverse("admin:index"), "active": False})

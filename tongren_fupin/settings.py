@@ -174,6 +174,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tongren_fupin.navigation.navigation",
+                "regions.context_processors.roles",
                 "supervision.context_processors.notifications",
             ],
         },

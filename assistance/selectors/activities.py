@@ -12,8 +12,7 @@ from assistance.models import JobPlacement, Training
 from audit import events
 from audit.models import Category
 from households.models import Member
-from households.selectors import displayed_id
-from regions.roles import sees_full_id
+from regions.masking import displayed_id, sees_full_id
 from regions.scoping import assignment_of, scope_by_region
 
 

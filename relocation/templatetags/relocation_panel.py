@@ -11,9 +11,9 @@ from typing import Any
 from django import template
 
 from households.models import Household
-from regions.roles import has_role
-from regions.scoping import in_jurisdiction, jurisdiction_prefix
-from relocation import selectors, services
+from regions.roles import RELOCATION_RECORD_ROLES, has_role
+from regions.scoping import jurisdiction_prefix
+from relocation import selectors
 
 register = template.Library()
 
@@ -21,11 +21,7 @@ register = template.Library()
 @register.inclusion_tag("relocation/_household_panel.html", takes_context=True)
 def relocation_panel(context: template.Context, household: Household) -> dict[str, Any]:
     user = getattr(context.get("request"), "user", None)
-    may_relocate = (
-        user is not None
-        and has_role(user, services.RELOCATION_ROLES)
-        and in_jurisdiction(user, household.region_id)
-    )
+    may_relocate = user is not None and has_role(user, RELOCATION_RECORD_ROLES, household.region_id)
     relocation = selectors.household_relocation(household)
     prefix = jurisdiction_prefix(user) if user is not None else None
     return {

@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from households.id_numbers import mask_id_number, parse_id_number, upgrade_15
+from households.id_numbers import parse_id_number, upgrade_15
+from regions.masking import mask_id_number
 
 
 @pytest.mark.parametrize(
