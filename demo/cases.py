@@ -22,6 +22,7 @@ from inspections import services as inspections
 from inspections.models import LookBackTask, Problem
 from monitoring import checks
 from monitoring import services as monitoring
+from publicity import services as publicity
 from supervision.look_back import create_look_back_tasks
 
 VILLAGE = "520627100200"
@@ -128,11 +129,12 @@ def _walk(users: dict[str, Any], household: Household, stop: str) -> None:
         ),
         (
             "objection",
-            lambda d: exit_services.exit_objection_record(
+            lambda d: publicity.objection_record(
                 actor=cadre,
-                application=application,
+                owner=application,
                 received_on=d,
                 content="邻居反映该户子女务工收入不稳定",
+                rules=exit_services.EXIT_PUBLICITY,
             ),
         ),
         (

@@ -18,6 +18,7 @@ from exits import selectors, services
 from exits.assessment import as_dicts, assess_exit
 from exits.models import ExitApplication, ExitState, ExitStep, Objection
 from households.selectors import household_get
+from publicity import api as publicity_api
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
 CONFLICT = {409: ERROR_RESPONSES[400]}
@@ -204,11 +205,11 @@ class ExitApplicationViewSet(
         body = ObjectionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         application = self.get_object()
-        services.exit_objection_record(
+        publicity_api.objection_api_record(
             actor=request.user,
-            application=application,
-            received_on=body.validated_data["received_on"],
-            content=body.validated_data["content"],
+            owner=application,
+            data=body.validated_data,
+            rules=services.EXIT_PUBLICITY,
         )
         return self._done(application)
 
@@ -221,15 +222,11 @@ class ExitApplicationViewSet(
         body = DecideSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         application = self.get_object()
-        objection = application.objections.filter(pk=body.validated_data["objection"]).first()
-        if objection is None:
-            raise serializers.ValidationError({"objection": [_("No such objection.")]})
-        services.exit_objection_decide(
+        publicity_api.objection_api_decide(
             actor=request.user,
-            objection=objection,
-            upheld=body.validated_data["upheld"],
-            resolution=body.validated_data["resolution"],
-            on=_on(body.validated_data),
+            owner=application,
+            data=body.validated_data,
+            rules=services.EXIT_PUBLICITY,
         )
         return self._done(application)
 

@@ -20,6 +20,7 @@ from exits.models import FINAL_STATES, ExitApplication, ExitState, ExitStep, Obj
 from households.choices import Status
 from households.models import Household
 from inspections.models import Visit
+from publicity.services import PublicityRules
 from regions.roles import (
     EXIT_AGREE_ROLES,
     EXIT_APPROVE_ROLES,
@@ -78,7 +79,9 @@ def _advance(
     application.save()
     ExitApplication.objects.filter(pk=application.pk).update(version=F("version") + 1)
     application.version += 1
-    ExitStep.objects.create(application=application, state=state, actor=actor, on=on, note=note)
+    ExitStep.objects.create(
+        application=application, state=state, actor=actor, on=on, note=note[:255]
+    )
     events.record(
         actor=actor,
         action=f"exit.{state}",
@@ -211,59 +214,34 @@ def publicity_ends(application: ExitApplication) -> datetime.date | None:
     return application.publicity_start + datetime.timedelta(days=application.publicity_days)
 
 
-@transaction.atomic
-def exit_objection_record(
-    *, actor: Any, application: ExitApplication, received_on: datetime.date, content: str
-) -> Objection:
-    require_role(actor, EXIT_OBJECTION_ROLES)
-    locked = ExitApplication.objects.select_for_update().get(pk=application.pk)
-    if locked.state != ExitState.PUBLICIZED:
-        raise DomainError(
-            "not_in_publicity",
-            _("Objections are recorded during the publicity period."),
-            status=409,
-        )
-    objection = Objection(application=locked, received_on=received_on, content=content)
-    objection.full_clean()
-    objection.save()
-    events.record(
-        actor=actor,
-        action="exit.objection",
-        obj=objection,
-        subject=application.household,
-        region_code=application.household.region_id,
-        changes={"content": [None, content]},
-        summary=_("Publicity objection recorded"),
+def _objection_upheld(
+    actor: Any, application: ExitApplication, objection: Objection, on: datetime.date
+) -> None:
+    """During the publicity, back to ``proposed``: the household is verified again."""
+    if application.state != ExitState.PUBLICIZED:
+        return
+    application.publicity_start = None
+    application.verification_visit = None
+    _advance(
+        actor,
+        application,
+        ExitState.PROPOSED,
+        on,
+        note=_("Objection upheld: %(text)s") % {"text": objection.resolution},
     )
-    return objection
 
 
-@transaction.atomic
-def exit_objection_decide(
-    *, actor: Any, objection: Objection, upheld: bool, resolution: str, on: datetime.date
-) -> Objection:
-    """An upheld objection sends the application back to ``proposed`` (verify again)."""
-    require_role(actor, EXIT_OBJECTION_ROLES)
-    if objection.upheld is not None:
-        raise DomainError("already_decided", _("This objection was already decided."), status=409)
-    objection.upheld, objection.resolution, objection.decided_by = upheld, resolution, actor
-    objection.save()
-    application = (
-        ExitApplication.objects.select_for_update()
-        .select_related("household")
-        .get(pk=objection.application_id)
-    )
-    if upheld and application.state == ExitState.PUBLICIZED:
-        application.publicity_start = None
-        application.verification_visit = None
-        _advance(
-            actor,
-            application,
-            ExitState.PROPOSED,
-            on,
-            note=_("Objection upheld: %(text)s") % {"text": resolution},
-        )
-    return objection
+# The exit's publicity, for publicity.services.objection_record / objection_decide.
+EXIT_PUBLICITY: PublicityRules[ExitApplication, Objection] = PublicityRules(
+    workflow="exit",
+    owner_model=ExitApplication,
+    objection_model=Objection,
+    owner_field="application",
+    record_roles=EXIT_OBJECTION_ROLES,
+    decide_roles=EXIT_OBJECTION_ROLES,
+    accepts_objections=lambda application: application.state == ExitState.PUBLICIZED,
+    on_upheld=_objection_upheld,
+)
 
 
 @transaction.atomic

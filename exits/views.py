@@ -26,6 +26,7 @@ from households.models import PovertyLine
 from households.selectors import household_get
 from inspections.models import ConsistencyCheck, FiveLooks
 from inspections.selectors import problem_list
+from publicity import views as publicity_pages
 from regions.roles import EXIT_OBJECTION_ROLES, role_of
 from tongren_fupin.errors import DomainError
 
@@ -162,21 +163,9 @@ def _act(request: HttpRequest, application: ExitApplication) -> None:
                 start=_date(post.get("start")),
                 days=int(post.get("days") or 7),
             )
-        elif action == "objection":
-            services.exit_objection_record(
-                actor=actor,
-                application=application,
-                received_on=on,
-                content=post.get("content", "").strip(),
-            )
-        elif action == "decide":
-            objection = application.objections.get(pk=int(post.get("objection", "0")))
-            services.exit_objection_decide(
-                actor=actor,
-                objection=objection,
-                upheld=post.get("upheld") == "yes",
-                resolution=post.get("resolution", ""),
-                on=on,
+        elif action in publicity_pages.PAGE_ACTIONS:
+            publicity_pages.objection_page_post(
+                post=post, actor=actor, owner=application, on=on, rules=services.EXIT_PUBLICITY
             )
         elif action == "review":
             services.exit_township_review(actor=actor, application=application, on=on)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +8,13 @@ from rest_framework import serializers
 
 from households.choices import Cause
 from households.models import AnnualIncome, AssistanceMeasure, Household, Member, PovertyLine
+from households.services import HOUSEHOLD_FIELDS, MEMBER_EDITABLE
 from regions.masking import displayed_id
+
+
+def _beside(fields: Iterable[str], displays: dict[str, list[str]]) -> list[str]:
+    """``fields`` with the names of ``displays[field]`` right after each field."""
+    return [name for field in fields for name in (field, *displays.get(field, []))]
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -58,22 +65,7 @@ class MemberWriteSerializer(MemberSerializer):
 class HeadSerializer(serializers.ModelSerializer):
     class Meta:
         model = Member
-        fields = [
-            "name",
-            "id_number",
-            "ethnicity",
-            "education",
-            "schooling",
-            "health",
-            "labour_ability",
-            "work_status",
-            "work_months",
-            "basic_medical_insurance",
-            "serious_illness_insurance",
-            "pension_insurance",
-            "dibao",
-            "is_active_military",
-        ]
+        fields = MEMBER_EDITABLE
         extra_kwargs: dict[str, dict[str, Any]] = {"id_number": {"validators": []}}
 
 
@@ -93,34 +85,15 @@ class HouseholdSerializer(serializers.ModelSerializer):
         model = Household
         fields = [
             "id",
-            "household_no",
-            "region",
-            "region_name",
-            "head_name",
-            "member_count",
-            "poverty_attribute",
-            "identification_standard",
-            "identification_year",
-            "status",
-            "status_display",
-            "exit_year",
-            "relapse_year",
-            "relapse_cause",
-            "main_cause",
-            "other_causes",
-            "housing_grade",
-            "housing_area",
-            "water_safe",
-            "electricity",
-            "road_type",
-            "toilet",
-            "fuel",
-            "phone",
-            "cadre_name",
-            "cadre_unit",
-            "cadre_post",
-            "cadre_phone",
-            "is_relocated",
+            # The register's fields (the responsible cadre as the cadre_* fields, not as a user),
+            # each read-only display beside the field it shows.
+            *_beside(
+                [f for f in HOUSEHOLD_FIELDS if f != "responsible_cadre"],
+                {
+                    "region": ["region_name", "head_name", "member_count"],
+                    "status": ["status_display"],
+                },
+            ),
             "version",
             "created",
             "updated",

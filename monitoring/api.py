@@ -23,6 +23,7 @@ from monitoring.models import (
     MonitoringStatus,
     MonitoringStep,
 )
+from publicity import api as publicity_api
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
 CONFLICT = {409: ERROR_RESPONSES[400]}
@@ -263,11 +264,11 @@ class MonitoringCaseViewSet(
         body = MonitoringObjectionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         case = self.get_object()
-        monitoring.monitoring_objection_record(
+        publicity_api.objection_api_record(
             actor=request.user,
-            case=case,
-            received_on=body.validated_data["received_on"],
-            content=body.validated_data["content"],
+            owner=case,
+            data=body.validated_data,
+            rules=monitoring.MONITORING_PUBLICITY,
         )
         return self._fresh(case)
 
@@ -277,15 +278,11 @@ class MonitoringCaseViewSet(
         body = MonitoringDecideSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         case = self.get_object()
-        objection = case.objections.filter(pk=body.validated_data["objection"]).first()
-        if objection is None:
-            raise serializers.ValidationError({"objection": [_("No such objection.")]})
-        monitoring.monitoring_objection_decide(
+        publicity_api.objection_api_decide(
             actor=request.user,
-            objection=objection,
-            upheld=body.validated_data["upheld"],
-            resolution=body.validated_data["resolution"],
-            on=_on(body.validated_data),
+            owner=case,
+            data=body.validated_data,
+            rules=monitoring.MONITORING_PUBLICITY,
         )
         return self._fresh(case)
 

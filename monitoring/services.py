@@ -28,6 +28,7 @@ from monitoring.models import (
     MonitoringStep,
     RiskCode,
 )
+from publicity.services import PublicityRules
 from regions.roles import (
     CAPTURE_ROLES,
     MONITORING_CLEAR_ROLES,
@@ -207,63 +208,36 @@ def monitoring_case_publicize(
     )
 
 
-@transaction.atomic
-def monitoring_objection_record(
-    *, actor: Any, case: MonitoringCase, received_on: datetime.date, content: str
-) -> MonitoringObjection:
-    require_role(actor, MONITORING_OBJECTION_ROLES)
-    locked = MonitoringCase.objects.select_for_update().select_related("household").get(pk=case.pk)
-    if locked.status != MonitoringStatus.ASSISTING or locked.publicity_start is None:
-        raise DomainError(
-            "not_in_publicity",
-            _("Objections are recorded during the publicity period."),
-            status=409,
-        )
-    objection = MonitoringObjection(case=locked, received_on=received_on, content=content)
-    objection.full_clean()
-    objection.save()
-    events.record(
-        actor=actor,
-        action="monitoring.objection",
-        obj=objection,
-        subject=locked.household,
-        region_code=locked.household.region_id,
-        changes={"content": [None, content]},
-        summary=_("Publicity objection recorded"),
+def _objection_upheld(
+    actor: Any, case: MonitoringCase, objection: MonitoringObjection, on: datetime.date
+) -> None:
+    """The publicity ends: the household stays assisted."""
+    if case.status != MonitoringStatus.ASSISTING:
+        return
+    case.publicity_start = None
+    _step(
+        actor,
+        case,
+        MonitoringStatus.ASSISTING,
+        on,
+        note=_("Objection upheld: %(text)s") % {"text": objection.resolution},
+        action="monitoring.objection_upheld",
     )
-    return objection
 
 
-@transaction.atomic
-def monitoring_objection_decide(
-    *, actor: Any, objection: MonitoringObjection, upheld: bool, resolution: str, on: datetime.date
-) -> MonitoringObjection:
-    """An upheld objection ends the publicity: the household stays assisted."""
-    require_role(actor, MONITORING_OBJECTION_ROLES)
-    locked_objection = MonitoringObjection.objects.select_for_update().get(pk=objection.pk)
-    if locked_objection.upheld is not None:
-        raise DomainError("already_decided", _("This objection was already decided."), status=409)
-    if not resolution.strip():
-        raise ValidationError({"resolution": _("Give the resolution.")})
-    locked_objection.upheld, locked_objection.resolution = upheld, resolution.strip()
-    locked_objection.decided_by = actor
-    locked_objection.save()
-    case = (
-        MonitoringCase.objects.select_for_update()
-        .select_related("household")
-        .get(pk=locked_objection.case_id)
-    )
-    if upheld and case.status == MonitoringStatus.ASSISTING:
-        case.publicity_start = None
-        _step(
-            actor,
-            case,
-            MonitoringStatus.ASSISTING,
-            on,
-            note=_("Objection upheld: %(text)s") % {"text": resolution},
-            action="monitoring.objection_upheld",
-        )
-    return locked_objection
+# The publicity of a risk clearance, for publicity.services.objection_record / objection_decide.
+MONITORING_PUBLICITY: PublicityRules[MonitoringCase, MonitoringObjection] = PublicityRules(
+    workflow="monitoring",
+    owner_model=MonitoringCase,
+    objection_model=MonitoringObjection,
+    owner_field="case",
+    record_roles=MONITORING_OBJECTION_ROLES,
+    decide_roles=MONITORING_OBJECTION_ROLES,
+    accepts_objections=lambda case: (
+        case.status == MonitoringStatus.ASSISTING and case.publicity_start is not None
+    ),
+    on_upheld=_objection_upheld,
+)
 
 
 @transaction.atomic

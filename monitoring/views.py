@@ -22,9 +22,9 @@ from monitoring import services as monitoring
 from monitoring.models import (
     MonitoringCase,
     MonitoringCategory,
-    MonitoringObjection,
     MonitoringStatus,
 )
+from publicity import views as publicity_pages
 from regions.roles import CAPTURE_ROLES, PAGE_ROLES, require_page_role
 from tongren_fupin.errors import DomainError
 from tongren_fupin.pagination import BoundedPaginator
@@ -171,18 +171,9 @@ def _act(request: HttpRequest, case: MonitoringCase) -> None:
                 start=_date(post.get("start")),
                 days=int(post.get("days") or 7),
             )
-        elif action == "objection":
-            monitoring.monitoring_objection_record(
-                actor=actor, case=case, received_on=on, content=post.get("content", "").strip()
-            )
-        elif action == "decide":
-            objection = case.objections.get(pk=int(post.get("objection", "0")))
-            monitoring.monitoring_objection_decide(
-                actor=actor,
-                objection=objection,
-                upheld=post.get("upheld") == "yes",
-                resolution=post.get("resolution", ""),
-                on=on,
+        elif action in publicity_pages.PAGE_ACTIONS:
+            publicity_pages.objection_page_post(
+                post=post, actor=actor, owner=case, on=on, rules=monitoring.MONITORING_PUBLICITY
             )
         elif action == "clear":
             monitoring.monitoring_case_clear(actor=actor, case=case, on=on)
@@ -192,7 +183,7 @@ def _act(request: HttpRequest, case: MonitoringCase) -> None:
         if error.status == 403:
             raise PermissionDenied from error
         messages.error(request, error.message)
-    except (ValidationError, ValueError, MonitoringObjection.DoesNotExist) as error:
+    except (ValidationError, ValueError) as error:
         text: Any = getattr(error, "messages", [str(error)])
         messages.error(request, " ".join(str(t) for t in text))
     else:

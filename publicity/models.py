@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 class PublicityObjectionBase(models.Model):
     """An objection raised during a publicity (公示), and its decision: the fields every
-    procedure with a publicity shares (exit, monitoring's risk clearance)."""
+    procedure with a publicity shares (exit, monitoring's risk clearance). A subclass adds the
+    foreign key to its owner; ``publicity.services`` records and decides it."""
 
     received_on = models.DateField(_("received on"))
     content = models.TextField(_("objection"))

@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,21 @@ class WorkerProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+def wait_for(
+    condition: Callable[[], Any], *, seconds: float = 120, worker: WorkerProcess | None = None
+) -> Any:
+    """Poll ``condition`` until it gives a true value, and return that value; on a timeout fail
+    with the end of the worker's log, when there is a worker."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    log = f"; the worker's log:\n{worker.log()[-3000:]}" if worker is not None else ""
+    raise AssertionError(f"timed out waiting{log}")
 
 
 @pytest.fixture

@@ -243,14 +243,16 @@ def test_a_pending_objection_blocks_the_review(
     application, household, cadre_yanhe, work_team_yanhe, township_reviewer
 ):
     from exits import services as exit_services
+    from publicity import services as publicity
     from tongren_fupin.errors import DomainError
 
     _to_publicized(application, household, cadre_yanhe, work_team_yanhe)
-    exit_services.exit_objection_record(
+    publicity.objection_record(
         actor=cadre_yanhe,
-        application=application,
+        owner=application,
         received_on=datetime.date(2020, 10, 16),
         content="异议",
+        rules=exit_services.EXIT_PUBLICITY,
     )
 
     with pytest.raises(DomainError) as error:

@@ -3,10 +3,6 @@ the job runs to completion when it is sent again (a real worker process on Redis
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import Any
-
 import psycopg
 import pytest
 from django.db import connection
@@ -16,18 +12,9 @@ from imports import services as import_jobs
 from imports.models import ImportJob
 from tests.households import import_files as f
 from tests.regions.factories import UserFactory
+from tests.worker import wait_for
 
 pytestmark = pytest.mark.worker
-
-
-def wait_for(condition: Callable[[], Any], seconds: float = 90) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting")
 
 
 def register_state() -> tuple[int, int, int]:

@@ -5,8 +5,6 @@ again and ends as an uninterrupted run would."""
 from __future__ import annotations
 
 import datetime
-import time
-from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -22,22 +20,12 @@ from supervision.models import IndicatorSnapshot, Notification, Report
 from supervision.periods import parse_period
 from tests.households.factories import MemberFactory, household_with_head
 from tests.regions.factories import assigned_user
-from tests.worker import redis_url
+from tests.worker import redis_url, wait_for
 
 pytestmark = pytest.mark.worker
 
 PERIOD = "2019-09"
 TASK = "supervision.monthly_dispatch"
-
-
-def wait_for(condition: Callable[[], Any], seconds: float = 120) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting")
 
 
 @pytest.fixture

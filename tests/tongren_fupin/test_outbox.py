@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -16,22 +15,12 @@ from households.models import PovertyLine
 from inspections.models import Visit
 from monitoring.models import MonitoringCase
 from tests.households.factories import household_with_head, income
-from tests.worker import WorkerProcess, redis_url
+from tests.worker import WorkerProcess, redis_url, wait_for
 from tongren_fupin import outbox
 from tongren_fupin.celery import app
 from tongren_fupin.models import OutboxMessage
 
 UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1: connection refused
-
-
-def wait_for(condition: Callable[[], Any], worker: WorkerProcess, seconds: float = 120) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting; the worker's log:\n{worker.log()[-3000:]}")
 
 
 class Broker:
@@ -100,7 +89,7 @@ def test_with_the_broker_down_the_message_waits_and_runs_once_when_it_is_back(br
     result = outbox.drain()
     assert result["sent"] == 1
     assert result["pending"] == 0
-    wait_for(lambda: runs_in_worker(broker.worker, message), broker.worker)
+    wait_for(lambda: runs_in_worker(broker.worker, message), worker=broker.worker)
 
     assert outbox.drain()["sent"] == 0  # sent once: a second drain has nothing to send
     time.sleep(1)
@@ -125,7 +114,9 @@ def test_the_drain_command_sends_what_waited_in_order(broker, capsys):
     call_command("drain_outbox")
     assert "sent 3, still pending 0" in capsys.readouterr().out
     for message in OutboxMessage.objects.order_by("pk"):
-        wait_for(lambda message=message: runs_in_worker(broker.worker, message), broker.worker)
+        wait_for(
+            lambda message=message: runs_in_worker(broker.worker, message), worker=broker.worker
+        )
 
 
 def _visit_form(token: str) -> dict[str, str]:
@@ -170,9 +161,9 @@ def test_a_visit_is_saved_with_the_broker_down_and_its_risk_check_runs_when_it_i
     assert outbox.drain()["sent"] == 1
 
     case = wait_for(
-        lambda: MonitoringCase.objects.filter(household=household).first(), broker.worker
+        lambda: MonitoringCase.objects.filter(household=household).first(), worker=broker.worker
     )
     assert case.risks[0]["key"] == "income:2020"
-    wait_for(lambda: runs_in_worker(broker.worker, message), broker.worker)
+    wait_for(lambda: runs_in_worker(broker.worker, message), worker=broker.worker)
     assert outbox.drain()["sent"] == 0
     assert MonitoringCase.objects.count() == 1
