@@ -67,7 +67,8 @@ def apply_refusal(form: forms.Form, error: DomainError) -> None:
     if error.status == 403:
         raise PermissionDenied from error
     form.refusal_status = error.status  # type: ignore[attr-defined]
-    if not error.errors:
+    said = {str(m) for messages_ in error.errors.values() for m in messages_}
+    if str(error.message) not in said:  # the message, unless a field already says it
         form.add_error(None, error.message)
     for name, messages_ in error.errors.items():
         form.add_error(name if name in form.fields else None, messages_)
