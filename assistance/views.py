@@ -231,15 +231,18 @@ def project_advance(request: HttpRequest, pk: int) -> HttpResponse:
             # The confirmed state comes from the confirmation page; without it, start again.
             messages.error(request, _("Confirm the step on the confirmation page."))
             return redirect("assistance:project-advance", pk=project.pk)
-        if form.is_valid() and submit(
-            form,
-            lambda: services.project_advance(
-                actor=request.user,
-                project=project,
-                on=form.cleaned_data["on"],
-                expected_state=form.cleaned_data["state"],
-            ),
-        ):
+        moved = None
+        if form.is_valid():
+            moved = submit(
+                form,
+                lambda: services.project_advance(
+                    actor=request.user,
+                    project=project,
+                    on=form.cleaned_data["on"],
+                    expected_state=form.cleaned_data["state"],
+                ),
+            )
+        if moved:
             messages.success(request, _("The project moved to its next state."))
             return redirect("assistance:project", pk=project.pk)
         if status_of(form) == 409:

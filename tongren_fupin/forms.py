@@ -31,6 +31,7 @@ from django.utils.datastructures import MultiValueDict
 from tongren_fupin.errors import DomainError
 
 T = TypeVar("T")
+AnyForm = forms.BaseForm  # a Form or a ModelForm
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
@@ -43,9 +44,7 @@ def posted_files(request: HttpRequest) -> MultiValueDict[str, Any] | None:
     return request.FILES if request.method == "POST" else None
 
 
-def apply_error(
-    form: forms.Form, error: ValidationError, extra: tuple[forms.Form, ...] = ()
-) -> None:
+def apply_error(form: AnyForm, error: ValidationError, extra: tuple[AnyForm, ...] = ()) -> None:
     """Put a service's ValidationError on the matching fields (or on the form). A field named
     ``<prefix>_<field>`` belongs to the form of ``extra`` with that prefix (the head's fields
     of a household registration are ``head_…``)."""
@@ -61,7 +60,7 @@ def apply_error(
         target.add_error(field if field in target.fields else None, messages_)
 
 
-def apply_refusal(form: forms.Form, error: DomainError) -> None:
+def apply_refusal(form: AnyForm, error: DomainError) -> None:
     """A service's refusal: 403 for a role, otherwise its message on its fields (or the form),
     and its status kept on the form for the response."""
     if error.status == 403:
@@ -74,7 +73,7 @@ def apply_refusal(form: forms.Form, error: DomainError) -> None:
         form.add_error(name if name in form.fields else None, messages_)
 
 
-def submit(form: forms.Form, call: Callable[[], T], extra: tuple[forms.Form, ...] = ()) -> T | None:
+def submit(form: AnyForm, call: Callable[[], T], extra: tuple[AnyForm, ...] = ()) -> T | None:
     """Run the service of a valid form (and its ``extra`` forms); its refusals become form
     errors. None when refused."""
     try:
@@ -86,7 +85,7 @@ def submit(form: forms.Form, call: Callable[[], T], extra: tuple[forms.Form, ...
     return None
 
 
-def status_of(*bound: forms.Form | None) -> int:
+def status_of(*bound: AnyForm | None) -> int:
     """The status of a form page: the first refusal's status among ``bound``, else 200."""
     for form in bound:
         status = getattr(form, "refusal_status", None)
@@ -95,7 +94,7 @@ def status_of(*bound: forms.Form | None) -> int:
     return 200
 
 
-def error_text(form: forms.Form) -> str:
+def error_text(form: AnyForm) -> str:
     """A form's errors as one line, each field's under its label."""
     parts = []
     for name, errors in form.errors.items():
@@ -105,7 +104,7 @@ def error_text(form: forms.Form) -> str:
     return " ".join(parts)
 
 
-def act(request: HttpRequest, form: forms.Form, call: Callable[[], object]) -> bool:
+def act(request: HttpRequest, form: AnyForm, call: Callable[[], object]) -> bool:
     """An action button of a detail page: validate the form, run the service. True when done;
     on a refusal the errors become messages (the form keeps the refusal's status)."""
     if form.is_valid():
