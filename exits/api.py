@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from exits import selectors, services
 from exits.assessment import as_dicts, assess_exit
+from exits.criteria import Outcome
 from exits.models import ExitApplication, ExitState, ExitStep, Objection
 from households.selectors import household_get
 from publicity import api as publicity_api
@@ -55,6 +56,7 @@ class ExitApplicationSerializer(serializers.ModelSerializer):
             "state_display",
             "proposed_on",
             "attendees",
+            "agreeing",
             "appraisal_result",
             "snapshot",
             "verification_visit",
@@ -62,6 +64,7 @@ class ExitApplicationSerializer(serializers.ModelSerializer):
             "publicity_days",
             "publicity_ends",
             "rejection_reason",
+            "return_reason",
             "steps",
             "objections",
             "version",
@@ -75,9 +78,11 @@ class ExitApplicationSerializer(serializers.ModelSerializer):
             "publicity_start",
             "publicity_days",
             "rejection_reason",
+            "return_reason",
             "version",
             "created",
         ]
+        # 人数: the service names what is missing (attendees > 0, a majority agreeing).
         # One open application per household is the service's rule (answered with 409).
         validators: list[Any] = []
 
@@ -96,6 +101,17 @@ class PublicizeSerializer(serializers.Serializer):
 
 class RejectSerializer(DateSerializer):
     reason = serializers.CharField(max_length=200)
+
+
+class ApproveSerializer(DateSerializer):
+    confirm = serializers.BooleanField(
+        help_text=_("true: the live criteria and the snapshot were read; the household exits.")
+    )
+
+    def validate_confirm(self, value: bool) -> bool:
+        if not value:
+            raise serializers.ValidationError(_("Confirm the approval: the household exits."))
+        return value
 
 
 class DecideSerializer(DateSerializer):
@@ -148,6 +164,7 @@ class ExitApplicationViewSet(
             year=data["year"],
             proposed_on=data["proposed_on"],
             attendees=data.get("attendees", 0),
+            agreeing=data.get("agreeing"),
             appraisal_result=data["appraisal_result"],
         )
         return Response(ExitApplicationSerializer(application).data, status=201)
@@ -239,12 +256,36 @@ class ExitApplicationViewSet(
         return self._step(request, services.exit_township_review)
 
     @extend_schema(
-        request=DateSerializer,
+        request=ApproveSerializer,
         responses={200: ExitApplicationSerializer, **CONFLICT, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        return self._step(request, services.exit_approve)
+        body = ApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._done(
+            services.exit_approve(
+                actor=request.user, application=self.get_object(), on=_on(body.validated_data)
+            )
+        )
+
+    @extend_schema(
+        request=RejectSerializer,
+        responses={200: ExitApplicationSerializer, **CONFLICT, **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request: Request, pk: str) -> Response:
+        """退回: back to the village, with the reason."""
+        body = RejectSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._done(
+            services.exit_send_back(
+                actor=request.user,
+                application=self.get_object(),
+                reason=body.validated_data["reason"],
+                on=_on(body.validated_data),
+            )
+        )
 
     @extend_schema(
         request=RejectSerializer,
@@ -268,6 +309,7 @@ class CriterionSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     passed = serializers.BooleanField()
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
     evidence = serializers.CharField()
 
 

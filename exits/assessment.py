@@ -1,9 +1,10 @@
 """Exit assessment (贫困户退出标准): 一达标, 两不愁, 三保障 and 饮水安全, 五个一致, 七个补.
 
-``assess_exit`` returns every criterion with its code, whether it passed and the evidence that
-decided it. Missing evidence is a failed criterion with its reason, never an exception.
+``assess_exit`` returns every criterion with its code, its outcome (passed, failed, missing)
+and the evidence that decided it; missing evidence is an outcome with its reason, never an
+exception. The rules and the evidence rules are defined once, in ``exits.criteria``.
 
-The rules are judged by ``judge`` on an ``Evidence`` record, whichever way the evidence was read:
+The rules are judged by ``criteria.judge`` on an ``Evidence`` record, however it was read:
 ``assess_exit`` reads it for one household; ``assess_exit_many`` reads it for a whole queryset
 of households in a fixed number of queries (one stream per table, ordered by household and
 merged, so memory stays bounded whatever the size of the register). The querysets that choose
@@ -15,18 +16,26 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from households.choices import SAFE_HOUSING_GRADES, LineKind
-from households.models import AnnualIncome, Household, Member, PovertyLine
+from exits.criteria import (
+    CRITERIA,
+    STANDARD,
+    Criterion,
+    Evidence,
+    Outcome,
+    housing_verdict,
+    judge,
+    line_for,
+    window_start,
+)
+from households.models import AnnualIncome, Household, Member
 from inspections.models import (
     ConsistencyCheck,
     ConsistencyItem,
@@ -37,51 +46,26 @@ from inspections.models import (
 from relocation.models import Relocation
 from relocation.selectors import relocation_housing, relocation_housing_evidence
 
-VISIT_WINDOW_DAYS = 365
-SCHOOL_AGES = range(6, 16)  # compulsory education: 6 to 15 on 1 September
 LATEST_VISIT_FIRST = ("-visit__date", "-visit_id")
 CHUNK_SIZE = 2000  # rows fetched at a time from each stream of ``assess_exit_many``
 
-CRITERIA = {
-    "income": gettext_lazy("Income above the line"),
-    "food": gettext_lazy("Enough to eat"),
-    "clothing": gettext_lazy("Enough to wear"),
-    "education": gettext_lazy("Compulsory education secured"),
-    "medical": gettext_lazy("Basic medical care secured"),
-    "housing": gettext_lazy("Safe housing secured"),
-    "water": gettext_lazy("Safe drinking water"),
-    "consistent": gettext_lazy("Five sources agree"),
-    "no_open_problems": gettext_lazy("No open problems"),
-}
-
-
-@dataclass(frozen=True)
-class Criterion:
-    code: str
-    label: str
-    passed: bool
-    evidence: str
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What the exit standard of ``year`` is judged on for one household, as of ``on``."""
-
-    household: Household
-    year: int
-    on: datetime.date
-    members: list[Member]
-    line: Decimal | None  # the national poverty line of the year
-    income: Decimal | None  # the household's per-capita net income of the year
-    looks: FiveLooks | None  # the latest five looks within the window, with its visit
-    check: ConsistencyCheck | None  # the latest check, with its visit and ``open_problems``
-    mismatched: list[str]  # the checked items of ``check`` the sources disagree on
-    relocation: str | None  # the relocation home's housing evidence
-    open_problems: int  # the household's problems not yet closed
-
-
-def _criterion(code: str, passed: bool, evidence: str) -> Criterion:
-    return Criterion(code=code, label=str(CRITERIA[code]), passed=passed, evidence=evidence)
+__all__ = [
+    "CRITERIA",
+    "STANDARD",
+    "Criterion",
+    "Evidence",
+    "Outcome",
+    "as_dicts",
+    "assess_exit",
+    "assess_exit_many",
+    "default_on",
+    "gather",
+    "gather_many",
+    "housing_secured",
+    "is_eligible",
+    "judge",
+    "national_line",
+]
 
 
 def default_on(year: int, on: datetime.date | None = None) -> datetime.date:
@@ -112,155 +96,23 @@ def as_dicts(criteria: list[Criterion]) -> list[dict[str, Any]]:
 
 
 def is_eligible(criteria: list[Criterion]) -> bool:
+    """Every criterion passed (missing evidence is not enough for an exit)."""
     return all(criterion.passed for criterion in criteria)
-
-
-# The rules.
-
-
-def judge(evidence: Evidence) -> list[Criterion]:
-    members = sorted(evidence.members, key=lambda m: (m.relation, m.birth_date, m.pk or 0))
-    return [
-        _income(evidence.line, evidence.income, evidence.year),
-        *_food_and_clothing(evidence.looks),
-        _education(members, evidence.year),
-        _medical(members),
-        _housing(evidence.household, evidence.relocation),
-        _water(evidence.household),
-        _consistent(evidence.check, evidence.mismatched),
-        _no_open_problems(evidence.open_problems),
-    ]
-
-
-def _income(line: Decimal | None, income: Decimal | None, year: int) -> Criterion:
-    if line is None:
-        return _criterion(
-            "income", False, _("No national poverty line for %(year)s.") % {"year": year}
-        )
-    if income is None:
-        return _criterion("income", False, _("No income recorded for %(year)s.") % {"year": year})
-    passed = income > line
-    return _criterion(
-        "income",
-        passed,
-        _("Per-capita net income %(income)s yuan against the line of %(line)s yuan (%(year)s).")
-        % {"income": income, "line": line, "year": year},
-    )
-
-
-def _food_and_clothing(looks: FiveLooks | None) -> list[Criterion]:
-    if looks is None:
-        reason = _("No visit with the five looks in the last 12 months.")
-        return [_criterion("food", False, reason), _criterion("clothing", False, reason)]
-    visit_date = looks.visit.date.isoformat()
-    results = []
-    for code, fields in (("food", ("pot", "cupboard")), ("clothing", ("clothing", "bedding"))):
-        failing = [
-            str(getattr(FiveLooks._meta.get_field(name), "verbose_name", name))
-            for name in fields
-            if not getattr(looks, name)
-        ]
-        evidence = (
-            _("Visit of %(date)s: adequate.") % {"date": visit_date}
-            if not failing
-            else _("Visit of %(date)s: not adequate — %(looks)s.")
-            % {"date": visit_date, "looks": "、".join(failing)}
-        )
-        results.append(_criterion(code, not failing, evidence))
-    return results
-
-
-def _education(members: list[Member], year: int) -> Criterion:
-    first_of_september = datetime.date(year, 9, 1)
-    school_age = [m for m in members if m.age_on(first_of_september) in SCHOOL_AGES]
-    dropouts = [m for m in school_age if not m.schooling]
-    if dropouts:
-        return _criterion(
-            "education",
-            False,
-            _("Out of school at compulsory age: %(names)s.")
-            % {"names": "、".join(m.name for m in dropouts)},
-        )
-    return _criterion(
-        "education",
-        True,
-        _("%(count)s member(s) of compulsory school age, all in school.")
-        % {"count": len(school_age)},
-    )
-
-
-def _medical(members: list[Member]) -> Criterion:
-    uninsured = [m.name for m in members if not m.basic_medical_insurance]
-    if uninsured:
-        return _criterion(
-            "medical",
-            False,
-            _("Without basic medical insurance: %(names)s.") % {"names": "、".join(uninsured)},
-        )
-    return _criterion("medical", True, _("Every member has basic medical insurance."))
 
 
 def housing_secured(household: Household) -> tuple[bool, str]:
     """Safe housing: grade A or B, or the household moved into a relocation home."""
-    return _housing_rule(household, relocation_housing(household))  # one query, always
-
-
-def _housing_rule(household: Household, relocated: str | None) -> tuple[bool, str]:
-    if relocated is not None:
-        return True, relocated
-    if household.is_relocated:
-        return True, _("Moved into a relocation home.")
-    if household.housing_grade in SAFE_HOUSING_GRADES:
-        return True, _("Housing grade %(grade)s.") % {"grade": household.housing_grade}
-    if not household.housing_grade:
-        return False, _("No housing safety grade recorded.")
-    return False, _("Housing grade %(grade)s is dangerous.") % {"grade": household.housing_grade}
-
-
-def _housing(household: Household, relocated: str | None) -> Criterion:
-    passed, evidence = _housing_rule(household, relocated)
-    return _criterion("housing", passed, evidence)
-
-
-def _water(household: Household) -> Criterion:
-    if household.water_safe:
-        return _criterion("water", True, _("Drinking water is safe."))
-    return _criterion("water", False, _("Drinking water is not recorded as safe."))
-
-
-def _consistent(check: ConsistencyCheck | None, mismatched: list[str]) -> Criterion:
-    if check is None:
-        return _criterion("consistent", False, _("No consistency check recorded."))
-    date = check.visit.date.isoformat()
-    if mismatched and check.open_problems:  # type: ignore[attr-defined]
-        return _criterion(
-            "consistent",
-            False,
-            _("Check of %(date)s: the sources disagree on %(items)s, not yet rectified.")
-            % {"date": date, "items": "、".join(mismatched)},
-        )
-    return _criterion(
-        "consistent", True, _("Check of %(date)s: no open mismatch.") % {"date": date}
-    )
-
-
-def _no_open_problems(count: int) -> Criterion:
-    if count:
-        return _criterion(
-            "no_open_problems", False, _("%(count)s problem(s) not yet closed.") % {"count": count}
-        )
-    return _criterion("no_open_problems", True, _("No open problems."))
+    outcome, evidence = housing_verdict(household, relocation_housing(household))
+    return outcome == Outcome.PASSED, evidence
 
 
 # The evidence: which rows count, shared by both readings.
 
 
 def national_line(year: int) -> Decimal | None:
-    return (
-        PovertyLine.objects.filter(year=year, kind=LineKind.NATIONAL)
-        .values_list("amount", flat=True)
-        .first()
-    )
+    """The line an exit of ``year`` is judged against (``criteria.line_for``)."""
+    found = line_for(year)
+    return None if found is None else found[1]
 
 
 def _incomes(year: int) -> QuerySet[AnnualIncome]:
@@ -268,19 +120,18 @@ def _incomes(year: int) -> QuerySet[AnnualIncome]:
 
 
 def _looks(on: datetime.date) -> QuerySet[FiveLooks]:
-    """Five looks of visits in the ``VISIT_WINDOW_DAYS`` up to ``on``."""
-    since = on - datetime.timedelta(days=VISIT_WINDOW_DAYS)
-    return FiveLooks.objects.filter(visit__date__gte=since, visit__date__lte=on).select_related(
-        "visit"
-    )
+    """Five looks of visits in the window up to ``on``."""
+    return FiveLooks.objects.filter(
+        visit__date__gte=window_start(on), visit__date__lte=on
+    ).select_related("visit")
 
 
 def _checks(on: datetime.date) -> QuerySet[ConsistencyCheck]:
-    """Consistency checks of visits up to ``on``, each with the number of its problems not yet
-    closed (``open_problems``)."""
+    """Consistency checks of visits in the window up to ``on``, each with the number of its
+    problems not yet closed (``open_problems``)."""
     problems = Problem.objects.filter(visit=OuterRef("visit_id"), source=ProblemSource.CHECK)
     return (
-        ConsistencyCheck.objects.filter(visit__date__lte=on)
+        ConsistencyCheck.objects.filter(visit__date__gte=window_start(on), visit__date__lte=on)
         .select_related("visit")
         .annotate(open_problems=_count(problems.unresolved(), "visit"))
     )
@@ -312,12 +163,14 @@ def gather(household: Household, year: int, on: datetime.date) -> Evidence:
         if check is not None
         else []
     )
+    line = line_for(year)
     return Evidence(
         household=household,
         year=year,
         on=on,
         members=list(household.members.all()),
-        line=national_line(year),
+        line=None if line is None else line[1],
+        line_year=None if line is None else line[0],
         income=_incomes(year)
         .filter(household=household)
         .values_list("per_capita_net_income", flat=True)
@@ -336,7 +189,7 @@ def gather_many(
     """The evidence of every household of the queryset, by primary key: the households (with
     their number of open problems as a subquery) and one stream each of incomes, members, five
     looks, checks, mismatched items and relocations, all ordered by household and merged."""
-    line = national_line(year)
+    line = line_for(year)
     chosen = households.order_by().values("pk")
     rows = (
         households.prefetch_related(None)
@@ -374,7 +227,11 @@ def gather_many(
     )
     items = _Stream[ConsistencyItem](
         _mismatches()
-        .filter(consistency__visit__household__in=chosen, consistency__visit__date__lte=on)
+        .filter(
+            consistency__visit__household__in=chosen,
+            consistency__visit__date__gte=window_start(on),
+            consistency__visit__date__lte=on,
+        )
         .annotate(exit_household=F("consistency__visit__household_id"))
         .order_by("exit_household", "pk"),
         lambda item: item.exit_household,  # type: ignore[attr-defined]
@@ -401,7 +258,8 @@ def gather_many(
             year=year,
             on=on,
             members=members.take(pk),
-            line=line,
+            line=None if line is None else line[1],
+            line_year=None if line is None else line[0],
             income=None if income is None else income[1],
             looks=next(iter(latest_looks), None),
             check=latest_check,

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from exits.assessment import assess_exit_many
+from exits.criteria import STANDARD, Outcome, standard_outcome
 from households.choices import Status
 from households.models import AnnualIncome, Household, PovertyLine
 from inspections.models import FiveLooks
@@ -21,12 +22,12 @@ from regions.scoping import scope_by_region, within_prefix
 
 @dataclass(frozen=True)
 class Suspect:
-    kind: str  # wrong_exit 错退, wrongly_registered 错评, missed 漏评
+    # wrong_exit 错退, missing_evidence 缺少佐证 (待核实), wrongly_registered 错评, missed 漏评
+    kind: str
     household: Household
     evidence: list[str]
 
 
-STANDARD = frozenset({"income", "food", "clothing", "education", "medical", "housing", "water"})
 ASSESSED_KINDS = {
     Status.EXITED: "wrong_exit",
     Status.EXITED_NO_POLICY: "wrong_exit",
@@ -37,40 +38,54 @@ ASSESSED_KINDS = {
 def misclassification_suspects(
     *, user: Any, year: int, on: datetime.date | None = None, within: str = ""
 ) -> list[Suspect]:
-    """错退 / 错评 / 漏评 suspects of the user's jurisdiction (or of its part whose region codes
-    start with ``within``), each with its evidence, in a fixed number of queries."""
+    """错退 / 缺少佐证 / 错评 / 漏评 suspects of the user's jurisdiction (or of its part whose
+    region codes start with ``within``), each with its evidence, in a fixed number of queries.
+
+    错退: an exited household the evidence shows failing the standard; 缺少佐证: an exited
+    household with no failure but a criterion without evidence in the window (to verify, not a
+    wrong exit); 漏评: an edge household failing the standard."""
     scoped = within_prefix(scope_by_region(Household.objects.all(), user), within).select_related(
         "region"
     )
     assessed = list(assessed_suspects(scoped, year=year, on=on))
-    suspects = sorted(
-        (s for s in assessed if s.kind == "wrong_exit"),
-        key=lambda s: (s.household.region_id, s.household.household_no),
-    )
-    suspects.extend(_wrongly_registered(scoped))
-    suspects.extend(
-        sorted(
-            (s for s in assessed if s.kind == "missed"),
+
+    def by_place(kind: str) -> list[Suspect]:
+        return sorted(
+            (s for s in assessed if s.kind == kind),
             key=lambda s: (s.household.region_id, s.household.household_no),
         )
-    )
+
+    suspects = by_place("wrong_exit")
+    suspects.extend(by_place("missing_evidence"))
+    suspects.extend(_wrongly_registered(scoped))
+    suspects.extend(by_place("missed"))
     return suspects
 
 
 def assessed_suspects(
     households: QuerySet[Household], *, year: int, on: datetime.date | None = None
 ) -> Iterator[Suspect]:
-    """错退 (exited) and 漏评 (edge) suspects among ``households``: those failing one of the
-    exit standard's criteria (``STANDARD``), assessed together (``assess_exit_many``)."""
+    """错退 and 缺少佐证 (exited) and 漏评 (edge) suspects among ``households``, assessed together
+    (``assess_exit_many``): a failed criterion of the standard makes a 错退 or 漏评 suspect; an
+    exited household with none failed but one missing is 缺少佐证. The evidence lists the
+    failed criteria (or the missing ones)."""
     among = households.filter(status__in=list(ASSESSED_KINDS))
     for household, criteria in assess_exit_many(among, year, on=on):
-        failing = [c for c in criteria if c.code in STANDARD and not c.passed]
-        if failing:
-            yield Suspect(
-                ASSESSED_KINDS[Status(household.status)],
-                household,
-                [f"{c.label}：{c.evidence}" for c in failing],
-            )
+        outcome = standard_outcome(criteria)
+        kind = ASSESSED_KINDS[Status(household.status)]
+        if outcome == Outcome.MISSING and kind == "wrong_exit":
+            kind = "missing_evidence"
+        elif outcome != Outcome.FAILED:
+            continue
+        yield Suspect(
+            kind,
+            household,
+            [
+                f"{c.label}：{c.evidence}"
+                for c in criteria
+                if c.code in STANDARD and c.outcome == outcome
+            ],
+        )
 
 
 def _wrongly_registered(scoped: QuerySet[Household]) -> list[Suspect]:

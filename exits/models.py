@@ -20,9 +20,10 @@ class ExitState(models.TextChoices):
     TOWNSHIP_REVIEWED = "township_reviewed", _("Reviewed by the township")
     APPROVED = "approved", _("Approved by the county")
     REJECTED = "rejected", _("Rejected")
+    RETURNED = "returned", _("Sent back to the village")
 
 
-FINAL_STATES = frozenset({ExitState.APPROVED, ExitState.REJECTED})
+FINAL_STATES = frozenset({ExitState.APPROVED, ExitState.REJECTED, ExitState.RETURNED})
 
 
 class ExitApplication(models.Model):
@@ -40,6 +41,8 @@ class ExitApplication(models.Model):
     )
     proposed_on = models.DateField(_("date of the democratic appraisal"))
     attendees = models.PositiveSmallIntegerField(_("attendees"), default=0)
+    # Recorded with every proposal since the gate of the exit procedure; older ones have none.
+    agreeing = models.PositiveSmallIntegerField(_("attendees agreeing"), null=True, blank=True)
     appraisal_result = models.CharField(_("appraisal result"), max_length=200)
     # The exit assessment when proposed, shown beside the live one at review.
     snapshot = models.JSONField(_("assessment when proposed"), default=list)
@@ -58,6 +61,7 @@ class ExitApplication(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
     rejection_reason = models.CharField(_("rejection reason"), max_length=200, blank=True)
+    return_reason = models.CharField(_("reason for sending back"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("proposed by"),
@@ -76,7 +80,7 @@ class ExitApplication(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["household"],
-                condition=~models.Q(state__in=["approved", "rejected"]),
+                condition=~models.Q(state__in=["approved", "rejected", "returned"]),
                 name="exit_one_open_application_per_household",
             ),
         ]

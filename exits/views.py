@@ -23,7 +23,7 @@ from households.selectors import household_get, latest_national_line_year
 from inspections.selectors import latest_consistency_check, latest_five_looks, problem_list
 from publicity import views as publicity_pages
 from publicity.forms import OBJECTION_ACTIONS, OwnerActionForm
-from regions.roles import EXIT_OBJECTION_ROLES, role_of
+from regions.roles import EXIT_APPROVE_ROLES, EXIT_OBJECTION_ROLES, require_page_role, role_of
 from tongren_fupin.forms import act, posted, status_of, submit
 
 
@@ -44,15 +44,19 @@ class ProposeForm(forms.Form):
         label=gettext_lazy("date of the democratic appraisal"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    attendees = forms.IntegerField(label=gettext_lazy("attendees"), min_value=0, initial=0)
+    attendees = forms.IntegerField(label=gettext_lazy("attendees"), min_value=0)
+    agreeing = forms.IntegerField(label=gettext_lazy("attendees agreeing"), min_value=0)
     appraisal_result = forms.CharField(label=gettext_lazy("appraisal result"), max_length=200)
 
 
 @login_required
 def exit_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """The proposal (民主评议), with the live assessment shown before it is saved: a household
+    with a criterion not passed cannot be proposed."""
     household = household_get(user=request.user, pk=pk)
     today = timezone.localdate()
-    form = ProposeForm(posted(request), initial={"year": today.year, "proposed_on": today})
+    year = min(today.year, services.LAST_EXIT_YEAR)
+    form = ProposeForm(posted(request), initial={"year": year, "proposed_on": today})
     if form.is_bound and form.is_valid():
         application = submit(
             form,
@@ -63,10 +67,22 @@ def exit_propose(request: HttpRequest, pk: int) -> HttpResponse:
         if application is not None:
             messages.success(request, _("The exit was proposed."))
             return redirect("exits:detail", pk=application.pk)
+    chosen = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
+    year = chosen.get("year") or year
+    on = chosen.get("proposed_on") or today
+    criteria = assess_exit(household, year, on=on) if year <= services.LAST_EXIT_YEAR else []
     return render(
         request,
-        "households/form.html",
-        {"title": _("Propose an exit"), "form": form, "household": household},
+        "exits/propose.html",
+        {
+            "form": form,
+            "household": household,
+            "criteria": criteria,
+            "year": year,
+            "on": on,
+            "eligible": bool(criteria) and all(c.passed for c in criteria),
+            "after_last_year": year > services.LAST_EXIT_YEAR,
+        },
         status=status_of(form),
     )
 
@@ -99,14 +115,17 @@ class ExitActionForm(OwnerActionForm):
         *OBJECTION_ACTIONS,
         "review",
         "approve",
+        "send_back",
         "reject",
     )
-    confirm = forms.BooleanField(label=gettext_lazy("I confirm the rejection"), required=False)
+    confirm = forms.BooleanField(label=gettext_lazy("confirmation"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("action") == "reject" and not data.get("confirm"):
             self.add_error("confirm", _("Tick the box to confirm the rejection."))
+        if data.get("action") == "approve" and not data.get("confirm"):
+            self.add_error("confirm", _("Approve on the confirmation page, after the criteria."))
         return data
 
 
@@ -122,16 +141,7 @@ def exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("exits:detail", pk=application.pk)
         status = status_of(form)
         application = selectors.exit_application_get(user=request.user, pk=pk)
-    live = assess_exit(household, application.year)
-    before = {c["code"]: c for c in application.snapshot}
-    rows = [
-        {
-            "live": c,
-            "before": before.get(c.code),
-            "changed": before.get(c.code, {}).get("passed") != c.passed,
-        }
-        for c in live
-    ]
+    rows = _criteria_rows(application, household)
     return render(
         request,
         "exits/detail.html",
@@ -147,9 +157,69 @@ def exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 state="verified"
             ),
             "publicity_ends": services.publicity_ends(application),
+            "next_step": services.next_step(application),
+            "all_pass": all(row["live"].passed for row in rows),
             "today": timezone.localdate(),
         },
         status=status,
+    )
+
+
+def _criteria_rows(application: ExitApplication, household: Any) -> list[dict[str, Any]]:
+    """Each criterion now (the live assessment) beside the snapshot at the proposal."""
+    live = assess_exit(household, application.year)
+    before = {c["code"]: c for c in application.snapshot}
+    return [
+        {
+            "live": c,
+            "before": before.get(c.code),
+            "changed": before.get(c.code, {}).get("passed") != c.passed,
+        }
+        for c in live
+    ]
+
+
+class ApproveForm(forms.Form):
+    on = forms.DateField(label=gettext_lazy("date of the county approval"))
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I have read the criteria above: the household exits from poverty."),
+        error_messages={"required": gettext_lazy("Tick the box to confirm the approval.")},
+    )
+
+
+@login_required
+def exit_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """县级审定 through a confirmation page: the live criteria beside the snapshot, then the
+    approval (it changes the household's status)."""
+    application = selectors.exit_application_get(user=request.user, pk=pk)
+    household = household_get(user=request.user, pk=application.household_id)
+    require_page_role(request.user, EXIT_APPROVE_ROLES)
+    if application.state != ExitState.TOWNSHIP_REVIEWED:
+        messages.error(request, _("Only an application reviewed by the township is approved."))
+        return redirect("exits:detail", pk=application.pk)
+    form = ApproveForm(posted(request), initial={"on": timezone.localdate()})
+    if form.is_bound and form.is_valid():
+        done = submit(
+            form,
+            lambda: services.exit_approve(
+                actor=request.user, application=application, on=form.cleaned_data["on"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The exit was approved: the household has exited."))
+            return redirect("exits:detail", pk=application.pk)
+    rows = _criteria_rows(application, household)
+    return render(
+        request,
+        "exits/approve.html",
+        {
+            "application": application,
+            "household": household,
+            "rows": rows,
+            "all_pass": all(row["live"].passed for row in rows),
+            "form": form,
+        },
+        status=status_of(form),
     )
 
 
@@ -171,8 +241,10 @@ def _act(actor: Any, application: ExitApplication, form: ExitActionForm) -> None
         )
     elif action == "review":
         services.exit_township_review(actor=actor, application=application, on=on)
-    elif action == "approve":
+    elif action == "approve":  # confirmed by the form
         services.exit_approve(actor=actor, application=application, on=on)
+    elif action == "send_back":
+        services.exit_send_back(actor=actor, application=application, reason=data["reason"], on=on)
     else:  # reject, confirmed by the form
         services.exit_reject(actor=actor, application=application, reason=data["reason"], on=on)
 

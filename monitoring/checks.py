@@ -29,13 +29,13 @@ from monitoring.models import (
     MonitoringStep,
     RiskCode,
 )
+from households.standards import NOT_IN_SCHOOL, compulsory_birth_bounds, school_year_start
 from relocation.selectors import zero_employment_households
 
 # Households under monitoring: exited ones (脱贫户) and edge households (边缘户).
 MONITORED_STATUSES = (Status.EXITED, Status.EXITED_NO_POLICY, Status.EDGE)
 # A change of health recorded within this window counts as new.
 NEW_HEALTH_WINDOW_DAYS = 365
-SCHOOL_AGES = (6, 15)  # compulsory education, age on 1 September
 # Serialises the checks, so two runs at the same moment cannot both open a case.
 CHECK_LOCK = 52060901
 
@@ -177,21 +177,15 @@ def _health_signals(monitored: QuerySet[Household], on: datetime.date) -> list[F
     ]
 
 
-def school_year_start(on: datetime.date) -> datetime.date:
-    """1 September of the school year that ``on`` falls in."""
-    year = on.year if (on.month, on.day) >= (9, 1) else on.year - 1
-    return datetime.date(year, 9, 1)
-
-
 def _dropout_signals(monitored: QuerySet[Household], on: datetime.date) -> list[Found]:
     """Members of compulsory school age (6–15 on 1 September) with no schooling status."""
     start = school_year_start(on)
-    youngest, oldest = SCHOOL_AGES
+    born_after, born_on_or_before = compulsory_birth_bounds(start)
     rows = Member.objects.filter(
         household__in=monitored,
-        schooling="",
-        birth_date__lte=start.replace(year=start.year - youngest),
-        birth_date__gt=start.replace(year=start.year - oldest - 1),
+        schooling=NOT_IN_SCHOOL,
+        birth_date__lte=born_on_or_before,
+        birth_date__gt=born_after,
     ).values(*ROW, "pk", "name", "birth_date")
     found_on = on.isoformat()
     return [

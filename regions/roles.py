@@ -76,6 +76,8 @@ EXIT_REJECT_ROLES = frozenset(
 )
 # Record and decide objections during the publicity.
 EXIT_OBJECTION_ROLES = frozenset({Role.VILLAGE_CADRE, Role.TOWNSHIP_REVIEWER})
+# 退回: the reviewers send an application back to the village.
+EXIT_SEND_BACK_ROLES = EXIT_REVIEW_ROLES | EXIT_APPROVE_ROLES
 
 # -- monitoring (防返贫监测); reporting a case is ``CAPTURE_ROLES`` ------------------------------
 MONITORING_IDENTIFY_ROLES = frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_SUPERVISOR})

@@ -28,7 +28,8 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from assistance.selectors import project_rates_by_region
-from households.choices import LineKind, Status
+from exits import criteria
+from households.choices import Status
 from households.models import Household, Member
 from inspections.models import Problem, ProblemState, Satisfaction, Visit
 from monitoring.models import OPEN_STATUSES, MonitoringCase
@@ -312,111 +313,69 @@ def approval_rate(*, level: str, period: Period, within: str = "") -> Result:
     }
 
 
-def _basic_needs(
+def _standard(
     period: Period, level: str, within: str, target: str, target_params: list[Any]
-) -> dict[str, tuple[int, int]]:
-    """People of the ``target`` households (an SQL condition on ``h``), and of those the people
-    whose household does not meet 一达标两不愁三保障 at the end of ``period``, by region.
+) -> dict[str, tuple[int, int, int]]:
+    """People of the ``target`` households (an SQL condition on ``h``) by region, and of those
+    the people whose household fails 一达标两不愁三保障 at the end of ``period`` and the people
+    whose household fails nothing but lacks evidence (缺少佐证): ``(people, failed, missing)``.
 
-    A household fails when its latest income up to the period's year is not above that year's
-    national line (or there is no income or no line), its housing is not grade A/B and it was
-    not relocated, its water is unsafe, a member has no basic medical insurance, a child aged
-    6–15 on 1 September has no schooling, or the latest 五个看 of the last 12 months found food
-    (锅里煮的, 柜里放的) or clothing (身上穿的, 床上铺的) lacking. A household without such a visit
-    is not counted as failing: no visit is missing evidence, which the misclassification check
-    lists for a human decision, not proof of a wrong exit. One statement; every step is a join
-    or a GROUP BY restricted to the target households.
-    """
-    year, end = period.year, period.end
-    september = datetime.date(year, 9, 1)
+    The criteria and their evidence rules are ``exits.criteria``'s, the same the exit
+    assessment and the misclassification list judge on; one statement."""
     region_sql, region_params = _region_range("h.region_id", within)
-    latest_income = _latest(
-        [
-            ("i.household_id", "household_id"),
-            ("i.year", "year"),
-            ("i.per_capita_net_income", "per_capita_net_income"),
-        ],
-        "households_annualincome i JOIN target t ON t.id = i.household_id",
-        "i.year <= %s",
-        "i.household_id",
-        "i.year DESC",
-    )
-    latest_looks = _latest(
-        [
-            ("v.household_id", "household_id"),
-            ("(f.pot AND f.cupboard AND f.clothing AND f.bedding)", "enough"),
-        ],
-        "inspections_visit v JOIN inspections_fivelooks f ON f.visit_id = v.id",
-        "v.date >= %s AND v.date <= %s",
-        "v.household_id",
-        "v.date DESC, v.id DESC",
+    judged, params = criteria.outcomes_sql(
+        f"({target}) AND {region_sql}",
+        [*target_params, *region_params],
+        year=period.year,
+        on=period.end,
     )
     rows = _sql_rows(
         f"""
-        WITH target AS (
-            SELECT h.id, h.region_id, h.housing_grade, h.is_relocated, h.water_safe
-            FROM households_household h
-            WHERE ({target}) AND {region_sql}
-        ),
-        member_flags AS (
-            SELECT DISTINCT m.household_id
-            FROM households_member m
-            WHERE NOT m.basic_medical_insurance
-               OR (m.schooling = '' AND m.birth_date <= %s AND m.birth_date > %s)
-        ),
-        latest_income AS ({latest_income}),
-        latest_looks AS ({latest_looks}),
-        failing AS (
-            SELECT t.id
-            FROM target t
-            LEFT JOIN latest_income li ON li.household_id = t.id
-            LEFT JOIN households_povertyline line ON line.kind = %s AND line.year = li.year
-            LEFT JOIN latest_looks looks ON looks.household_id = t.id
-            LEFT JOIN member_flags flags ON flags.household_id = t.id
-            WHERE li.household_id IS NULL OR line.amount IS NULL
-               OR li.per_capita_net_income <= line.amount
-               OR (t.housing_grade NOT IN ('A', 'B') AND NOT t.is_relocated)
-               OR NOT t.water_safe OR flags.household_id IS NOT NULL
-               OR looks.enough = FALSE
-        )
-        SELECT substr(t.region_id, 1, %s), count(*), count(failing.id)
-        FROM households_member m
-        JOIN target t ON t.id = m.household_id
-        LEFT JOIN failing ON failing.id = t.id
+        SELECT substr(region_id, 1, %s), SUM(people),
+            SUM(CASE WHEN standard = 'failed' THEN people ELSE 0 END),
+            SUM(CASE WHEN standard = 'missing' THEN people ELSE 0 END)
+        FROM ({judged}) judged
         GROUP BY 1
         """,
-        [
-            *target_params,
-            *region_params,
-            september.replace(year=year - 6),
-            september.replace(year=year - 16),
-            year,
-            _window_start(end),
-            end,
-            LineKind.NATIONAL.value,
-            PREFIX_LENGTH[Level(level)],
-        ],
+        [PREFIX_LENGTH[Level(level)], *params],
     )
-    return {key: (int(people), int(failing)) for key, (people, failing) in rows.items()}
+    return {
+        key: (int(people or 0), int(failed or 0), int(missing or 0))
+        for key, (people, failed, missing) in rows.items()
+    }
 
 
-def wrong_exit_rate(*, level: str, period: Period, within: str = "") -> Result:
-    """脱贫人口错退率: exited people whose household fails 一达标两不愁三保障 / exited people
-    (%). Exited: status exited (with or without policy) by the end of the period."""
-    rows = _basic_needs(
-        period,
-        level,
-        within,
+def _exited(period: Period) -> tuple[str, list[Any]]:
+    """Exited: status exited (with or without policy) by the end of the period."""
+    return (
         "h.status IN (%s, %s) AND h.exit_year <= %s",
         [*(status.value for status in EXITED_STATUSES), _exit_cutoff(period)],
     )
-    return {region_code(k): figure(wrong, exited, PERCENT) for k, (exited, wrong) in rows.items()}
+
+
+def wrong_exit_rate(*, level: str, period: Period, within: str = "") -> Result:
+    """脱贫人口错退率: exited people whose household fails 一达标两不愁三保障 (the evidence shows
+    it) / exited people (%)."""
+    rows = _standard(period, level, within, *_exited(period))
+    return {
+        region_code(k): figure(failed, people, PERCENT) for k, (people, failed, _m) in rows.items()
+    }
+
+
+def missing_evidence_rate(*, level: str, period: Period, within: str = "") -> Result:
+    """缺少佐证率: exited people whose household fails no criterion of the standard but lacks the
+    evidence of one in the window (to verify: not a wrong exit) / exited people (%)."""
+    rows = _standard(period, level, within, *_exited(period))
+    return {
+        region_code(k): figure(missing, people, PERCENT)
+        for k, (people, _f, missing) in rows.items()
+    }
 
 
 def missed_rate(*, level: str, period: Period, within: str = "") -> Result:
-    """贫困人口漏评率: people of edge households (visited, never registered) that meet the
-    poverty criteria / rural people not in the register (%). County and city levels."""
-    missed = _basic_needs(period, level, within, "h.status = %s", [Status.EDGE.value])
+    """贫困人口漏评率: people of edge households (visited, never registered) whose evidence shows
+    them failing the standard / rural people not in the register (%). County and city levels."""
+    missed = _standard(period, level, within, "h.status = %s", [Status.EDGE.value])
     registered = _grouped(
         Member.objects.filter(
             household__status__in=REGISTER_STATUSES,
@@ -431,7 +390,7 @@ def missed_rate(*, level: str, period: Period, within: str = "") -> Result:
     result = {}
     for key in set(missed) | set(rural):
         outside = rural[key] - registered.get(key, {}).get("n", 0) if key in rural else None
-        result[region_code(key)] = figure(missed.get(key, (0, 0))[1], outside, PERCENT)
+        result[region_code(key)] = figure(missed.get(key, (0, 0, 0))[1], outside, PERCENT)
     return result
 
 
@@ -517,6 +476,7 @@ SPECS: dict[str, Spec] = {
         Spec(Indicator.RELOCATION_EMPLOYMENT, relocation_employment, PERCENT, True),
         Spec(Indicator.APPROVAL_RATE, approval_rate, PERCENT, True),
         Spec(Indicator.WRONG_EXIT_RATE, wrong_exit_rate, PERCENT, False),
+        Spec(Indicator.MISSING_EVIDENCE_RATE, missing_evidence_rate, PERCENT, False),
         Spec(Indicator.MISSED_RATE, missed_rate, PERCENT, False),
     )
 }

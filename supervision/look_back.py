@@ -114,8 +114,10 @@ def _flags(exited: Any, start: datetime.date) -> dict[int, list[str]]:
     # The income of the last complete year (a year's income is recorded at its end), the visits
     # as of the start of the period.
     # Wrong-exit suspects are assessed together, in a fixed number of queries.
+    # Missing evidence (缺少佐证) is not a wrong exit: only a failed criterion flags one.
     for suspect in assessed_suspects(exited, year=start.year - 1, on=start):
-        flag(suspect.household.pk, LookBackFlag.WRONG_EXIT)
+        if suspect.kind == "wrong_exit":
+            flag(suspect.household.pk, LookBackFlag.WRONG_EXIT)
     return flags
 
 

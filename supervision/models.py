@@ -24,6 +24,7 @@ class Indicator(models.TextChoices):
     RELOCATION_EMPLOYMENT = "relocation_employment", _("Relocation employment (%)")
     APPROVAL_RATE = "approval_rate", _("Approval rate (%)")
     WRONG_EXIT_RATE = "wrong_exit_rate", _("Wrong exit rate (%)")
+    MISSING_EVIDENCE_RATE = "missing_evidence_rate", _("Missing evidence rate (%)")
     MISSED_RATE = "missed_rate", _("Missed identification rate (%)")
 
 

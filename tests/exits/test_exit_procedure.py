@@ -6,7 +6,7 @@ import pytest
 
 from exits.models import ExitApplication, ExitStep
 from households.models import Household
-from tests.households.factories import household_with_head
+from tests.exits.helpers import ready_for_exit
 from tests.inspections.helpers import record_visit
 from tests.permissions import check_permission_matrix
 
@@ -24,8 +24,8 @@ def state():
 
 
 @pytest.fixture
-def household(db):
-    return household_with_head()
+def household(db, cadre_yanhe):
+    return ready_for_exit(cadre_yanhe)
 
 
 @pytest.fixture
@@ -38,6 +38,7 @@ def application(api, household, cadre_yanhe):
             "year": 2020,
             "proposed_on": PROPOSED.isoformat(),
             "attendees": 12,
+            "agreeing": 11,
             "appraisal_result": "同意退出",
         },
         format="json",
@@ -72,6 +73,7 @@ def test_propose_permission_matrix(household, cadre_yanhe, cadre_bijiang, townsh
             "year": 2020,
             "proposed_on": "2020-10-10",
             "attendees": 12,
+            "agreeing": 11,
             "appraisal_result": "同意退出",
         },
         state=state,
@@ -131,7 +133,7 @@ def test_the_whole_procedure_moves_each_step_by_its_role(
     response = step(
         "approve",
         application,
-        {"on": "2020-10-30"},
+        {"on": "2020-10-30", "confirm": True},
         own=county_supervisor,
         wrong_role=township_reviewer,
         other=county_supervisor_bijiang,
@@ -195,7 +197,9 @@ def test_review_before_the_publicity_period_ends_is_refused(
 def test_approval_before_township_review_is_refused(api, application, county_supervisor):
     api.force_authenticate(county_supervisor)
 
-    response = api.post(f"{BASE}{application.pk}/approve/", {"on": "2020-10-30"}, format="json")
+    response = api.post(
+        f"{BASE}{application.pk}/approve/", {"on": "2020-10-30", "confirm": True}, format="json"
+    )
 
     assert response.status_code == 409
     assert response.json()["code"] == "invalid_transition"

@@ -5,8 +5,9 @@ import pytest
 from exits import services as exit_services
 from exits.models import ExitApplication
 from inspections.models import Problem, Visit
+from tests.exits.helpers import ready_for_exit
 from tests.households.factories import household_with_head
-from tests.inspections.helpers import record_visit
+from tests.inspections.helpers import ALL_ADEQUATE, record_visit
 from tests.permissions import check_permission_matrix
 
 pytestmark = pytest.mark.django_db
@@ -85,13 +86,14 @@ def test_problem_and_misclassification_pages(cadre_yanhe, county_supervisor):
 
 
 def test_exit_pages_permission_matrix(cadre_yanhe, township_reviewer, county_supervisor_bijiang):
-    household = household_with_head()
+    household = ready_for_exit(cadre_yanhe)
     application = exit_services.exit_propose(
         actor=cadre_yanhe,
         household=household,
         year=2020,
         proposed_on=datetime.date(2020, 10, 1),
         attendees=9,
+        agreeing=8,
         appraisal_result="同意",
     )
 
@@ -112,22 +114,31 @@ def test_exit_pages_permission_matrix(cadre_yanhe, township_reviewer, county_sup
 
 
 def test_the_review_screen_highlights_changed_criteria(client, cadre_yanhe, township_reviewer):
-    household = household_with_head()
+    household = ready_for_exit(cadre_yanhe)
     application = exit_services.exit_propose(
         actor=cadre_yanhe,
         household=household,
         year=2020,
         proposed_on=datetime.date(2020, 10, 1),
         attendees=9,
+        agreeing=8,
         appraisal_result="同意",
     )
-    record_visit(cadre_yanhe, household, datetime.date(2020, 10, 5))
+    size = str(household.members.count())
+    record_visit(
+        cadre_yanhe,
+        household,
+        datetime.date(2020, 10, 5),
+        looks={**ALL_ADEQUATE, "pot": False, "bedding": False},
+        consistency={"family_size": {"wall": size, "spoken": "5"}},
+    )
     client.force_login(township_reviewer)
 
     html = client.get(f"/exits/{application.pk}/").content.decode()
 
-    assert html.count('class="changed"') == 3  # food, clothing and the five sources
-    assert ExitApplication.objects.get().snapshot[1]["passed"] is False
+    # food, clothing, the five sources and the problem their mismatch opened
+    assert html.count('class="changed"') == 4
+    assert ExitApplication.objects.get().snapshot[1]["passed"] is True
 
 
 def test_the_misclassification_page_is_paginated_and_keeps_the_year(

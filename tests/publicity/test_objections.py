@@ -20,6 +20,7 @@ from households.choices import Status
 from monitoring import services as monitoring
 from monitoring.models import MonitoringCase
 from publicity import services as publicity
+from tests.exits.helpers import ready_for_exit
 from tests.households.factories import household_with_head
 from tests.inspections.helpers import record_visit
 from tongren_fupin.errors import DomainError
@@ -61,13 +62,14 @@ class Workflow:
 
 
 def exit_in_publicity(cadre: Any, work_team: Any, reviewer: Any) -> ExitApplication:
-    household = household_with_head()
+    household = ready_for_exit(cadre)
     application = exit_services.exit_propose(
         actor=cadre,
         household=household,
         year=2020,
         proposed_on=PROPOSED,
         attendees=12,
+        agreeing=11,
         appraisal_result="同意退出",
     )
     record_visit(work_team, household, PROPOSED + datetime.timedelta(days=1))

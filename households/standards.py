@@ -1,0 +1,46 @@
+"""Register facts the exit standard and the monitoring checks both read, defined once.
+
+- compulsory education (义务教育): the ages 6 to 15 on 1 September of the school year;
+- a member with no schooling status (``schooling`` empty) is not in school;
+- safe housing: grade A or B (``choices.SAFE_HOUSING_GRADES``) or a relocation home.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from households.choices import SAFE_HOUSING_GRADES
+
+__all__ = [
+    "COMPULSORY_AGES",
+    "NOT_IN_SCHOOL",
+    "SAFE_HOUSING_GRADES",
+    "compulsory_birth_bounds",
+    "of_compulsory_age",
+    "school_year_start",
+]
+
+COMPULSORY_AGES = (6, 15)  # the youngest and the oldest age on 1 September
+NOT_IN_SCHOOL = ""  # the schooling status of a member who is not in school
+
+
+def school_year_start(on: datetime.date) -> datetime.date:
+    """1 September of the school year that ``on`` falls in."""
+    year = on.year if (on.month, on.day) >= (9, 1) else on.year - 1
+    return datetime.date(year, 9, 1)
+
+
+def compulsory_birth_bounds(september: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """``(born_after, born_on_or_before)``: the birth dates of the children of compulsory
+    school age on ``september`` (a 1 September), for a database filter."""
+    youngest, oldest = COMPULSORY_AGES
+    return (
+        september.replace(year=september.year - oldest - 1),
+        september.replace(year=september.year - youngest),
+    )
+
+
+def of_compulsory_age(birth_date: datetime.date, september: datetime.date) -> bool:
+    """Whether a member born on ``birth_date`` is of compulsory school age on ``september``."""
+    born_after, born_on_or_before = compulsory_birth_bounds(september)
+    return born_after < birth_date <= born_on_or_before
