@@ -130,7 +130,9 @@ def _advance(
 
 
 def _described(criteria: list[Criterion]) -> str:
-    return "；".join(f"{c.label}（{Outcome(c.outcome).label}：{c.evidence}）" for c in criteria)
+    return "；".join(
+        f"{c.label}（{Outcome(c.outcome).label}：{c.evidence.rstrip('。.')}）" for c in criteria
+    )
 
 
 def _refuse(
