@@ -1,5 +1,5 @@
 """The exit's public notices, to print and post: the village publicity (村内公示) and the
-county's announcement (公告退出), each as an A4 page and as a PDF (``docs/exits.md``)."""
+county's announcement (公告退出), each as an A4 page and as a PDF (``docs/public-notices.md``)."""
 
 from __future__ import annotations
 
