@@ -51,7 +51,7 @@ def make_demo() -> None:
 @pytest.fixture(scope="module")
 def make_run(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock(), transaction.atomic():
-        # Work queued after commit (the outbox's tasks) runs, as it does with make run's commits.
+        # Work queued after commit (the outbox's tasks) runs, at the end rather than per commit.
         with TestCase.captureOnCommitCallbacks(execute=True):
             make_setup()
             make_demo()
