@@ -1,4 +1,5 @@
-"""A village cadre opens the zero-employment list and the site page on a phone."""
+"""On a phone: a village cadre opens the zero-employment list and records a relocation (and its
+hukou transfer) into the township's site; the township reviewer opens the site, adds a facility."""
 
 from __future__ import annotations
 
@@ -34,14 +35,18 @@ def demo_site(tongren_regions, live_server):
     return live_server.url
 
 
-def test_a_cadre_finds_the_zero_employment_household_and_its_site_on_a_phone(
+def a_demo_household_loses_its_work() -> Any:
+    """The demo's households all work (as the seed's); one of them has lost its work since."""
+    lost = Relocation.objects.filter(site__name=SITE).order_by("household__household_no")[0]
+    Member.objects.filter(household=lost.household).update(work_status="")
+    return zero_employment_households().get()
+
+
+def test_a_cadre_finds_the_zero_employment_household_on_a_phone(
     demo_site, phone_page, artifacts_dir
 ):
     page = phone_page.page
-    # The demo's households all work (as the seed's); one of them has lost its work since.
-    lost = Relocation.objects.filter(site__name=SITE).order_by("household__household_no")[0]
-    Member.objects.filter(household=lost.household).update(work_status="")
-    zero = zero_employment_households().get()
+    zero = a_demo_household_loses_its_work()
     log_in(page, demo_site, "demo_cadre", DEMO_PASSWORD)
 
     page.get_by_role("link", name="零就业家庭").first.click()
@@ -53,8 +58,19 @@ def test_a_cadre_finds_the_zero_employment_household_and_its_site_on_a_phone(
     page.screenshot(
         path=os.path.join(artifacts_dir, "relocation_zero_employment_phone.png"), full_page=True
     )
+    assert phone_page.console_errors == []
+    assert phone_page.external_requests("localhost") == []
 
+
+def test_the_township_finds_the_zero_employment_household_from_its_site_on_a_phone(
+    demo_site, phone_page, artifacts_dir
+):
+    # The site is the township's (甘溪镇): the village cadre sees the households, not the site.
+    page = phone_page.page
+    zero = a_demo_household_loses_its_work()
     site = Site.objects.get(name=SITE)
+    log_in(page, demo_site, "demo_township", DEMO_PASSWORD)
+
     page.goto(f"{demo_site}/relocation/sites/{site.pk}/")
     for heading in ("基本公共服务", "培训和就业服务", "文化服务", "社区治理", "基层党建"):
         assert page.get_by_role("heading", name=heading).is_visible()
@@ -84,11 +100,15 @@ def test_a_cadre_records_a_relocation_and_the_hukou_transfer_on_a_phone(
     site = Site.objects.get(name=SITE)
     log_in(page, demo_site, "demo_cadre", DEMO_PASSWORD)
 
-    page.goto(f"{demo_site}/relocation/sites/{site.pk}/")
+    # From the sites page (the site itself is the township's, which the cadre does not see).
+    page.get_by_role("link", name="易地搬迁安置点").first.click()
+    page.wait_for_url(f"{demo_site}/relocation/sites/")
+    no_sideways_scroll(page)
     page.get_by_role("button", name="登记易地搬迁").click()
     page.get_by_role("searchbox").fill("杨新")
     page.get_by_role("button", name="搜索").click()
     page.get_by_label("杨新搬").check()
+    page.get_by_label("安置点").select_option(label=f"甘溪镇 · {SITE}")
     page.get_by_label("搬迁入住日期").fill("2020-05-01")
     no_sideways_scroll(page)
     page.screenshot(path=os.path.join(artifacts_dir, "relocation_form_phone.png"), full_page=True)
@@ -106,7 +126,7 @@ def test_a_cadre_records_a_relocation_and_the_hukou_transfer_on_a_phone(
     no_sideways_scroll(page)
     page.screenshot(path=os.path.join(artifacts_dir, "relocation_hukou_confirm_phone.png"))
     page.get_by_role("button", name="确认迁户办证").click()
-    page.wait_for_url(f"{demo_site}/relocation/sites/{site.pk}/households/")
+    page.wait_for_url(f"{demo_site}/households/{household.pk}/")
     assert "已登记户编号 520627100200777 完成迁户办证。" in page.content()
     relocation = Relocation.objects.get(household=household)
     assert (relocation.site, relocation.hukou_transferred) == (site, True)
