@@ -139,6 +139,8 @@ class JobPlacementForm(forms.Form):
     partner = forms.ModelChoiceField(
         label=_("partner"), queryset=Partner.objects.order_by("kind", "name"), required=False
     )
+    # The picker's search term, sent again with the form so the candidates stay on the page.
+    q = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

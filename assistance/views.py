@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,7 +23,6 @@ from assistance.forms import (
 )
 from assistance.models import (
     PROJECT_STATE_ORDER,
-    Institution,
     PairingLevel,
     PartnerKind,
     ProjectState,
@@ -36,8 +34,7 @@ from regions.roles import (
     has_role,
     require_page_role,
 )
-from tongren_fupin.errors import DomainError
-from tongren_fupin.forms import apply_error, submit
+from tongren_fupin.forms import error_text, posted, status_of, submit
 from tongren_fupin.pagination import BoundedPaginator
 
 PAGE_SIZE = 25
@@ -91,7 +88,7 @@ def pairing_list(request: HttpRequest) -> HttpResponse:
             "schemes": Scheme.choices,
             "levels": PairingLevel.choices,
             "query": _query(scheme=scheme, level=level),
-            "institutions_recorded": Institution.objects.exists(),
+            "institutions_recorded": selectors.institutions_recorded(),
             "institution_levels": level in INSTITUTION_LEVELS or not level,
         },
     )
@@ -130,7 +127,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "partner": partner,
             "pairings": pairings,
             "institution_note": any(p.level in INSTITUTION_LEVELS for p in pairings)
-            and not Institution.objects.exists(),
+            and not selectors.institutions_recorded(),
             "projects": selectors.project_list(user=request.user, partner=partner)[:200],
         },
     )
@@ -193,8 +190,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def fund_flow_new(request: HttpRequest, pk: int) -> HttpResponse:
     require_page_role(request.user, ASSISTANCE_WRITE_ROLES)
     project = selectors.project_get(user=request.user, pk=pk)
-    form = FundFlowForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    form = FundFlowForm(posted(request))
+    if form.is_bound and form.is_valid():
         flow = submit(
             form,
             lambda: services.fund_flow_record(
@@ -204,7 +201,12 @@ def fund_flow_new(request: HttpRequest, pk: int) -> HttpResponse:
         if flow is not None:
             messages.success(request, _("The fund flow was recorded."))
             return redirect("assistance:project", pk=project.pk)
-    return render(request, "assistance/fund_flow_form.html", {"project": project, "form": form})
+    return render(
+        request,
+        "assistance/fund_flow_form.html",
+        {"project": project, "form": form},
+        status=status_of(form),
+    )
 
 
 def _next_state_label(state: str) -> str:
@@ -224,29 +226,31 @@ def project_advance(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The project has been accepted; there is no later state."))
         return redirect("assistance:project", pk=project.pk)
     if request.method == "POST":
-        form = AdvanceForm(request.POST)
+        form = AdvanceForm(posted(request))
         if not form.is_valid() and "state" in form.errors:
             # The confirmed state comes from the confirmation page; without it, start again.
             messages.error(request, _("Confirm the step on the confirmation page."))
             return redirect("assistance:project-advance", pk=project.pk)
+        moved = None
         if form.is_valid():
-            try:
-                services.project_advance(
+            moved = submit(
+                form,
+                lambda: services.project_advance(
                     actor=request.user,
                     project=project,
                     on=form.cleaned_data["on"],
                     expected_state=form.cleaned_data["state"],
-                )
-            except DomainError as error:
-                if error.status == 403:
-                    raise PermissionDenied from error
-                messages.error(request, error.message)
-                return redirect("assistance:project", pk=project.pk)
-            except ValidationError as error:
-                apply_error(form, error)
-            else:
-                messages.success(request, _("The project moved to its next state."))
-                return redirect("assistance:project", pk=project.pk)
+                ),
+            )
+        if moved:
+            messages.success(request, _("The project moved to its next state."))
+            return redirect("assistance:project", pk=project.pk)
+        if status_of(form) == 409:
+            # Someone moved the project first: say so, and confirm again from its new state.
+            messages.error(request, error_text(form))
+            project = selectors.project_get(user=request.user, pk=pk)
+            form = AdvanceForm(initial={"on": form.cleaned_data["on"], "state": project.state})
+            form.refusal_status = 409  # type: ignore[attr-defined]
     else:
         initial = {"on": request.GET.get("on") or None, "state": project.state}
         form = AdvanceForm(initial=initial)
@@ -259,21 +263,22 @@ def project_advance(request: HttpRequest, pk: int) -> HttpResponse:
             "current_state": project.get_state_display(),
             "next_state": _next_state_label(project.state),
         },
+        status=status_of(form),
     )
 
 
 @login_required
 def project_new(request: HttpRequest) -> HttpResponse:
     require_page_role(request.user, ASSISTANCE_WRITE_ROLES)
-    form = ProjectForm(request.POST if request.method == "POST" else None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    form = ProjectForm(posted(request), user=request.user)
+    if form.is_bound and form.is_valid():
         project = submit(
             form, lambda: services.project_create(actor=request.user, data=form.cleaned_data)
         )
         if project is not None:
             messages.success(request, _("The project was created."))
             return redirect("assistance:project", pk=project.pk)
-    return render(request, "assistance/project_form.html", {"form": form})
+    return render(request, "assistance/project_form.html", {"form": form}, status=status_of(form))
 
 
 @login_required
@@ -298,15 +303,15 @@ def training_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def training_new(request: HttpRequest) -> HttpResponse:
     require_page_role(request.user, ASSISTANCE_WRITE_ROLES)
-    form = TrainingForm(request.POST if request.method == "POST" else None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    form = TrainingForm(posted(request), user=request.user)
+    if form.is_bound and form.is_valid():
         training = submit(
             form, lambda: services.training_record(actor=request.user, data=form.cleaned_data)
         )
         if training is not None:
             messages.success(request, _("The training was recorded."))
             return redirect("assistance:trainings")
-    return render(request, "assistance/training_form.html", {"form": form})
+    return render(request, "assistance/training_form.html", {"form": form}, status=status_of(form))
 
 
 @login_required
@@ -333,11 +338,12 @@ def job_placement_new(request: HttpRequest) -> HttpResponse:
     """Record a placement. The member picker searches the jurisdiction's register by name or ID
     number (``q``); ID numbers are shown as the register shows them to the user."""
     require_page_role(request.user, ASSISTANCE_WRITE_ROLES)
-    term = (request.POST.get("q") if request.method == "POST" else request.GET.get("q")) or ""
+    form = JobPlacementForm(posted(request), user=request.user)
+    term = str((form["q"].value() if form.is_bound else request.GET.get("q")) or "")
     term = term.strip()[:30]
-    form = JobPlacementForm(request.POST if request.method == "POST" else None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         member = form.cleaned_data.pop("member")
+        form.cleaned_data.pop("q", None)
         placement = submit(
             form,
             lambda: services.job_placement_record(
@@ -350,7 +356,7 @@ def job_placement_new(request: HttpRequest) -> HttpResponse:
     candidates = selectors.member_search(user=request.user, term=term) if term else []
     chosen = None
     if request.method == "POST":
-        chosen = selectors.member_for_placement(user=request.user, pk=request.POST.get("member"))
+        chosen = selectors.member_for_placement(user=request.user, pk=form["member"].value())
         if chosen is not None and all(m.pk != chosen.pk for m in candidates):
             candidates.insert(0, chosen)
     selectors.show_member_ids(user=request.user, members=candidates, channel="assistance")
@@ -364,4 +370,5 @@ def job_placement_new(request: HttpRequest) -> HttpResponse:
             "chosen": chosen.pk if chosen else None,
             "short_term": bool(term) and len(term) < selectors.MIN_MEMBER_NAME_SEARCH,
         },
+        status=status_of(form),
     )

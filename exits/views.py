@@ -9,9 +9,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,14 +19,12 @@ from django.utils.translation import gettext_lazy
 from exits import selectors, services
 from exits.assessment import assess_exit
 from exits.models import ExitApplication, ExitState
-from households.choices import LineKind
-from households.models import PovertyLine
-from households.selectors import household_get
-from inspections.models import ConsistencyCheck, FiveLooks
-from inspections.selectors import problem_list
+from households.selectors import household_get, latest_national_line_year
+from inspections.selectors import latest_consistency_check, latest_five_looks, problem_list
 from publicity import views as publicity_pages
+from publicity.forms import OBJECTION_ACTIONS, OwnerActionForm
 from regions.roles import EXIT_OBJECTION_ROLES, role_of
-from tongren_fupin.errors import DomainError
+from tongren_fupin.forms import act, posted, status_of, submit
 
 
 def _awaiting(role: str | None) -> list[str]:
@@ -56,25 +52,22 @@ class ProposeForm(forms.Form):
 def exit_propose(request: HttpRequest, pk: int) -> HttpResponse:
     household = household_get(user=request.user, pk=pk)
     today = timezone.localdate()
-    form = ProposeForm(request.POST or None, initial={"year": today.year, "proposed_on": today})
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = services.exit_propose(
+    form = ProposeForm(posted(request), initial={"year": today.year, "proposed_on": today})
+    if form.is_bound and form.is_valid():
+        application = submit(
+            form,
+            lambda: services.exit_propose(
                 actor=request.user, household=household, **form.cleaned_data
-            )
-        except DomainError as error:
-            if error.status == 403:
-                raise PermissionDenied from error
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
+            ),
+        )
+        if application is not None:
             messages.success(request, _("The exit was proposed."))
             return redirect("exits:detail", pk=application.pk)
     return render(
         request,
         "households/form.html",
         {"title": _("Propose an exit"), "form": form, "household": household},
+        status=status_of(form),
     )
 
 
@@ -96,13 +89,39 @@ def exit_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+class ExitActionForm(OwnerActionForm):
+    """The buttons of an application's page."""
+
+    ACTIONS = (
+        "verify",
+        "agree",
+        "publicize",
+        *OBJECTION_ACTIONS,
+        "review",
+        "approve",
+        "reject",
+    )
+    confirm = forms.BooleanField(label=gettext_lazy("I confirm the rejection"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "reject" and not data.get("confirm"):
+            self.add_error("confirm", _("Tick the box to confirm the rejection."))
+        return data
+
+
 @login_required
 def exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.exit_application_get(user=request.user, pk=pk)
     household = household_get(user=request.user, pk=application.household_id)
+    status = 200
     if request.method == "POST":
-        _act(request, application)
-        return redirect("exits:detail", pk=application.pk)
+        form = ExitActionForm(posted(request))
+        if act(request, form, lambda: _act(request.user, application, form)):
+            messages.success(request, _("The application was updated."))
+            return redirect("exits:detail", pk=application.pk)
+        status = status_of(form)
+        application = selectors.exit_application_get(user=request.user, pk=pk)
     live = assess_exit(household, application.year)
     before = {c["code"]: c for c in application.snapshot}
     rows = [
@@ -122,72 +141,40 @@ def exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "steps": application.steps.select_related("actor"),
             "objections": application.objections.all(),
-            "looks": FiveLooks.objects.filter(visit__household=household)
-            .select_related("visit")
-            .order_by("-visit__date")
-            .first(),
-            "check": ConsistencyCheck.objects.filter(visit__household=household)
-            .select_related("visit")
-            .prefetch_related("items")
-            .order_by("-visit__date")
-            .first(),
+            "looks": latest_five_looks(household),
+            "check": latest_consistency_check(household),
             "problems": problem_list(user=request.user, household=household).exclude(
                 state="verified"
             ),
             "publicity_ends": services.publicity_ends(application),
             "today": timezone.localdate(),
         },
+        status=status,
     )
 
 
-def _date(value: str | None) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value or "")
-    except ValueError:
-        return timezone.localdate()
-
-
-def _act(request: HttpRequest, application: ExitApplication) -> None:
-    post, actor = request.POST, request.user
-    on = _date(post.get("on"))
-    action = post.get("action", "")
-    try:
-        if action == "verify":
-            services.exit_verify(actor=actor, application=application, on=on)
-        elif action == "agree":
-            services.exit_household_agree(actor=actor, application=application, on=on)
-        elif action == "publicize":
-            services.exit_publicize(
-                actor=actor,
-                application=application,
-                start=_date(post.get("start")),
-                days=int(post.get("days") or 7),
-            )
-        elif action in publicity_pages.PAGE_ACTIONS:
-            publicity_pages.objection_page_post(
-                post=post, actor=actor, owner=application, on=on, rules=services.EXIT_PUBLICITY
-            )
-        elif action == "review":
-            services.exit_township_review(actor=actor, application=application, on=on)
-        elif action == "approve":
-            services.exit_approve(actor=actor, application=application, on=on)
-        elif action == "reject":
-            if post.get("confirm") != "yes":
-                raise ValidationError(_("Tick the box to confirm the rejection."))
-            services.exit_reject(
-                actor=actor, application=application, reason=post.get("reason", ""), on=on
-            )
-        else:
-            raise ValidationError(_("Unknown action."))
-    except DomainError as error:
-        if error.status == 403:
-            raise PermissionDenied from error
-        messages.error(request, error.message)
-    except (ValidationError, ValueError) as error:
-        text: Any = getattr(error, "messages", [str(error)])
-        messages.error(request, " ".join(str(t) for t in text))
-    else:
-        messages.success(request, _("The application was updated."))
+def _act(actor: Any, application: ExitApplication, form: ExitActionForm) -> None:
+    """The service of the button pressed (the form is valid)."""
+    data = form.cleaned_data
+    action, on = data["action"], form.day()
+    if action == "verify":
+        services.exit_verify(actor=actor, application=application, on=on)
+    elif action == "agree":
+        services.exit_household_agree(actor=actor, application=application, on=on)
+    elif action == "publicize":
+        services.exit_publicize(
+            actor=actor, application=application, start=form.day("start"), days=data["days"] or 7
+        )
+    elif action in publicity_pages.PAGE_ACTIONS:
+        publicity_pages.objection_page_post(
+            form=form, actor=actor, owner=application, rules=services.EXIT_PUBLICITY
+        )
+    elif action == "review":
+        services.exit_township_review(actor=actor, application=application, on=on)
+    elif action == "approve":
+        services.exit_approve(actor=actor, application=application, on=on)
+    else:  # reject, confirmed by the form
+        services.exit_reject(actor=actor, application=application, reason=data["reason"], on=on)
 
 
 SUSPECTS_PER_PAGE = 50
@@ -199,10 +186,8 @@ def default_check_year() -> int:
     Without a line every household would be a suspect ("no poverty line for the year").
     """
     last_year = timezone.localdate().year - 1
-    latest = PovertyLine.objects.filter(kind=LineKind.NATIONAL, year__lte=last_year).aggregate(
-        latest=Max("year")
-    )["latest"]
-    return int(latest) if latest is not None else last_year
+    latest = latest_national_line_year(up_to=last_year)
+    return latest if latest is not None else last_year
 
 
 @login_required

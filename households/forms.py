@@ -21,16 +21,6 @@ class ServiceFormMixin:
     def _post_clean(self) -> None:  # skip ModelForm's instance.full_clean()
         pass
 
-    def apply_error(self, error: ValidationError, prefix: str = "") -> None:
-        """Put a service's ValidationError on the matching fields (or the form)."""
-        form: Any = self
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                name = field[len(prefix) :] if prefix and field.startswith(prefix) else field
-                form.add_error(name if name in form.fields else None, messages)
-        else:
-            form.add_error(None, error.messages)
-
 
 class VersionField(forms.IntegerField):
     widget = forms.HiddenInput
@@ -133,6 +123,12 @@ class MeasureForm(ServiceFormMixin, forms.ModelForm):
         fields = ["kind", "year", "description", "amount"]
 
 
+class RemoveForm(forms.Form):
+    """The confirmation of a removal: the version of the household the user saw."""
+
+    version = VersionField(required=False)
+
+
 class StatusForm(forms.Form):
     version = VersionField()
     status = forms.ChoiceField(label=_("new status"), choices=Status.choices)
@@ -144,9 +140,6 @@ class StatusForm(forms.Form):
         help_text=_("The year of a relapse."),
     )
     reason = forms.CharField(label=_("reason"), max_length=200)
-
-    def apply_error(self, error: ValidationError) -> None:
-        ServiceFormMixin.apply_error(self, error)  # type: ignore[arg-type]
 
 
 class ChangeHeadForm(forms.Form):
@@ -161,9 +154,6 @@ class ChangeHeadForm(forms.Form):
         super().__init__(*args, **kwargs)
         field: Any = self.fields["new_head"]
         field.queryset = household.members.exclude(relation=Relation.HEAD)
-
-    def apply_error(self, error: ValidationError) -> None:
-        ServiceFormMixin.apply_error(self, error)  # type: ignore[arg-type]
 
 
 class HouseholdSearchForm(forms.Form):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from audit import events
@@ -87,14 +87,25 @@ def household_get(*, user: Any, pk: Any) -> Household:
 
 
 def member_get(*, user: Any, household: Household, pk: Any) -> Member:
+    """A member of ``household`` when the household is in the user's jurisdiction; 404 for a
+    member of another household, of a household outside it, or a malformed id."""
+    members = scope_by_region(Member.objects.all(), user, field="household__region")
     try:
-        return household.members.get(pk=int(pk))
+        return members.get(household=household, pk=int(pk))
     except (TypeError, ValueError, Member.DoesNotExist):
         raise Http404 from None
 
 
 def household_members(household: Household) -> QuerySet[Member]:
     return household.members.order_by("relation", "birth_date")
+
+
+def latest_national_line_year(*, up_to: int) -> int | None:
+    """The latest year, not after ``up_to``, that has a national poverty line."""
+    latest = PovertyLine.objects.filter(kind=LineKind.NATIONAL, year__lte=up_to).aggregate(
+        latest=Max("year")
+    )["latest"]
+    return int(latest) if latest is not None else None
 
 
 def household_incomes(household: Household) -> QuerySet[AnnualIncome]:

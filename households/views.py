@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,12 +23,13 @@ from households.forms import (
     IncomeForm,
     MeasureForm,
     MemberForm,
+    RemoveForm,
     StatusForm,
 )
 from households.models import Household, annotate_page
 from regions.masking import displayed_id
 from regions.roles import CAPTURE_ROLES, STATUS_ROLES, has_role, require_page_role
-from tongren_fupin.errors import DomainError
+from tongren_fupin.forms import error_text, posted, status_of, submit
 from tongren_fupin.pagination import BoundedPaginator
 
 PAGE_SIZE = 25
@@ -107,16 +107,9 @@ def _form_page(
     extra_forms: tuple[Any, ...] = (),
 ) -> HttpResponse:
     """Shared POST handling: valid forms → the service → redirect; errors stay on the form."""
-    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in extra_forms):
-        try:
-            save()
-        except ValidationError as error:
-            _distribute(error, form, extra_forms)
-        except DomainError as error:
-            if error.status == 403:
-                raise PermissionDenied from error
-            form.add_error(None, error.message)
-        else:
+    if form.is_bound and form.is_valid() and all(f.is_valid() for f in extra_forms):
+        done = submit(form, lambda: save() or True, extra=extra_forms)
+        if done is not None:
             messages.success(request, success)
             return redirect(
                 reverse("households:detail", args=[household.pk])
@@ -132,23 +125,8 @@ def _form_page(
             "extra_forms": extra_forms,
             "household": household,
         },
+        status=status_of(form),
     )
-
-
-def _distribute(error: ValidationError, form: Any, extra_forms: tuple[Any, ...]) -> None:
-    """Errors named ``<prefix>_field`` go to the extra form with that prefix, others to ``form``."""
-    if not hasattr(error, "error_dict") or not extra_forms:
-        form.apply_error(error)
-        return
-    remaining = dict(error.message_dict)
-    for extra in extra_forms:
-        mine = {k: v for k, v in remaining.items() if k.startswith(f"{extra.prefix}_")}
-        for key in mine:
-            remaining.pop(key)
-        if mine:
-            extra.apply_error(ValidationError(mine), prefix=f"{extra.prefix}_")
-    if remaining:
-        form.apply_error(ValidationError(remaining))
 
 
 def _household_for_capture(request: HttpRequest, pk: int) -> Household:
@@ -160,7 +138,7 @@ def _household_for_capture(request: HttpRequest, pk: int) -> Household:
 @login_required
 def household_register(request: HttpRequest) -> HttpResponse:
     require_page_role(request.user, CAPTURE_ROLES)
-    data = request.POST if request.method == "POST" else None
+    data = posted(request)
     form = HouseholdRegisterForm(data, user=request.user)
     head = HeadForm(data)
     created: dict[str, Household] = {}
@@ -188,9 +166,7 @@ def household_register(request: HttpRequest) -> HttpResponse:
 @login_required
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household_for_capture(request, pk)
-    form = HouseholdForm(
-        request.POST if request.method == "POST" else None, instance=household, user=request.user
-    )
+    form = HouseholdForm(posted(request), instance=household, user=request.user)
 
     def save() -> None:
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -214,9 +190,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household_for_capture(request, pk)
-    form = MemberForm(
-        request.POST if request.method == "POST" else None, initial={"version": household.version}
-    )
+    form = MemberForm(posted(request), initial={"version": household.version})
 
     def save() -> None:
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -242,7 +216,7 @@ def member_edit(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
     household = _household_for_capture(request, pk)
     member = selectors.member_get(user=request.user, household=household, pk=member_id)
     form = MemberForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         instance=member,
         initial={"version": household.version},
     )
@@ -270,23 +244,29 @@ def member_edit(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
 def member_remove(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
     household = _household_for_capture(request, pk)
     member = selectors.member_get(user=request.user, household=household, pk=member_id)
-    error = ""
-    if request.method == "POST":
-        try:
-            services.member_remove(
-                actor=request.user,
-                member=member,
-                expected_version=_int(request.POST.get("version")),
-            )
-        except DomainError as refused:
-            error = refused.message
-        else:
+    form = RemoveForm(posted(request))
+    if form.is_bound and form.is_valid():
+        done = submit(
+            form,
+            lambda: (
+                services.member_remove(
+                    actor=request.user, member=member, expected_version=form.cleaned_data["version"]
+                )
+                or True
+            ),
+        )
+        if done is not None:
             messages.success(request, _("The member was removed."))
             return redirect("households:detail", pk=household.pk)
     return render(
         request,
         "households/member_remove.html",
-        {"household": household, "member": member, "error": error},
+        {
+            "household": household,
+            "member": member,
+            "error": error_text(form) if form.is_bound else "",
+        },
+        status=status_of(form),
     )
 
 
@@ -296,7 +276,7 @@ def income_record(request: HttpRequest, pk: int) -> HttpResponse:
     year = _int(request.GET.get("year"))
     existing = household.incomes.filter(year=year).first() if year else None
     form = IncomeForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         instance=existing,
         initial={"version": household.version},
     )
@@ -325,7 +305,7 @@ def income_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household_for_capture(request, pk)
-    form = MeasureForm(request.POST if request.method == "POST" else None)
+    form = MeasureForm(posted(request))
     return _form_page(
         request,
         title=_("Add an assistance measure"),
@@ -342,9 +322,7 @@ def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
 def household_status(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get(user=request.user, pk=pk)
     require_page_role(request.user, STATUS_ROLES)
-    form = StatusForm(
-        request.POST if request.method == "POST" else None, initial={"version": household.version}
-    )
+    form = StatusForm(posted(request), initial={"version": household.version})
 
     def save() -> None:
         data = form.cleaned_data
@@ -371,7 +349,7 @@ def household_status(request: HttpRequest, pk: int) -> HttpResponse:
 def household_change_head(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household_for_capture(request, pk)
     form = ChangeHeadForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         household=household,
         initial={"version": household.version},
     )

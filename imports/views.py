@@ -26,7 +26,7 @@ from imports import services as import_jobs
 from imports.api import report_response
 from imports.models import CommitMode, ImportJob
 from regions.roles import EXPORT_ROLES, IMPORT_ROLES, has_role, require_page_role
-from tongren_fupin.errors import DomainError
+from tongren_fupin.forms import act, error_text, posted, posted_files, status_of, submit
 
 STALLED_AFTER = datetime.timedelta(minutes=3)
 
@@ -52,19 +52,51 @@ class UploadForm(forms.Form):
     )
 
 
+class CommitForm(forms.Form):
+    """写入: every row, or (confirmed) only the valid ones."""
+
+    mode = forms.ChoiceField(
+        label=gettext_lazy("rows to write"), choices=CommitMode.choices, required=False
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I confirm that the invalid rows are left out"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("mode") == CommitMode.VALID_ONLY and not data.get("confirm"):
+            raise forms.ValidationError(
+                _("Tick the box to confirm that the invalid rows are left out.")
+            )
+        return data
+
+
+class RetryForm(forms.Form):
+    """A button with nothing to send but its CSRF token."""
+
+
+class ExportForm(forms.Form):
+    # The service names the formats it writes (and refuses others, in Chinese).
+    format = forms.CharField(label=gettext_lazy("format"), required=False, max_length=10)
+
+    def clean_format(self) -> str:
+        return self.cleaned_data.get("format") or "xlsx"
+
+
 @login_required
 def import_list(request: HttpRequest) -> HttpResponse:
     require_page_role(request.user, IMPORT_ROLES)
-    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    if request.method == "POST" and form.is_valid():
-        try:
-            uploads = form.cleaned_data["upload"]
+    form = UploadForm(posted(request), posted_files(request))
+    if form.is_bound and form.is_valid():
+        uploads = form.cleaned_data["upload"]
+
+        def create() -> ImportJob:
             import_jobs.check_upload_size([f.size for f in uploads])  # before reading them
             files = [(f.name, f.read()) for f in uploads]
-            job = import_jobs.import_job_create(actor=request.user, files=files)
-        except DomainError as error:
-            form.add_error("upload", error.message)
-        else:
+            return import_jobs.import_job_create(actor=request.user, files=files)
+
+        job = submit(form, create)
+        if job is not None:
             return redirect("imports:job", pk=job.pk)
     jobs = import_selectors.import_job_list(user=request.user)[:30]
     return render(
@@ -76,6 +108,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
             "can_export": has_role(request.user, EXPORT_ROLES),
             "max_upload_mb": settings.IMPORT_MAX_UPLOAD_MB,
         },
+        status=status_of(form),
     )
 
 
@@ -113,14 +146,15 @@ def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def import_job_commit(request: HttpRequest, pk: int) -> HttpResponse:
     require_page_role(request.user, IMPORT_ROLES)
     job = import_selectors.import_job_get(user=request.user, pk=pk)
-    mode = request.POST.get("mode", CommitMode.ALL)
-    if mode == CommitMode.VALID_ONLY and request.POST.get("confirm") != "yes":
-        messages.error(request, _("Tick the box to confirm that the invalid rows are left out."))
-        return redirect("imports:job", pk=job.pk)
-    try:
-        import_jobs.import_job_request_commit(actor=request.user, job=job, mode=mode)
-    except DomainError as error:
-        messages.error(request, error.message)
+    form = CommitForm(posted(request))
+    act(
+        request,
+        form,
+        lambda: import_jobs.import_job_request_commit(
+            actor=request.user, job=job, mode=form.cleaned_data["mode"] or CommitMode.ALL
+        ),
+    )
+    # The job page polls its progress: back to it (with the message) rather than a page here.
     return redirect("imports:job", pk=job.pk)
 
 
@@ -129,10 +163,11 @@ def import_job_commit(request: HttpRequest, pk: int) -> HttpResponse:
 def import_job_retry(request: HttpRequest, pk: int) -> HttpResponse:
     require_page_role(request.user, IMPORT_ROLES)
     job = import_selectors.import_job_get(user=request.user, pk=pk)
-    try:
-        import_jobs.import_job_retry(actor=request.user, job=job)
-    except DomainError as error:
-        messages.error(request, error.message)
+    act(
+        request,
+        RetryForm(posted(request)),
+        lambda: import_jobs.import_job_retry(actor=request.user, job=job),
+    )
     return redirect("imports:job", pk=job.pk)
 
 
@@ -141,18 +176,20 @@ def import_job_discard(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what discarding deletes, and a confirmation; POST: discard (audited)."""
     require_page_role(request.user, IMPORT_ROLES)
     job = import_selectors.import_job_get(user=request.user, pk=pk)
+    form = RetryForm(posted(request))
     error = ""
-    if request.method == "POST":
-        try:
-            import_jobs.import_job_discard(actor=request.user, job=job)
-        except DomainError as refused:
-            error = refused.message
-        else:
+    if form.is_bound:
+        if submit(
+            form, lambda: import_jobs.import_job_discard(actor=request.user, job=job) or True
+        ):
             messages.success(request, _("The import was discarded."))
             return redirect("imports:list")
+        error = error_text(form)
     elif not job.can_be_discarded:
         error = _("Only a checked job that was not written can be discarded.")
-    return render(request, "imports/discard.html", {"job": job, "error": error})
+    return render(
+        request, "imports/discard.html", {"job": job, "error": error}, status=status_of(form)
+    )
 
 
 @login_required
@@ -165,18 +202,21 @@ def import_job_report(request: HttpRequest, pk: int) -> HttpResponseBase:
 def register_export(request: HttpRequest) -> HttpResponseBase:
     """GET: the export page; POST: the file (an audited security event)."""
     require_page_role(request.user, EXPORT_ROLES)
-    if request.method != "POST":
+    form = ExportForm(posted(request))
+    if not form.is_bound:
         return render(request, "imports/export.html", {})
-    fmt = request.POST.get("format", "xlsx")
+    fmt = form.cleaned_data["format"] if form.is_valid() else ""
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    try:
-        exports.register_export(
+    done = act(
+        request,
+        form,
+        lambda: exports.register_export(
             actor=request.user, fmt=fmt, target=target, ip_address=request.META.get("REMOTE_ADDR")
-        )
-    except DomainError as error:
+        ),
+    )
+    if not done:
         target.close()
-        messages.error(request, error.message)
-        return redirect("imports:export")
+        return render(request, "imports/export.html", {}, status=status_of(form))
     target.seek(0)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return FileResponse(target, as_attachment=True, filename=f"建档立卡-{stamp}.{fmt}")

@@ -153,3 +153,9 @@ class MotivationForm(SectionForm):
         super().__init__(*args, **kwargs)
         for name in MotivationAssessment.ITEMS:
             self.fields[name] = _yes_no(_label(MotivationAssessment, name))
+
+
+class ProblemActionForm(forms.Form):
+    """A button of the problem list: 整改 sends its evidence, the others nothing."""
+
+    evidence = forms.CharField(label=_("rectification evidence"), required=False, max_length=2000)

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from households.models import Household
 from inspections.look_back_models import LookBackTask
-from inspections.models import Problem, Visit
+from inspections.models import ConsistencyCheck, FiveLooks, Problem, Visit
 from regions.scoping import scope_by_region
 
 
@@ -32,6 +32,27 @@ def visit_get(*, user: Any, pk: Any) -> Visit:
         return visit_list(user=user).get(pk=int(pk))
     except (TypeError, ValueError, Visit.DoesNotExist):
         raise Http404 from None
+
+
+def latest_five_looks(household: Household) -> FiveLooks | None:
+    """The 五个看 of the household's latest visit that recorded them."""
+    return (
+        FiveLooks.objects.filter(visit__household=household)
+        .select_related("visit")
+        .order_by("-visit__date", "-visit_id")
+        .first()
+    )
+
+
+def latest_consistency_check(household: Household) -> ConsistencyCheck | None:
+    """The 五个一致 check of the household's latest visit that made one, with its items."""
+    return (
+        ConsistencyCheck.objects.filter(visit__household=household)
+        .select_related("visit")
+        .prefetch_related("items")
+        .order_by("-visit__date", "-visit_id")
+        .first()
+    )
 
 
 def problem_list(

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,13 +21,14 @@ from inspections.forms import (
     ConsistencyForm,
     FiveLooksForm,
     MotivationForm,
+    ProblemActionForm,
     SurveyForm,
     VisitForm,
 )
 from inspections.look_back_models import PERIOD_PATTERN, LookBackStatus
 from inspections.models import ProblemState, VisitKind
 from regions.roles import LOOK_BACK_ROLES, VISIT_ROLES, has_role, require_page_role
-from tongren_fupin.errors import DomainError
+from tongren_fupin.forms import act, posted, status_of, submit
 from tongren_fupin.pagination import BoundedPaginator
 
 
@@ -35,7 +36,7 @@ from tongren_fupin.pagination import BoundedPaginator
 def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     household = household_get(user=request.user, pk=pk)
     require_page_role(request.user, VISIT_ROLES)
-    data = request.POST if request.method == "POST" else None
+    data = posted(request)
     kind = request.GET.get("kind", "")
     form = VisitForm(data, initial={"kind": kind} if kind in VisitKind.values else {})
     sections = {
@@ -45,8 +46,9 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
         "motivation": MotivationForm(data),
     }
     if data is not None and form.is_valid() and all(s.is_valid() for s in sections.values()):
-        try:
-            visit = services.visit_record(
+        visit = submit(
+            form,
+            lambda: services.visit_record(
                 actor=request.user,
                 household=household,
                 data={k: v for k, v in form.cleaned_data.items() if k != "client_token"},
@@ -55,12 +57,9 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
                 survey=sections["survey"].values(),
                 motivation=sections["motivation"].values(),
                 client_token=form.cleaned_data["client_token"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        except DomainError as error:
-            raise PermissionDenied from error
-        else:
+            ),
+        )
+        if visit is not None:
             opened = visit.problems.count()
             messages.success(
                 request,
@@ -73,12 +72,19 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("households:detail", pk=household.pk)
     return render(
-        request, "inspections/visit_form.html", {"household": household, "form": form, **sections}
+        request,
+        "inspections/visit_form.html",
+        {"household": household, "form": form, **sections},
+        status=status_of(form),
     )
 
 
 @login_required
 def problem_list(request: HttpRequest) -> HttpResponse:
+    return _problem_list_page(request)
+
+
+def _problem_list_page(request: HttpRequest, status: int = 200) -> HttpResponse:
     state = request.GET.get("state", "")
     state = state if state in ProblemState.values else ""
     overdue = request.GET.get("overdue") == "1"
@@ -97,36 +103,38 @@ def problem_list(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "query": f"state={state}&overdue={'1' if overdue else ''}",
         },
+        status=status,
     )
+
+
+PROBLEM_MOVES: dict[str, Any] = {
+    "start": services.problem_start,
+    "verify": services.problem_verify,
+    "reopen": services.problem_reopen,
+}
 
 
 @login_required
 def problem_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """A button of the problem list; a refusal shows the list again with its message and
+    status (409 when someone else moved the problem first or the same person would close it)."""
     problem = selectors.problem_get(user=request.user, pk=pk)
     if request.method != "POST":
         return redirect("inspections:problems")
-    moves: dict[str, Any] = {
-        "start": services.problem_start,
-        "verify": services.problem_verify,
-        "reopen": services.problem_reopen,
-    }
-    try:
+    if action != "rectify" and action not in PROBLEM_MOVES:
+        raise PermissionDenied
+    form = ProblemActionForm(posted(request))
+
+    def move() -> object:
         if action == "rectify":
-            services.problem_rectify(
-                actor=request.user, problem=problem, evidence=request.POST.get("evidence", "")
+            return services.problem_rectify(
+                actor=request.user, problem=problem, evidence=form.cleaned_data["evidence"]
             )
-        elif action in moves:
-            moves[action](actor=request.user, problem=problem)
-        else:
-            raise PermissionDenied
-    except DomainError as error:
-        if error.status == 403:
-            raise PermissionDenied from error
-        messages.error(request, error.message)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The problem was updated."))
+        return PROBLEM_MOVES[action](actor=request.user, problem=problem)
+
+    if not act(request, form, move):
+        return _problem_list_page(request, status=status_of(form))
+    messages.success(request, _("The problem was updated."))
     return redirect("inspections:problems")
 
 

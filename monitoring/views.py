@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,8 +23,9 @@ from monitoring.models import (
     MonitoringStatus,
 )
 from publicity import views as publicity_pages
+from publicity.forms import OBJECTION_ACTIONS, OwnerActionForm
 from regions.roles import CAPTURE_ROLES, PAGE_ROLES, require_page_role
-from tongren_fupin.errors import DomainError
+from tongren_fupin.forms import act, posted, status_of, submit
 from tongren_fupin.pagination import BoundedPaginator
 
 PAGE_SIZE = 25
@@ -73,13 +72,27 @@ def monitoring_case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+class CaseActionForm(OwnerActionForm):
+    """The buttons of a monitoring case's page."""
+
+    ACTIONS = ("advance", "dismiss", "publicize", *OBJECTION_ACTIONS, "clear")
+    measures = forms.CharField(
+        label=gettext_lazy("assistance measures"), required=False, max_length=2000
+    )
+
+
 @login_required
 def monitoring_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_page_role(request.user, PAGE_ROLES)
     case = monitoring_selectors.monitoring_case_get(user=request.user, pk=pk)
+    status = 200
     if request.method == "POST":
-        _act(request, case)
-        return redirect("monitoring:detail", pk=case.pk)
+        form = CaseActionForm(posted(request))
+        if act(request, form, lambda: _act(request.user, case, form)):
+            messages.success(request, _("The monitoring case was updated."))
+            return redirect("monitoring:detail", pk=case.pk)
+        status = status_of(form)
+        case = monitoring_selectors.monitoring_case_get(user=request.user, pk=pk)
     household = selectors.household_get(user=request.user, pk=case.household_id)
     return render(
         request,
@@ -91,6 +104,7 @@ def monitoring_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "objections": case.objections.all(),
             "today": timezone.localdate(),
         },
+        status=status,
     )
 
 
@@ -122,69 +136,40 @@ class OpenCaseForm(forms.Form):
 def monitoring_case_open(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get(user=request.user, pk=pk)
     require_page_role(request.user, CAPTURE_ROLES)
-    form = OpenCaseForm(request.POST or None, initial={"opened": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = monitoring.monitoring_case_open(
+    form = OpenCaseForm(posted(request), initial={"opened": timezone.localdate()})
+    if form.is_bound and form.is_valid():
+        case = submit(
+            form,
+            lambda: monitoring.monitoring_case_open(
                 actor=request.user, household=household, **form.cleaned_data
-            )
-        except DomainError as error:
-            if error.status == 403:
-                raise PermissionDenied from error
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
+            ),
+        )
+        if case is not None:
             messages.success(request, _("The monitoring case was opened."))
             return redirect("monitoring:detail", pk=case.pk)
     return render(
         request,
         "households/form.html",
         {"title": _("Report a monitoring case"), "form": form, "household": household},
+        status=status_of(form),
     )
 
 
-def _date(value: str | None) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value or "")
-    except ValueError:
-        return timezone.localdate()
-
-
-def _act(request: HttpRequest, case: MonitoringCase) -> None:
-    post, actor = request.POST, request.user
-    on = _date(post.get("on"))
-    action = post.get("action", "")
-    try:
-        if action == "advance":
-            monitoring.monitoring_case_advance(
-                actor=actor, case=case, on=on, measures=post.get("measures", "")
-            )
-        elif action == "dismiss":
-            monitoring.monitoring_case_dismiss(
-                actor=actor, case=case, on=on, reason=post.get("reason", "")
-            )
-        elif action == "publicize":
-            monitoring.monitoring_case_publicize(
-                actor=actor,
-                case=case,
-                start=_date(post.get("start")),
-                days=int(post.get("days") or 7),
-            )
-        elif action in publicity_pages.PAGE_ACTIONS:
-            publicity_pages.objection_page_post(
-                post=post, actor=actor, owner=case, on=on, rules=monitoring.MONITORING_PUBLICITY
-            )
-        elif action == "clear":
-            monitoring.monitoring_case_clear(actor=actor, case=case, on=on)
-        else:
-            raise ValidationError(_("Unknown action."))
-    except DomainError as error:
-        if error.status == 403:
-            raise PermissionDenied from error
-        messages.error(request, error.message)
-    except (ValidationError, ValueError) as error:
-        text: Any = getattr(error, "messages", [str(error)])
-        messages.error(request, " ".join(str(t) for t in text))
-    else:
-        messages.success(request, _("The monitoring case was updated."))
+def _act(actor: Any, case: MonitoringCase, form: CaseActionForm) -> None:
+    """The service of the button pressed (the form is valid)."""
+    data = form.cleaned_data
+    action, on = data["action"], form.day()
+    if action == "advance":
+        monitoring.monitoring_case_advance(actor=actor, case=case, on=on, measures=data["measures"])
+    elif action == "dismiss":
+        monitoring.monitoring_case_dismiss(actor=actor, case=case, on=on, reason=data["reason"])
+    elif action == "publicize":
+        monitoring.monitoring_case_publicize(
+            actor=actor, case=case, start=form.day("start"), days=data["days"] or 7
+        )
+    elif action in publicity_pages.PAGE_ACTIONS:
+        publicity_pages.objection_page_post(
+            form=form, actor=actor, owner=case, rules=monitoring.MONITORING_PUBLICITY
+        )
+    else:  # clear
+        monitoring.monitoring_case_clear(actor=actor, case=case, on=on)

@@ -1,45 +1,39 @@
-"""The objection forms of an owner's page (the exit application, the monitoring case).
+"""The objection actions of an owner's page (the exit application, the monitoring case).
 
-The owner's page view dispatches the actions in ``PAGE_ACTIONS`` here and shows the errors of
-the services as it shows its own.
+The owner's page binds its ``OwnerActionForm`` and dispatches the actions in ``PAGE_ACTIONS``
+here; the page shows the services' refusals as it shows its own.
 """
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from django.http import QueryDict
-
 from publicity import selectors, services
+from publicity.forms import OBJECTION_ACTIONS, OwnerActionForm
 
-PAGE_ACTIONS = frozenset({"objection", "decide"})
+PAGE_ACTIONS = frozenset(OBJECTION_ACTIONS)
 
 
 def objection_page_post(
-    *,
-    post: QueryDict,
-    actor: Any,
-    owner: Any,
-    on: datetime.date,
-    rules: services.PublicityRules[Any, Any],
+    *, form: OwnerActionForm, actor: Any, owner: Any, rules: services.PublicityRules[Any, Any]
 ) -> None:
-    """Record an objection (action ``objection``) or decide one (``decide``); an objection id
-    that is not one of the owner's answers 404."""
-    if post.get("action") == "objection":
+    """Record an objection (action ``objection``) or decide one (``decide``) from a valid form;
+    an objection id that is not one of the owner's answers 404."""
+    data = form.cleaned_data
+    if data["action"] == "objection":
         services.objection_record(
             actor=actor,
             owner=owner,
-            received_on=on,
-            content=post.get("content", ""),
+            received_on=form.day(),
+            content=data["content"],
             rules=rules,
         )
         return
     services.objection_decide(
         actor=actor,
-        objection=selectors.objection_get(owner=owner, pk=post.get("objection"), rules=rules),
-        upheld=post.get("upheld") == "yes",
-        resolution=post.get("resolution", ""),
-        on=on,
+        objection=selectors.objection_get(owner=owner, pk=data["objection"], rules=rules),
+        upheld=data["upheld"] == "yes",
+        resolution=data["resolution"],
+        on=form.day(),
         rules=rules,
     )

@@ -61,6 +61,8 @@ class RelocationForm(NamedErrorsMixin, forms.Form):
         required=False,
         help_text=_("迁户办证 done already; it can also be recorded later."),
     )
+    # The picker's search term, sent again with the form so the candidates stay on the page.
+    q = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, sites: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -68,6 +70,10 @@ class RelocationForm(NamedErrorsMixin, forms.Form):
         site.queryset = sites
         site.label_from_instance = lambda s: f"{s.region.name} · {s.name}"
         self.fields["moved_in"].initial = timezone.localdate()
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation page's button: nothing to send but its CSRF token."""
 
 
 class FacilityForm(ServiceForm, forms.ModelForm):

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import TextChoices
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,6 +32,7 @@ from regions.roles import (
 from regions.scoping import in_jurisdiction, jurisdiction_prefix
 from relocation import selectors, services
 from relocation.forms import (
+    ConfirmForm,
     CultureActivityForm,
     FacilityForm,
     FacilityStatusForm,
@@ -49,8 +49,7 @@ from relocation.models import (
     Relocation,
     SiteKind,
 )
-from tongren_fupin.errors import DomainError
-from tongren_fupin.forms import submit
+from tongren_fupin.forms import act, posted, status_of, submit
 from tongren_fupin.pagination import BoundedPaginator
 
 PAGE_SIZE = 25
@@ -189,18 +188,21 @@ def relocation_new(request: HttpRequest) -> HttpResponse:
     """Record a relocation. The household picker searches the user's jurisdiction by household
     number or the head's name (``q``); ``?household=`` and ``?site=`` preselect."""
     require_page_role(request.user, RELOCATION_RECORD_ROLES)
-    data = request.POST if request.method == "POST" else None
-    params = data if data is not None else request.GET
-    term = params.get("q", "").strip()[:30]
-    chosen_id = params.get("household", "")
-    chosen = household_get(user=request.user, pk=chosen_id) if chosen_id else None
     site = request.GET.get("site", "")
     form = RelocationForm(
-        data,
+        posted(request),
         sites=selectors.site_choices(),
-        initial={"household": chosen_id, "site": site if site.isdigit() else None},
+        initial={
+            "household": request.GET.get("household", ""),
+            "site": site if site.isdigit() else None,
+            "q": request.GET.get("q", ""),
+        },
     )
-    if data is not None and form.is_valid() and chosen is not None:
+    # The picker's values, as sent (the form validates them when saving).
+    term = str(form["q"].value() or "").strip()[:30]
+    chosen_id = str(form["household"].value() or "")
+    chosen = household_get(user=request.user, pk=chosen_id) if chosen_id else None
+    if form.is_bound and form.is_valid() and chosen is not None:
         values = form.cleaned_data
         relocation = submit(
             form,
@@ -226,6 +228,7 @@ def relocation_new(request: HttpRequest) -> HttpResponse:
         request,
         "relocation/relocation_form.html",
         {"form": form, "term": term, "candidates": candidates, "chosen": chosen},
+        status=status_of(form),
     )
 
 
@@ -235,24 +238,25 @@ def relocation_transfer_hukou(request: HttpRequest, pk: int) -> HttpResponse:
     require_page_role(request.user, PAGE_ROLES)
     relocation = selectors.relocation_get(user=request.user, pk=pk)
     require_page_role(request.user, RELOCATION_RECORD_ROLES)
-    if request.method == "POST":
-        try:
-            services.relocation_transfer_hukou(actor=request.user, relocation=relocation)
-        except DomainError as error:
-            if error.status == 403:
-                raise PermissionDenied from error
-            messages.error(request, error.message)
-        else:
+    form = ConfirmForm(posted(request))
+    if form.is_bound:
+        if act(
+            request,
+            form,
+            lambda: services.relocation_transfer_hukou(actor=request.user, relocation=relocation),
+        ):
             messages.success(
                 request,
                 _("The hukou of household %(no)s was recorded as transferred.")
                 % {"no": relocation.household.household_no},
             )
-        return redirect(_site_back(request, relocation))
+            return redirect(_site_back(request, relocation))
+        relocation = selectors.relocation_get(user=request.user, pk=pk)
     return render(
         request,
         "relocation/hukou_confirm.html",
         {"relocation": relocation, "back": _site_back(request, relocation)},
+        status=status_of(form),
     )
 
 
@@ -295,8 +299,8 @@ def site_record_new(request: HttpRequest, pk: int, record: str) -> HttpResponse:
     site = selectors.site_get(user=request.user, pk=pk)
     require_page_role(request.user, RELOCATION_SYSTEM_ROLES)
     form_class, service, title, done, section = SITE_RECORDS[record]
-    form = form_class(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    form = form_class(posted(request))
+    if form.is_bound and form.is_valid():
         data = form.cleaned_data
         if submit(form, lambda: service(actor=request.user, site=site, data=data)) is not None:
             messages.success(request, str(done))
@@ -305,6 +309,7 @@ def site_record_new(request: HttpRequest, pk: int, record: str) -> HttpResponse:
         request,
         "relocation/record_form.html",
         {"form": form, "site": site, "title": title, "section": section},
+        status=status_of(form),
     )
 
 
@@ -328,9 +333,8 @@ def facility_status(request: HttpRequest, pk: int) -> HttpResponse:
     require_page_role(request.user, PAGE_ROLES)
     facility = selectors.facility_get(user=request.user, pk=pk)
     require_page_role(request.user, RELOCATION_SYSTEM_ROLES)
-    data = request.POST if request.method == "POST" else None
-    form = FacilityStatusForm(data, initial={"status": facility.status})
-    if data is not None and form.is_valid():
+    form = FacilityStatusForm(posted(request), initial={"status": facility.status})
+    if form.is_bound and form.is_valid():
         status = form.cleaned_data["status"]
         if submit(
             form,
@@ -344,4 +348,9 @@ def facility_status(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"facility": facility, "status": facility.get_status_display()},
             )
             return redirect("relocation:site-facilities", pk=facility.site_id)
-    return render(request, "relocation/facility_status.html", {"form": form, "facility": facility})
+    return render(
+        request,
+        "relocation/facility_status.html",
+        {"form": form, "facility": facility},
+        status=status_of(form),
+    )

@@ -98,6 +98,17 @@ def parse_period(text: str) -> Period:
     return Period(datetime.date(year, 1, 1), datetime.date(year, 12, 31), Kind.YEAR, str(year))
 
 
+def period_or_default(text: str, default: Period) -> tuple[Period, str]:
+    """The period a page's ``?period=`` names, or ``default`` with the message saying why the
+    text was not one (empty text is the default, with no message)."""
+    if not text:
+        return default, ""
+    try:
+        return parse_period(text), ""
+    except DomainError as error:
+        return default, error.message
+
+
 def month_just_ended(today: datetime.date) -> Period:
     """The month before ``today``'s month (what the dispatch on day 1 reports on)."""
     return month_period(today.year, today.month).previous()

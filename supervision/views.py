@@ -5,20 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from assistance.models import Project
+from assistance.selectors import latest_project_year
 from regions.models import CHILD_LEVEL, Level
 from regions.roles import SUPERVISION_PAGE_ROLES, require_page_role
 from supervision import selectors, services
 from supervision.models import Indicator, ReportKind
-from supervision.periods import Period, month_period, parse_period
-from tongren_fupin.errors import DomainError
+from supervision.periods import Period, month_period, parse_period, period_or_default
 
 FIRST_YEAR = 2014
 FIRST_FUND_YEAR = 2013  # the Suzhou–Tongren cooperation began in 2013
@@ -31,13 +30,11 @@ FUND_RATES = (
 
 
 def _period_param(request: HttpRequest, default: Period) -> Period:
-    text = request.GET.get("period", "")
-    if not text:
-        return default
-    try:
-        return parse_period(text)
-    except DomainError:
-        return default
+    """``?period=``; a malformed one is said on the page, which shows ``default``."""
+    period, error = period_or_default(request.GET.get("period", ""), default)
+    if error:
+        messages.error(request, error)
+    return period
 
 
 def _fund_year(request: HttpRequest, today: Any) -> int:
@@ -46,7 +43,7 @@ def _fund_year(request: HttpRequest, today: Any) -> int:
     text = request.GET.get("year", "")
     if text.isdigit() and FIRST_FUND_YEAR <= int(text) <= today.year:
         return int(text)
-    latest = Project.objects.aggregate(latest=Max("year"))["latest"]
+    latest = latest_project_year(user=request.user)
     return min(latest or today.year, today.year)
 
 

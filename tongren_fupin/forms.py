@@ -1,43 +1,115 @@
-"""What every page form does with a service's answer."""
+"""The one page pattern: bind a form to the request, run its service, show the refusal.
+
+Every page form goes through these helpers:
+
+- ``posted(request)`` gives the form its data (the POST on a POST, nothing otherwise); views
+  never read ``request.POST`` themselves.
+- ``submit(form, call)`` runs the service of a valid form. A refusal becomes form errors: a
+  ``ValidationError`` on its fields, a ``DomainError`` on its fields or the form, and the
+  domain error's HTTP status (409 for a conflict, 400 for a refusal) is kept on the form. A
+  refusal for a role (403) is raised as ``PermissionDenied``.
+- ``status_of(*forms)`` is the status the page answers with: the refusal's, or 200.
+- ``act(request, form, call)`` is the same for the action buttons of a detail page: the errors
+  become messages shown on the page, which is rendered again (with the refusal's status)
+  instead of redirecting.
+
+A form's own validation errors (and a service's ``ValidationError``) answer 200 with the errors
+on the page, as Django's forms do.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, QueryDict
+from django.utils.datastructures import MultiValueDict
 
 from tongren_fupin.errors import DomainError
 
 T = TypeVar("T")
+AnyForm = forms.BaseForm  # a Form or a ModelForm
 
 
-def apply_error(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the matching fields (or on the form)."""
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The data a page form is bound to: the POST body on a POST, None (unbound) otherwise."""
+    return request.POST if request.method == "POST" else None
+
+
+def posted_files(request: HttpRequest) -> MultiValueDict[str, Any] | None:
+    """The uploaded files of a POST, None otherwise."""
+    return request.FILES if request.method == "POST" else None
+
+
+def apply_error(form: AnyForm, error: ValidationError, extra: tuple[AnyForm, ...] = ()) -> None:
+    """Put a service's ValidationError on the matching fields (or on the form). A field named
+    ``<prefix>_<field>`` belongs to the form of ``extra`` with that prefix (the head's fields
+    of a household registration are ``head_…``)."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error.messages)
         return
-    for name, messages in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
+    for name, messages_ in error.message_dict.items():
+        target, field = form, name
+        for other in extra:
+            if other.prefix and name.startswith(f"{other.prefix}_"):
+                target, field = other, name[len(other.prefix) + 1 :]
+                break
+        target.add_error(field if field in target.fields else None, messages_)
 
 
-def apply_refusal(form: forms.Form, error: DomainError) -> None:
-    """A service's refusal: 403 for a role, otherwise its message on its fields (or the form)."""
+def apply_refusal(form: AnyForm, error: DomainError) -> None:
+    """A service's refusal: 403 for a role, otherwise its message on its fields (or the form),
+    and its status kept on the form for the response."""
     if error.status == 403:
         raise PermissionDenied from error
-    if not error.errors:
+    form.refusal_status = error.status  # type: ignore[attr-defined]
+    said = {str(m) for messages_ in error.errors.values() for m in messages_}
+    if str(error.message) not in said:  # the message, unless a field already says it
         form.add_error(None, error.message)
-    for name, messages in error.errors.items():
-        form.add_error(name if name in form.fields else None, messages)
+    for name, messages_ in error.errors.items():
+        form.add_error(name if name in form.fields else None, messages_)
 
 
-def submit(form: forms.Form, call: Callable[[], T]) -> T | None:
-    """Run the service of a valid form; its refusals become form errors. None when refused."""
+def submit(form: AnyForm, call: Callable[[], T], extra: tuple[AnyForm, ...] = ()) -> T | None:
+    """Run the service of a valid form (and its ``extra`` forms); its refusals become form
+    errors. None when refused."""
     try:
         return call()
     except DomainError as error:
         apply_refusal(form, error)
     except ValidationError as error:
-        apply_error(form, error)
+        apply_error(form, error, extra)
     return None
+
+
+def status_of(*bound: AnyForm | None) -> int:
+    """The status of a form page: the first refusal's status among ``bound``, else 200."""
+    for form in bound:
+        status = getattr(form, "refusal_status", None)
+        if status:
+            return int(status)
+    return 200
+
+
+def error_text(form: AnyForm) -> str:
+    """A form's errors as one line, each field's under its label."""
+    parts = []
+    for name, errors in form.errors.items():
+        text = " ".join(str(e) for e in errors)
+        field = form.fields.get(name)
+        parts.append(f"{field.label}：{text}" if field is not None and field.label else text)
+    return " ".join(parts)
+
+
+def act(request: HttpRequest, form: AnyForm, call: Callable[[], object]) -> bool:
+    """An action button of a detail page: validate the form, run the service. True when done;
+    on a refusal the errors become messages (the form keeps the refusal's status)."""
+    if form.is_valid():
+        submit(form, call)
+    if form.errors:
+        messages.error(request, error_text(form))
+        return False
+    return True

@@ -29,6 +29,7 @@ from assistance.selectors.activities import (
 from assistance.selectors.partners import (
     Helper,
     agreement_list,
+    institutions_recorded,
     nine_plus_two_helpers,
     pairing_get,
     pairing_list,
@@ -38,6 +39,7 @@ from assistance.selectors.partners import (
 from assistance.selectors.projects import (
     MONEY_FIELD,
     ZERO,
+    latest_project_year,
     project_flows,
     project_get,
     project_list,
@@ -75,8 +77,10 @@ __all__ = [
     "agreement_list",
     "assistance_summary",
     "code_prefix",
+    "institutions_recorded",
     "job_placement_get",
     "job_placement_list",
+    "latest_project_year",
     "member_for_placement",
     "member_search",
     "nine_plus_two_helpers",

@@ -12,7 +12,15 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from assistance.models import Agreement, Pairing, Partner, Project, ReportedTotal, Scheme
+from assistance.models import (
+    Agreement,
+    Institution,
+    Pairing,
+    Partner,
+    Project,
+    ReportedTotal,
+    Scheme,
+)
 from assistance.selectors.projects import project_list
 from regions.scoping import jurisdiction_prefix, scope_by_region
 
@@ -39,6 +47,11 @@ def partner_get(*, user: Any, pk: Any) -> Partner:
         return partner_list(user=user).get(pk=int(pk))
     except (TypeError, ValueError, Partner.DoesNotExist):
         raise Http404 from None
+
+
+def institutions_recorded() -> bool:
+    """Whether any school or hospital (the target of an institution pairing) is recorded."""
+    return Institution.objects.exists()
 
 
 def pairing_list(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -20,6 +20,13 @@ def flow_sum(kind: str, extra: Q | None = None) -> Coalesce:
     """The sum of the project's flows of ``kind`` (and ``extra``), zero when there are none."""
     condition = Q(flows__kind=kind) if extra is None else Q(flows__kind=kind) & extra
     return Coalesce(Sum("flows__amount", filter=condition), Value(ZERO), output_field=MONEY_FIELD)
+
+
+def latest_project_year(*, user: Any) -> int | None:
+    """The latest year of a project targeting the jurisdiction."""
+    projects = scope_by_region(Project.objects.all(), user, field="target_region")
+    latest = projects.aggregate(latest=Max("year"))["latest"]
+    return int(latest) if latest is not None else None
 
 
 def project_list(

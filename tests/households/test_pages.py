@@ -196,6 +196,7 @@ def test_a_stale_edit_shows_the_reload_message(client, household, cadre_yanhe):
         f"/households/{household.pk}/edit/", {**form, "version": 1, "phone": "13800000002"}
     )
 
+    assert response.status_code == 409  # shown as the conflict it is
     assert "该户信息已被他人修改，请刷新后重试。" in response.content.decode()
     assert Household.objects.get(pk=household.pk).phone == "13800000001"
 

@@ -504,7 +504,7 @@ def test_an_upload_over_the_limit_is_refused_in_chinese_and_stores_nothing(
 
     response = upload(client, too_large)
 
-    assert response.status_code == 200
+    assert response.status_code == 413  # the refusal keeps its status
     page = response.content.decode()
     assert "文件过大（1.0 MB）：一次最多可导入 1 MB" in page
     assert ImportJob.objects.count() == 0
