@@ -5,7 +5,7 @@ village's township (甘溪镇安置点), and that site's tally — the aggregate
 not in the register one by one — is lowered by what the register says of them (households,
 people, hukou transfers, labour, employment). So every city figure stays the seed's: 144 sites,
 6.6万 households, 29.36万 people, 63,510 labour households all with an employed member, and so on
-(``docs/decisions/0014-demo-carved-out-of-the-seed.md``).
+(``docs/decisions/0015-demo-carved-out-of-the-seed.md``).
 
 The demo adds no site and no record of the five systems: the site holds the fixture's school,
 management unit, security organisation and party branch and group, and each new record would
