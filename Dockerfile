@@ -13,8 +13,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PROJECT_ENVIRONMENT=/venv \
 # pg_dump/pg_restore (manage.py backup/restore) must be at least the server's major version
 # (postgres:16 in docker-compose.yml), so they come from the PostgreSQL project's apt repository.
 ARG PG_MAJOR=16
+# Pango and a CJK font: WeasyPrint renders the public notices' PDFs (tongren_fupin/pdf.py), the
+# same packages as scripts/system-deps.sh.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext ca-certificates postgresql-common \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
     && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
     && apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}" \
     && rm -rf /var/lib/apt/lists/* \

@@ -8,8 +8,16 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from monitoring.models import MonitoringCase, MonitoringStatus
+from publicity.notices import (
+    PublicNotice,
+    notice_household,
+    objection_ways,
+    village_committee,
+    village_objection_place,
+)
 from regions.scoping import scope_by_region
 
 
@@ -42,20 +50,30 @@ def monitoring_case_get(*, user: Any, pk: Any) -> MonitoringCase:
         raise Http404 from None
 
 
-def publicity_notice(case: MonitoringCase) -> dict[str, Any]:
-    """What the village notice shows: never an ID number, phone, bank account or health status
-    (nor the risks, which can name an illness)."""
+@dataclass(frozen=True)
+class MonitoringNotice(PublicNotice):
+    category: str
+    status: str
+
+
+def publicity_notice(case: MonitoringCase) -> MonitoringNotice | None:
+    """The village notice of a risk clearance, from the start of its publicity on. Like every
+    public notice it never shows an ID number, phone, bank account or health status, nor the
+    risks, which can name an illness (``publicity.notices``)."""
+    if case.publicity_start is None:
+        return None
     household = case.household
-    head = household.members.filter(relation="01").values_list("name", flat=True).first()
-    return {
-        "village": household.region.name,
-        "township": household.region.parent.name if household.region.parent else "",
-        "head_name": head or "",
-        "household_no": household.household_no,
-        "size": household.members.count(),
-        "category": case.get_category_display(),
-        "status": MonitoringStatus.RISK_CLEARED.label,
-        "start": case.publicity_start,
-        "days": case.publicity_days,
-        "ends": case.publicity_ends,
-    }
+    facts = notice_household(household)
+    return MonitoringNotice(
+        title=_("%(place)s: notice of the clearance of return-to-poverty risk")
+        % {"place": f"{facts.township}{facts.village}"},
+        issuing_unit=village_committee(household.region),
+        issued_on=case.publicity_start,
+        household=facts,
+        period_start=case.publicity_start,
+        period_days=case.publicity_days,
+        objection_place=village_objection_place(household.region),
+        objection_ways=objection_ways(),
+        category=case.get_category_display(),
+        status=str(MonitoringStatus.RISK_CLEARED.label),
+    )

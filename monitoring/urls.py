@@ -14,6 +14,12 @@ urlpatterns = [
         name="notice",
     ),
     path(
+        "monitoring/<int:pk>/notice/pdf/",
+        views.monitoring_case_notice,
+        {"as_pdf": True},
+        name="notice_pdf",
+    ),
+    path(
         "households/<int:pk>/monitoring/open/",
         views.monitoring_case_open,
         name="open",

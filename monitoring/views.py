@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,7 @@ from monitoring.models import (
 )
 from publicity import views as publicity_pages
 from publicity.forms import OBJECTION_ACTIONS, OwnerActionForm
+from publicity.notices import notice_response
 from regions.roles import CAPTURE_ROLES, PAGE_ROLES, require_page_role
 from tongren_fupin.forms import act, posted, status_of, submit
 from tongren_fupin.pagination import BoundedPaginator
@@ -109,17 +111,23 @@ def monitoring_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def monitoring_case_notice(request: HttpRequest, pk: int) -> HttpResponse:
-    """The village notice of a risk clearance, to print and post."""
+def monitoring_case_notice(request: HttpRequest, pk: int, as_pdf: bool = False) -> HttpResponse:
+    """The village notice of a risk clearance, to print and post: a page, or its PDF."""
     require_page_role(request.user, PAGE_ROLES)
     case = monitoring_selectors.monitoring_case_get(user=request.user, pk=pk)
-    if case.publicity_start is None:
+    notice = monitoring_selectors.publicity_notice(case)
+    if notice is None:
         messages.error(request, _("The risk clearance has not been publicized."))
         return redirect("monitoring:detail", pk=case.pk)
-    return render(
-        request,
-        "monitoring/notice.html",
-        {"notice": monitoring_selectors.publicity_notice(case), "case": case},
+    context = {
+        "notice": notice,
+        "back_url": reverse("monitoring:detail", args=[case.pk]),
+        "back_label": _("Back to the case"),
+        "pdf_url": reverse("monitoring:notice_pdf", args=[case.pk]),
+    }
+    filename = f"risk-clearance-notice-{notice.household.household_no}.pdf"
+    return notice_response(
+        request, "monitoring/notice.html", context, as_pdf=as_pdf, filename=filename
     )
 
 

@@ -147,3 +147,11 @@ def _party(out: _Records, largest: list[ref.SiteRow]) -> None:
 
 def render_fixture() -> str:
     return json.dumps(build_fixture(), ensure_ascii=False, indent=1) + "\n"
+
+
+def reference_site(region: str, name: str) -> ref.SiteRow | None:
+    """The reference row of the fixture's site ``name`` in ``region``: its tally as loaded."""
+    for row in ref.generate_sites(_townships()):
+        if (row.region, row.name) == (region, name):
+            return row
+    return None

@@ -299,8 +299,11 @@ class Population:
 POPULATION_FIELDS = tuple(Population.__dataclass_fields__)
 
 
-def _register_population(relocations: QuerySet[Relocation]) -> Population:
-    """What the register says, household by household (two queries)."""
+def register_population(relocations: QuerySet[Relocation]) -> Population:
+    """What the register says of these relocations, household by household (two queries).
+
+    The same figures as a tally's, so a site's tally can be lowered by the households entered
+    one by one (``docs/decisions/0007-relocation.md``)."""
     labour = Q(_has_labour(OuterRef("household_id")))
     households = relocations.aggregate(
         households=Count("pk"),
@@ -383,7 +386,7 @@ def _systems(
     party: QuerySet[PartyOrganisation],
 ) -> Systems:
     return Systems(
-        population=_register_population(relocations) + _tally_population(tallies),
+        population=register_population(relocations) + _tally_population(tallies),
         facilities=_by_kind(facilities, FacilityKind.values, FacilityStatus.values, {}),
         culture=_by_kind(
             culture, CultureKind.values, (), {"sessions": "sessions", "attendance": "attendance"}

@@ -65,19 +65,40 @@ def _may(request: HttpRequest) -> dict[str, bool]:
 def _rows(choices: type[TextChoices], table: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
     """The table's rows that have anything, labelled, in the order of the code list."""
     return [
-        {"label": label, **table[value]}
+        {"kind": value, "label": label, **table[value]}
         for value, label in choices.choices
         if any(table[value].values())
     ]
 
 
+def _tables(systems: selectors.Systems) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "facilities": _rows(FacilityKind, systems.facilities),
+        "culture": _rows(CultureKind, systems.culture),
+        "governance": _rows(GovernanceKind, systems.governance),
+        "party": _rows(PartyKind, systems.party),
+    }
+
+
 @login_required
 def site_list(request: HttpRequest) -> HttpResponse:
+    """The sites of the jurisdiction, under its figures (those of the summary endpoint)."""
     require_page_role(request.user, PAGE_ROLES)
+    region = selectors.summary_region(user=request.user, code=None)
+    summary = selectors.region_systems(region)
     sites = selectors.site_list(user=request.user)
     page = BoundedPaginator(sites, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "relocation/site_list.html", {"page": page, "kinds": SiteKind, **_may(request)}
+        request,
+        "relocation/site_list.html",
+        {
+            "page": page,
+            "kinds": SiteKind,
+            "region": region,
+            "summary": summary,
+            "summary_tables": _tables(summary),
+            **_may(request),
+        },
     )
 
 
@@ -94,10 +115,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "systems": systems,
             "population": systems.population,
             "employment": systems.employment,
-            "facilities": _rows(FacilityKind, systems.facilities),
-            "culture": _rows(CultureKind, systems.culture),
-            "governance": _rows(GovernanceKind, systems.governance),
-            "party": _rows(PartyKind, systems.party),
+            **_tables(systems),
             "activities": selectors.site_recent_activities(site),
             **_may(request),
         },

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: Chromium and its driver for the browser tests, CJK fonts
-# so screenshots show Chinese, gettext for compiling translations. Installed when missing.
+# so screenshots and the notices' PDFs show Chinese, Pango for WeasyPrint (the PDFs,
+# tongren_fupin/pdf.py; the Dockerfile installs the same), gettext for compiling translations.
+# Installed when missing.
 set -euo pipefail
 
 missing=()
-for package in chromium chromium-driver fonts-noto-cjk gettext; do
+for package in chromium chromium-driver fonts-noto-cjk gettext \
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -7,3 +7,10 @@ class TongrenFupinConfig(AppConfig):
 
     name = "tongren_fupin"
     verbose_name = _("Tongren poverty alleviation")
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from tongren_fupin.pdf import check_pdf_rendering
+
+        checks.register(check_pdf_rendering)

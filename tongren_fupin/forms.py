@@ -8,7 +8,8 @@ Every page form goes through these helpers:
   ``ValidationError`` on its fields, a ``DomainError`` on its fields or the form, and the
   domain error's HTTP status (409 for a conflict, 400 for a refusal) is kept on the form. A
   refusal for a role (403) is raised as ``PermissionDenied``.
-- ``status_of(*forms)`` is the status the page answers with: the refusal's, or 200.
+- ``status_of(*forms)`` is the status the page answers with: the refusal's (409, 413, …), or
+  200 for a refused value (400), as for the form's own errors.
 - ``act(request, form, call)`` is the same for the action buttons of a detail page: the errors
   become messages shown on the page, which is rendered again (with the refusal's status)
   instead of redirecting.
@@ -86,10 +87,12 @@ def submit(form: AnyForm, call: Callable[[], T], extra: tuple[AnyForm, ...] = ()
 
 
 def status_of(*bound: AnyForm | None) -> int:
-    """The status of a form page: the first refusal's status among ``bound``, else 200."""
+    """The status of a form page: the first refusal's status among ``bound`` (409 for a
+    conflict, 413 for a file too large), else 200. A refused value (400) is a form error like
+    the form's own, shown with 200 as Django's forms are."""
     for form in bound:
         status = getattr(form, "refusal_status", None)
-        if status:
+        if status and status != 400:
             return int(status)
     return 200
 

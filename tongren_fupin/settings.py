@@ -364,5 +364,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Failures and lockouts are warnings; the start-up banner and each success are noise.
         "axes": {"level": "WARNING"},
+        # WeasyPrint (tongren_fupin/pdf.py) logs each of its rendering steps at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from assistance.models import ReportedTotal
 from tests.assistance.conftest import add_flow, make_project
+from tests.seed import DESIGNATED, SOCIAL, SUZHOU, SUZHOU_PAIRINGS
 
 pytestmark = pytest.mark.usefixtures("tongren_assistance")
 
@@ -28,30 +29,9 @@ def level(data: dict[str, Any], name: str) -> dict[str, Any]:
     return row
 
 
-SUZHOU = [
-    ("exchange_visitors", 1706),
-    ("joint_meetings", 10),
-    ("working_meetings", 47),
-    ("funds", "1705400000.00"),  # 17.054亿元
-    ("projects", 1121),
-    ("people_covered", 691890),  # 69.189万
-    ("trainings", 331),
-    ("trainees", 12497),
-    ("placed", 37499),
-]
-
-
 @pytest.mark.parametrize(("figure", "expected"), SUZHOU, ids=[f for f, _ in SUZHOU])
 def test_suzhou_figure(city_supervisor, figure, expected):
     assert summary(city_supervisor, scheme="east_west")[figure] == expected
-
-
-SUZHOU_PAIRINGS = [
-    ("town_township", 102, 119),
-    ("village_village", 394, 421),
-    ("school_school", 450, 558),
-    ("hospital_hospital", 118, 204),
-]
 
 
 @pytest.mark.parametrize(
@@ -60,19 +40,6 @@ SUZHOU_PAIRINGS = [
 def test_suzhou_pairing_counts(city_supervisor, name, partners, targets):
     row = level(summary(city_supervisor, scheme="east_west"), name)
     assert (row["partner_units"], row["target_units"]) == (partners, targets)
-
-
-DESIGNATED = [
-    ("seconded_cadres", 86),
-    ("exchange_visitors", 436),
-    ("funds", "222115400.00"),  # 22211.54万元
-    ("projects", 246),
-    ("people_covered", 19924),
-    ("trainings", 174),
-    ("trainees", 24497),
-    ("purchases", "30591500.00"),  # 3059.15万元
-    ("sales_helped", "21933000.00"),  # 2193.30万元
-]
 
 
 @pytest.mark.parametrize(("figure", "expected"), DESIGNATED, ids=[f for f, _ in DESIGNATED])
@@ -87,14 +54,6 @@ def test_designated_six_central_units_with_seven_counties(city_supervisor):
     client.force_authenticate(city_supervisor)
     partners = client.get("/api/v1/partners/", {"kind": "central_unit"}).json()
     assert partners["count"] == 6
-
-
-SOCIAL = [
-    ("social_organisation", "funds", "430000000.00"),  # 4.3亿元
-    ("social_organisation", "people_covered", 100000),  # 10万
-    ("private_enterprise", "funds", "1268000000.00"),  # 12.68亿元
-    ("private_enterprise", "people_covered", 96400),  # 9.64万
-]
 
 
 @pytest.mark.parametrize(

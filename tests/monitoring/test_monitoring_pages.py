@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 
 from households import services
 from households.choices import Status
@@ -185,3 +187,25 @@ def test_the_household_page_lists_its_cases_and_offers_a_report(case, cadre_yanh
 
     assert f'href="/monitoring/{case.pk}/"' in html and "识别中" in html
     assert f'href="/households/{case.household_id}/monitoring/open/"' in html
+
+
+def test_the_village_notice_pdf_has_the_head_and_no_id_number(
+    case, cadre_yanhe, township_reviewer, client
+):
+    monitoring.monitoring_case_advance(
+        actor=township_reviewer, case=case, on=datetime.date(2020, 10, 5), measures="公益岗位"
+    )
+    monitoring.monitoring_case_publicize(
+        actor=cadre_yanhe, case=case, start=datetime.date(2020, 12, 1)
+    )
+    client.force_login(cadre_yanhe)
+
+    response = client.get(f"/monitoring/{case.pk}/notice/pdf/")
+
+    assert response["Content-Type"] == "application/pdf"
+    text = re.sub(r"\s+", "", PdfReader(io.BytesIO(response.content)).pages[0].extract_text())
+    head = case.household.members.get(relation="01")
+    assert head.name in text and "太岭村村民委员会（盖章）2020-12-01" in text
+    assert "公示期：2020-12-01至2020-12-07（7天）" in text
+    masked = head.id_number[:6] + "********" + head.id_number[-4:]
+    assert head.id_number not in text and masked not in text and "13812345678" not in text
