@@ -1,8 +1,10 @@
 """Demo casework in the demo village: visits, problems, exit applications in every state.
 
-Eight households of 太岭村 (the demo cadre's village) that exited in 2020 relapsed and go
-through the exit procedure again for 2020, each stopped at a different step. Everything is written
-through the services, by the demo logins, so the history is real.
+Nine households of 太岭村 (the demo cadre's village) that exited in 2020 relapsed and go
+through the exit procedure again for 2020, each stopped at a different step. Each meets the exit
+standard when proposed (the gate of the procedure); one in three later shows a mismatch of its
+five sources on a visit, which opens a problem and holds its next step until it is closed.
+Everything is written through the services, by the demo logins, so the history is real.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from exits import services as exit_services
+from exits.assessment import assess_exit, is_eligible, national_line
 from exits.models import ExitState
 from households import services
 from households.models import Household
@@ -38,6 +41,7 @@ STOP_AT = [
     ExitState.TOWNSHIP_REVIEWED,
     ExitState.APPROVED,
     ExitState.REJECTED,
+    ExitState.RETURNED,
 ]
 
 
@@ -45,12 +49,17 @@ STOP_AT = [
 def generate_demo_cases() -> dict[str, int]:
     users = {u.username: u for u in get_user_model().objects.filter(username__startswith="demo_")}
     cadre = users["demo_cadre"]
-    households = list(
-        # Households that exited in 2020: exiting again in 2020 keeps their history intact.
-        Household.objects.filter(region_id=VILLAGE, status="exited", exit_year=YEAR).order_by(
-            "household_no"
-        )[: len(STOP_AT)]
-    )
+    # Households that exited in 2020 (exiting again in 2020 keeps their history intact) and,
+    # with a visit before the proposal, meet the exit standard.
+    households = []
+    candidates = Household.objects.filter(region_id=VILLAGE, status="exited", exit_year=YEAR)
+    for household in candidates.order_by("household_no"):
+        if len(households) == len(STOP_AT):
+            break
+        if _income_passes(household):
+            _visit(cadre, household, PROPOSED - datetime.timedelta(days=20))
+            if is_eligible(assess_exit(household, YEAR, on=PROPOSED)):
+                households.append(household)
     for index, (household, stop) in enumerate(zip(households, STOP_AT, strict=False)):
         household = services.household_change_status(
             actor=users["demo_county"],
@@ -60,11 +69,18 @@ def generate_demo_cases() -> dict[str, int]:
             year=YEAR,
             reason="因病返贫（演示）",
         )
-        _visit(cadre, household, PROPOSED - datetime.timedelta(days=20), mismatch=index % 3 == 0)
         _walk(users, household, stop)
+        if index % 3 == 0:  # the gate at work: a mismatch after the proposal holds the next step
+            _visit(cadre, household, PROPOSED + datetime.timedelta(days=40), mismatch=True)
     _problems_in_every_state(users, households)
     cases = _monitoring_and_look_back(users, exclude=[h.pk for h in households])
     return {"households": len(households), "problems": Problem.objects.count(), **cases}
+
+
+def _income_passes(household: Household) -> bool:
+    line = national_line(YEAR)
+    income = household.incomes.filter(year=YEAR).values_list("per_capita_net_income", flat=True)
+    return line is not None and bool(income) and income[0] > line
 
 
 def _visit(actor: Any, household: Household, on: datetime.date, mismatch: bool = False) -> None:
@@ -100,8 +116,17 @@ def _walk(users: dict[str, Any], household: Household, stop: str) -> None:
         year=YEAR,
         proposed_on=day,
         attendees=15,
+        agreeing=14,
         appraisal_result="村民代表会议评议同意退出",
     )
+    if stop == ExitState.RETURNED:
+        exit_services.exit_send_back(
+            actor=users["demo_township"],
+            application=application,
+            reason="家庭成员务工信息待核实，核实后重新评议",
+            on=day + datetime.timedelta(days=4),
+        )
+        return
     if stop == ExitState.REJECTED:
         exit_services.exit_reject(
             actor=users["demo_township"],

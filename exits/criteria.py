@@ -381,11 +381,14 @@ def outcomes_sql(
         "problem": Problem._meta.db_table,
         "relocation": Relocation._meta.db_table,
     }
-    found = line_for(year)
     born_after, born_on_or_before = compulsory_birth_bounds(datetime.date(year, 9, 1))
     since = window_start(on)
     grades = ", ".join(f"'{grade}'" for grade in sorted(SAFE_HOUSING_GRADES))
-    line = "NULL" if found is None else f"CAST({found[1]} AS NUMERIC)"  # a Decimal, not input
+    # The line of ``line_for``, read in the statement (no query of its own).
+    line = (
+        f"(SELECT pl.amount FROM {PovertyLine._meta.db_table} pl WHERE pl.kind = "
+        f"'{LineKind.NATIONAL.value}' AND pl.year <= {int(year)} ORDER BY pl.year DESC LIMIT 1)"
+    )
     cases = [f"{_case(rule, line, grades)} AS o_{rule.code}" for rule in RULES]
     latest_looks = _latest(
         "v.household_id AS household_id, (f.pot AND f.cupboard) AS fed, "

@@ -18,6 +18,7 @@ class LookBackFlag(models.TextChoices):
     MONITORING_CASE = "monitoring_case", _("Open monitoring case")
     OPEN_PROBLEM = "open_problem", _("Open problem")
     WRONG_EXIT = "wrong_exit", _("Wrong-exit suspect")
+    MISSING_EVIDENCE = "missing_evidence", _("Exit evidence missing")
 
 
 class LookBackStatus(models.TextChoices):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent, Category
 from households.choices import Health, LineKind, Status
 from households.models import AnnualIncome, Household, Member, PovertyLine
+from households.standards import NOT_IN_SCHOOL, compulsory_birth_bounds, school_year_start
 from monitoring.models import (
     OPEN_STATUSES,
     MonitoringCase,
@@ -29,7 +30,6 @@ from monitoring.models import (
     MonitoringStep,
     RiskCode,
 )
-from households.standards import NOT_IN_SCHOOL, compulsory_birth_bounds, school_year_start
 from relocation.selectors import zero_employment_households
 
 # Households under monitoring: exited ones (脱贫户) and edge households (边缘户).

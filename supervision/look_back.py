@@ -114,10 +114,13 @@ def _flags(exited: Any, start: datetime.date) -> dict[int, list[str]]:
     # The income of the last complete year (a year's income is recorded at its end), the visits
     # as of the start of the period.
     # Wrong-exit suspects are assessed together, in a fixed number of queries.
-    # Missing evidence (缺少佐证) is not a wrong exit: only a failed criterion flags one.
+    # Missing evidence (缺少佐证) is not a wrong exit, but a reason to go and look.
+    kinds = {
+        "wrong_exit": LookBackFlag.WRONG_EXIT,
+        "missing_evidence": LookBackFlag.MISSING_EVIDENCE,
+    }
     for suspect in assessed_suspects(exited, year=start.year - 1, on=start):
-        if suspect.kind == "wrong_exit":
-            flag(suspect.household.pk, LookBackFlag.WRONG_EXIT)
+        flag(suspect.household.pk, kinds[suspect.kind])
     return flags
 
 

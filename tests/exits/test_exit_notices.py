@@ -18,6 +18,7 @@ from exits.models import ExitApplication
 from households.choices import Relation
 from households.models import Household
 from publicity.notices import NoticeHousehold
+from tests.exits.helpers import ready_for_exit
 from tests.households.factories import HouseholdFactory, MemberFactory, make_id
 from tests.inspections.helpers import record_visit
 from tests.permissions import check_permission_matrix
@@ -59,12 +60,14 @@ def household(db):
 
 @pytest.fixture
 def application(household, cadre_yanhe):
+    ready_for_exit(cadre_yanhe, household)
     return services.exit_propose(
         actor=cadre_yanhe,
         household=household,
         year=2020,
         proposed_on=PROPOSED,
         attendees=12,
+        agreeing=11,
         appraisal_result="同意退出",
     )
 

@@ -96,7 +96,7 @@ def test_without_an_indicator_every_indicator_is_answered(api, city_supervisor):
         "poverty_incidence", "exits", "relapses", "monitoring_cases", "visit_coverage",
         "open_problems", "overdue_problems", "disbursement_rate", "reimbursement_rate",
         "filing_rate", "completion_rate", "relocation_employment", "approval_rate",
-        "wrong_exit_rate", "missed_rate",
+        "wrong_exit_rate", "missing_evidence_rate", "missed_rate",
     }  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -18,7 +19,7 @@ from inspections.models import Problem
 from supervision import services, tasks
 from supervision.models import IndicatorSnapshot, Notification, Report
 from supervision.periods import month_just_ended, parse_period
-from tests.households.factories import MemberFactory, household_with_head
+from tests.households.factories import MemberFactory, household_with_head, income
 from tests.regions.factories import assigned_user
 from tongren_fupin.celery import app
 from tongren_fupin.errors import DomainError
@@ -118,9 +119,12 @@ def test_counties_below_a_threshold_are_named_in_the_bulletin(casework):
     household = household_with_head(status=Status.REGISTERED, identification_year=2014)
     MemberFactory.create_batch(3, household=household)
 
+    exited = casework.household
+    income(exited, 2019, Decimal("2000"), exited.members.count())
+
     report = services.bulletin_publish(period=parse_period("2019"))
 
-    # The exited household has no income on record: not shown above the line, a wrong exit.
+    # The exited household's income of 2019 is under the line: a wrong exit.
     names = {(row["indicator"], row["name"]) for row in report.content["below_target"]}
     assert ("wrong_exit_rate", "沿河土家族自治县") in names
     assert ("wrong_exit_rate", "碧江区") not in names

@@ -49,7 +49,7 @@ def test_flagged_households_get_a_task_and_a_rerun_creates_none(cadre_yanhe):
             "deadline": datetime.date(2020, 12, 31),
         },
     )
-    suspect = exited()  # never visited: 不愁吃/不愁穿 have no evidence
+    suspect = exited()  # never visited: 不愁吃/不愁穿 have no evidence (缺少佐证, not 错退)
     for household in (with_case, with_problem):
         well_visited(cadre_yanhe, household)
     registered = household_with_head(status=Status.REGISTERED)
@@ -64,7 +64,7 @@ def test_flagged_households_get_a_task_and_a_rerun_creates_none(cadre_yanhe):
     assert flagged == {
         with_case.pk: ["monitoring_case"],
         with_problem.pk: ["open_problem"],
-        suspect.pk: ["wrong_exit"],
+        suspect.pk: ["missing_evidence"],
     }
     assert LookBackTask.objects.filter(household=registered).exists() is False
     assert (first, second) == (LookBackTask.objects.count(), 0)
@@ -170,7 +170,12 @@ def test_look_back_api_is_scoped_and_filters(api, cadre_yanhe, cadre_bijiang, co
     listed = api.get("/api/v1/look-back-tasks/?status=open&period=2020-09").json()
     bad = api.get("/api/v1/look-back-tasks/?period=2020-9")
 
-    assert (own["household"], own["flags"], own["status"]) == (household.pk, ["wrong_exit"], "open")
+    # never visited: the exit evidence is missing (not a wrong exit)
+    assert (own["household"], own["flags"], own["status"]) == (
+        household.pk,
+        ["missing_evidence"],
+        "open",
+    )
     assert [t["id"] for t in listed["results"]] == [task.pk]
     assert bad.status_code == 400 and "period" in bad.json()["errors"]
 

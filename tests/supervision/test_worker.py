@@ -81,7 +81,7 @@ def test_the_dispatch_run_twice_on_a_worker_makes_one_of_everything(celery_worke
     assert first == second
     assert outcome() == after_first
     counties = Region.objects.filter(level="county").count()
-    assert len(after_first["snapshots"]) == 15 * (counties + 1)
+    assert len(after_first["snapshots"]) == 16 * (counties + 1)  # 16 indicators
     assert after_first["snapshots"] == expected_snapshots()
     assert after_first["reports"] == [("bulletin", PERIOD), ("dispatch", PERIOD)]
     assert after_first["notifications"] == sorted(
