@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from exits.misclassification import misclassification_suspects
 from exits.models import ExitApplication, ExitState
+from households.choices import Status
+from households.models import Member
 from publicity.notices import (
     PublicNotice,
     notice_household,
@@ -25,9 +28,53 @@ __all__ = [
     "announcement_notice",
     "exit_application_get",
     "exit_application_list",
+    "misclassification_summary",
     "misclassification_suspects",
     "publicity_notice",
 ]
+
+
+SUSPECT_KINDS = ("wrong_exit", "missing_evidence", "wrongly_registered", "missed")
+
+
+@dataclass(frozen=True)
+class SuspectCount:
+    kind: str
+    households: int
+    people: int
+    rate: Decimal | None  # people / exited people (%), for 错退 and 缺少佐证 — the indicator's
+
+
+def misclassification_summary(
+    *, user: Any, year: int, suspects: list[Any]
+) -> tuple[list[SuspectCount], int]:
+    """Households and people of each kind of suspect, and for 错退 and 缺少佐证 their share of
+    the exited people of the jurisdiction (exited by ``year``), as 错退率 counts it; with the
+    number of exited people. Two queries."""
+    exited = scope_by_region(
+        Member.objects.filter(
+            household__status__in=[Status.EXITED, Status.EXITED_NO_POLICY],
+            household__exit_year__lte=year,
+        ),
+        user,
+        field="household__region",
+    ).count()
+    sizes = dict(
+        Member.objects.filter(household_id__in=[s.household.pk for s in suspects])
+        .order_by()
+        .values_list("household_id")
+        .annotate(n=Count("pk"))
+        .values_list("household_id", "n")
+    )
+    counts = []
+    for kind in SUSPECT_KINDS:
+        mine = [s for s in suspects if s.kind == kind]
+        people = sum(sizes.get(s.household.pk, 0) for s in mine)
+        rate = None
+        if kind in ("wrong_exit", "missing_evidence") and exited:
+            rate = (Decimal(people) * 100 / exited).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        counts.append(SuspectCount(kind, len(mine), people, rate))
+    return counts, exited
 
 
 def exit_application_list(*, user: Any, state: str = "") -> QuerySet[Any]:

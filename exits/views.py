@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from exits import selectors, services
 from exits.assessment import assess_exit
 from exits.models import ExitApplication, ExitState
+from households.models import annotate_page
 from households.selectors import household_get, latest_national_line_year
 from inspections.selectors import latest_consistency_check, latest_five_looks, problem_list
 from publicity import views as publicity_pages
@@ -270,9 +271,23 @@ def misclassification(request: HttpRequest) -> HttpResponse:
     suspects = selectors.misclassification_suspects(
         user=request.user, year=year, on=datetime.date(year, 12, 31)
     )
-    page = Paginator(suspects, SUSPECTS_PER_PAGE).get_page(request.GET.get("page"))
+    counts, exited = selectors.misclassification_summary(
+        user=request.user, year=year, suspects=suspects
+    )
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in selectors.SUSPECT_KINDS else ""
+    shown = [s for s in suspects if s.kind == kind] if kind else suspects
+    page = Paginator(shown, SUSPECTS_PER_PAGE).get_page(request.GET.get("page"))
+    annotate_page([suspect.household for suspect in page.object_list])
     return render(
         request,
         "exits/misclassification.html",
-        {"page": page, "year": year, "query": urlencode({"year": year})},
+        {
+            "page": page,
+            "year": year,
+            "kind": kind,
+            "counts": counts,
+            "exited": exited,
+            "query": urlencode({"year": year, "kind": kind}),
+        },
     )

@@ -6,6 +6,7 @@ and 错退率 / 缺少佐证率 equal the people of the suspect lists. Also run 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -252,3 +253,23 @@ def test_missing_evidence_is_not_a_wrong_exit(cases, city_supervisor):
     # 五个一致 and 七个补 are the procedure's: they do not make a wrong exit.
     assert cases["a problem not closed"].pk not in kinds
     assert {"consistent", "no_open_problems"}.isdisjoint(STANDARD)
+
+
+def test_the_misclassification_page_counts_each_kind_with_its_rate(cases, client, city_supervisor):
+    client.force_login(city_supervisor)
+    suspects = misclassification_suspects(user=city_supervisor, year=YEAR, on=ON)
+    wrong = [s for s in suspects if s.kind == "wrong_exit"]
+    missing = [s for s in suspects if s.kind == "missing_evidence"]
+    rate = indicators.wrong_exit_rate(level="city", period=parse_period(str(YEAR)))
+
+    page = client.get(f"/misclassification/?year={YEAR}").content.decode()
+    only_missing = client.get(f"/misclassification/?year={YEAR}&kind=missing_evidence")
+
+    rows = dict(re.findall(r'data-kind="(\w+)">(.*?)</tr>', page, flags=re.S))
+    assert f"共 {len(wrong)} 户" in rows["wrong_exit"]
+    assert f"共 {len(missing)} 户" in rows["missing_evidence"]
+    assert f"{rate['520600000000'].value:.1f}%" in rows["wrong_exit"]
+    assert "缺少佐证（待核实）" in page
+    shown = only_missing.context["page"].object_list
+    assert {s.household.pk for s in shown} == {s.household.pk for s in missing}
+    assert cases["no visit at all"].household_no in only_missing.content.decode()
