@@ -51,7 +51,7 @@ def generate_demo_cases() -> dict[str, int]:
     cadre = users["demo_cadre"]
     # Households that exited in 2020 (exiting again in 2020 keeps their history intact) and,
     # with a visit before the proposal, meet the exit standard.
-    households = []
+    households: list[Household] = []
     candidates = Household.objects.filter(region_id=VILLAGE, status="exited", exit_year=YEAR)
     for household in candidates.order_by("household_no"):
         if len(households) == len(STOP_AT):

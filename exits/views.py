@@ -181,7 +181,10 @@ def _criteria_rows(application: ExitApplication, household: Any) -> list[dict[st
 
 
 class ApproveForm(forms.Form):
-    on = forms.DateField(label=gettext_lazy("date of the county approval"))
+    on = forms.DateField(
+        label=gettext_lazy("date of the county approval"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     confirm = forms.BooleanField(
         label=gettext_lazy("I have read the criteria above: the household exits from poverty."),
         error_messages={"required": gettext_lazy("Tick the box to confirm the approval.")},
