@@ -355,3 +355,16 @@ def test_the_register_page_of_a_household_identified_after_2020_says_no_exit(cli
     assert f"/households/{later.pk}/exit/propose/" not in page
     assert 'id="after-exits"' not in other
     assert f"/households/{earlier.pk}/exit/propose/" in other
+
+
+def test_the_proposal_page_assesses_for_the_date_asked(client, cadre_yanhe):
+    household = ready_for_exit(cadre_yanhe)  # visited 2020-09-20: outside today's window
+    client.force_login(cadre_yanhe)
+    url = f"/households/{household.pk}/exit/propose/"
+
+    today = client.get(url)
+    then = client.get(f"{url}?year=2020&proposed_on=2020-10-10")
+
+    assert today.context["eligible"] is False
+    assert then.context["eligible"] is True
+    assert then.context["form"].initial["proposed_on"] == datetime.date(2020, 10, 10)
