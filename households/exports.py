@@ -108,6 +108,7 @@ class RegisterExport:
                 "business_expense",
                 "property_total",
                 "transfer_total",
+                "member_count",
             )
         )
         for row in rows.iterator(chunk_size=CHUNK):

@@ -46,15 +46,33 @@ def write_csv_zip(
 
 
 REPORT_HEADERS = ("工作表", "行号", "列", "值", "原因")
+SKIPPED_SHEET = "整户未导入"
+SKIPPED_HEADERS = ("户编号", *REPORT_HEADERS)
 
 
-def write_error_report(target: IO[bytes], errors: Iterable[RowError]) -> None:
+def write_error_report(
+    target: IO[bytes],
+    errors: Iterable[RowError],
+    skipped: dict[str, list[RowError]] | None = None,
+) -> None:
+    """Every error; then, when some households were left out whole, one line per reason of
+    each such household (its refused rows)."""
     with XlsxWriter(target) as workbook:
         workbook.sheet(
             "错误",
             list(REPORT_HEADERS),
             ([e.sheet, e.row or "", e.column, e.value, e.message] for e in errors),
         )
+        if skipped:
+            workbook.sheet(
+                SKIPPED_SHEET,
+                list(SKIPPED_HEADERS),
+                (
+                    [number_key, e.sheet, e.row or "", e.column, e.value, e.message]
+                    for number_key, reasons in skipped.items()
+                    for e in reasons
+                ),
+            )
 
 
 class XlsxWriter:

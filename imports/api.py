@@ -46,6 +46,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "counts",
             "error_count",
             "errors",
+            "skipped",
             "report_url",
             "attempts",
             "created",

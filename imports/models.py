@@ -69,6 +69,9 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     # The first errors, for the page and the API: [{sheet, row, column, value, message}].
     errors = models.JSONField(_("errors shown"), default=list, blank=True)
+    # Households left out whole (a row of theirs refused), the first ones:
+    # [{household_no, reasons: [{sheet, row, column, value, message}]}].
+    skipped = models.JSONField(_("households left out"), default=list, blank=True)
     # Every error, as an XLSX report.
     report = models.FileField(_("error report"), upload_to="imports/reports/%Y/%m/", blank=True)
     attempts = models.PositiveSmallIntegerField(_("runs"), default=0)

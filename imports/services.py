@@ -273,7 +273,7 @@ def _finish(job: ImportJob, result: Result, status: str) -> None:
     report = ContentFile(b"")
     if result.errors:
         with tempfile.TemporaryFile() as target:
-            spreadsheets.write_error_report(target, result.errors)
+            spreadsheets.write_error_report(target, result.errors, result.skipped)
             target.seek(0)
             report = ContentFile(target.read())
     fields: dict[str, Any] = {
@@ -283,6 +283,10 @@ def _finish(job: ImportJob, result: Result, status: str) -> None:
         "counts": result.counts,
         "error_count": len(result.errors),
         "errors": [error.as_dict() for error in result.errors[:ERRORS_SHOWN]],
+        "skipped": [
+            {"household_no": number_key, "reasons": [e.as_dict() for e in reasons]}
+            for number_key, reasons in list(result.skipped.items())[:ERRORS_SHOWN]
+        ],
         "finished": timezone.now(),
     }
     if result.errors:

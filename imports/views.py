@@ -117,6 +117,7 @@ def _job_context(job: ImportJob) -> dict[str, object]:
         "job": job,
         "stalled": job.is_running and timezone.now() - job.updated > STALLED_AFTER,
         "errors_shown": job.errors[:200],
+        "skipped_shown": job.skipped[:200],
         # In the workbook's order (the database keeps JSON keys in an order of its own).
         "sheet_counts": [
             (sheet.name, job.counts[sheet.name]) for sheet in SHEETS if sheet.name in job.counts

@@ -172,6 +172,7 @@ class Converter:
         self.plan = [
             (column.field, data.positions[column.field], _cell_reader(column, model))
             for column in data.sheet.columns
+            if column.field in data.positions
         ]
         self.width = max(data.positions.values(), default=-1) + 1
 

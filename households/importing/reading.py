@@ -67,7 +67,8 @@ class Upload:
 
 
 def locate_columns(sheet: Sheet, header: Sequence[Any], row: int) -> dict[str, int]:
-    """Header names matched exactly (order free); a missing, unknown or repeated one is an error."""
+    """Header names matched exactly (order free); a missing, unknown or repeated one is an error
+    (an optional column may be missing: it has no position then)."""
     names = [text(cell) for cell in header]
     while names and not names[-1]:
         names.pop()
@@ -89,13 +90,13 @@ def locate_columns(sheet: Sheet, header: Sequence[Any], row: int) -> dict[str, i
             )
         seen.setdefault(name, index)
     for column in sheet.columns:
-        if column.header not in seen:
+        if column.header not in seen and not column.optional:
             errors.append(
                 RowError(sheet.name, row, column.header, "", _("This column is missing."))
             )
     if errors:
         raise FileError(errors)
-    return {column.field: seen[column.header] for column in sheet.columns}
+    return {column.field: seen[column.header] for column in sheet.columns if column.header in seen}
 
 
 def read_upload(path: Path, original_name: str) -> Upload:

@@ -21,6 +21,7 @@ from households.resources import (
     HOUSEHOLDS,
     INCOME_SHEET,
     INCOMES,
+    MEMBER_COUNT,
     MEMBER_SHEET,
     MEMBERS,
     RowError,
@@ -35,13 +36,16 @@ HOUSEHOLD_FIELDS = tuple(
     if not c.field.startswith("head_")
 )
 MEMBER_FIELDS = tuple(c.field for c in MEMBER_SHEET.columns if c.field != "household_no")
-INCOME_FIELDS = tuple(c.field for c in INCOME_SHEET.columns if c.field != "household_no")
+INCOME_FIELDS = tuple(
+    c.field for c in INCOME_SHEET.columns if c.field not in ("household_no", "member_count")
+)
 household_values = attrgetter(*HOUSEHOLD_FIELDS)  # an instance → its row's values, in order
 member_values = attrgetter(*MEMBER_FIELDS)
 income_values = attrgetter(*INCOME_FIELDS)
-# What an income row is compared on: the file holds the property and transfer totals.
+# What an income row is compared on: the file holds the property and transfer totals; the
+# household size is the members registered after the import (so a new member changes the row).
 INCOME_COMPARED = ("year", "wage", "business", "business_expense", "property_total",
-                   "transfer_total")  # fmt: skip
+                   "transfer_total", "member_count")  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -51,7 +55,7 @@ class Row:
     number: int
     household_no: str
     values: tuple[Any, ...] | None
-    extra: Any = None  # head name and ID (households), totals (incomes)
+    extra: Any = None  # head name and ID (households), the stated 年末家庭人口数 (incomes)
     status: str = ""  # new, updated, unchanged, invalid
 
     @property
@@ -177,14 +181,19 @@ def check_incomes(data: SheetData, ctx: Context, tick: Callable[[], None]) -> li
         tick()
         values = converter.values(cells)
         household_no = values.pop("household_no")
+        stated = values.pop("member_count", None)
         income = cleaner.build({**values, "member_count": 1})
         errors = cleaner.clean(income)
-        row = Row(number, household_no, None)
+        row = Row(number, household_no, None, stated)
         if errors:
             raw = converter.cells(cells)
             for column, cell, message in field_messages(errors, INCOME_SHEET, raw, AnnualIncome):
                 ctx.error(INCOMES, number, column, cell, message)
-        else:
+        if stated is not None and not (isinstance(stated, int) and stated >= 1):
+            ctx.error(INCOMES, number, MEMBER_COUNT, stated,
+                      _("年末家庭人口数 should be a whole number of at least 1."))  # fmt: skip
+            row.extra = None
+        elif not errors:
             row.values = income_values(income)
         key = (household_no, income.year)
         first = seen.setdefault(key, row)
