@@ -265,6 +265,23 @@ def is_blank(cell: Any) -> bool:
 # -- values → cells ------------------------------------------------------------------------
 
 
+# A text cell starting with one of these is a formula to a spreadsheet (CSV injection); in a
+# CSV it is written after an apostrophe, which reading takes away again.
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def csv_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return f"'{value}"
+    return value
+
+
+def csv_uncell(cell: str) -> str:
+    if cell[:1] == "'" and cell[1:2] in FORMULA_START:
+        return cell[1:]
+    return cell
+
+
 def cell_of(value: Any, column: Column) -> Any:
     """The exported cell of a model value (what ``read_upload`` reads back to the same value)."""
     if value is None:

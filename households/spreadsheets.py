@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
-from households.resources import RowError, Sheet, cell_of
+from households.resources import RowError, Sheet, cell_of, csv_cell
 
 
 def write_xlsx(target: IO[bytes], sheets: Iterable[tuple[Sheet, Iterable[Sequence[Any]]]]) -> None:
@@ -31,7 +31,8 @@ def write_xlsx(target: IO[bytes], sheets: Iterable[tuple[Sheet, Iterable[Sequenc
 def write_csv_zip(
     target: IO[bytes], sheets: Iterable[tuple[Sheet, Iterable[Sequence[Any]]]]
 ) -> None:
-    """One UTF-8 CSV per sheet (with a BOM, so that Excel shows the Chinese), zipped."""
+    """One UTF-8 CSV per sheet (with a BOM, so that Excel shows the Chinese), zipped. A text
+    that a spreadsheet would take for a formula is written after an apostrophe."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for sheet, rows in sheets:
             buffer = io.StringIO()
@@ -40,7 +41,10 @@ def write_csv_zip(
             columns = sheet.columns
             for row in rows:
                 writer.writerow(
-                    [cell_of(value, column) for value, column in zip(row, columns, strict=True)]
+                    [
+                        csv_cell(cell_of(value, column))
+                        for value, column in zip(row, columns, strict=True)
+                    ]
                 )
             archive.writestr(f"{sheet.name}.csv", "\ufeff" + buffer.getvalue())
 
@@ -77,8 +81,10 @@ def write_error_report(
 
 class XlsxWriter:
     """The smallest XLSX a spreadsheet opens: inline strings and numbers, no styles beyond the
-    default. Written straight into the zip, so memory does not grow with the rows (and it runs
-    about ten times faster than openpyxl's write-only mode without lxml)."""
+    default. Text is always an inline string cell (``t="inlineStr"``), never a formula, so a name
+    beginning with ``=`` stays a name. Written straight into the zip, so memory does not grow
+    with the rows (and it runs about ten times faster than openpyxl's write-only mode without
+    lxml)."""
 
     _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
     _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'

@@ -20,6 +20,7 @@ from households.resources import (
     FileError,
     RowError,
     Sheet,
+    csv_uncell,
     file_error,
     is_blank,
     text,
@@ -180,7 +181,9 @@ def _add_csv(upload: Upload, raw: bytes, name: str) -> None:
 
     def load() -> Loaded:
         rows = csv.reader(io.StringIO(content))
-        return 1, next(rows), rows, content.count("\n")
+        header = next(rows)
+        unescaped = ([csv_uncell(cell) for cell in row] for row in rows)
+        return 1, header, unescaped, content.count("\n")
 
     upload.sheets[sheet.name] = SheetData(sheet, load)
 

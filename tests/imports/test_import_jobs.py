@@ -33,9 +33,10 @@ def _start_tasks_at_once(monkeypatch: Any, request: Any) -> None:
     if "transactional_db" in request.fixturenames:
         return
     from imports import services as import_jobs
-    from imports.tasks import run_import_job
+    from imports.tasks import run_export_job, run_import_job
 
     monkeypatch.setattr(import_jobs, "enqueue", lambda job_id: run_import_job.delay(job_id))
+    monkeypatch.setattr(import_jobs, "enqueue_export", lambda job_id: run_export_job.delay(job_id))
 
 
 NO_1 = f"{f.VILLAGE}0001"
@@ -416,8 +417,13 @@ def test_the_admin_lists_jobs_read_only(client, operator):
 
 
 def export_content(client: Any, user: Any, fmt: str = "xlsx") -> bytes:
+    """Ask for an export on the page, follow it to its page and download the file."""
     client.force_login(user)
-    response = client.post("/households/export/", {"format": fmt})
+    asked = client.post("/households/export/", {"format": fmt})
+    assert asked.status_code == 302
+    page = client.get(asked["Location"])
+    assert page.status_code == 200 and 'id="download"' in page.content.decode()
+    response = client.get(f"{asked['Location']}download/")
     assert response.status_code == 200
     return b"".join(response.streaming_content)
 
@@ -512,6 +518,7 @@ def test_export_page_permission_matrix(client, county_supervisor, cadre_yanhe):
         data={"format": "xlsx"},
         own=county_supervisor,
         wrong_role=cadre_yanhe,
+        own_status=302,
         state=lambda: AuditEvent.objects.filter(action="register.exported").count(),
     )
 
