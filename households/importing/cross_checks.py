@@ -121,31 +121,58 @@ def _check_heads(plan: Plan, ctx: Context) -> None:
             if values[relation] == Relation.HEAD
         )
         household_row = plan.households.get(number_key)
-        message = ""
+        head_rows = [
+            row
+            for row in file_rows
+            if row.values is not None and row.values[relation] == Relation.HEAD
+        ]
+        column, message = "户主证件号码", ""
         if len(heads) != 1:
-            message = _(
-                "A household has exactly one head (与户主关系 户主 / 01); after this import it "
-                "would have %(count)s."
-            ) % {"count": len(heads)}
+            shown = head_rows if heads else [row for row in file_rows if row.valid]
+            message = _heads_message(len(heads), shown)
         elif household_row is not None:
             head_name, head_id = household_row.extra
             (id_number, name), = heads.items()  # fmt: skip
             if head_id != id_number:
-                message = _("The head's ID number differs from the head in the sheet 家庭成员.")
+                message = _("户主证件号码 differs from the ID number of the head (与户主关系 户主) "
+                            "in the sheet 家庭成员.")  # fmt: skip
             elif head_name != name:
-                message = _("The head's name differs from the head in the sheet 家庭成员.")
+                column = "户主姓名"
+                message = _("户主姓名 differs from the name of the head (与户主关系 户主) in the "
+                            "sheet 家庭成员 (%(name)s).") % {"name": name}  # fmt: skip
         if not message:
             continue
         if household_row is not None:
-            ctx.error(HOUSEHOLDS, household_row.number, "户主证件号码",
-                      household_row.extra[1], message)  # fmt: skip
+            cell = household_row.extra[1] if column == "户主证件号码" else household_row.extra[0]
+            ctx.error(HOUSEHOLDS, household_row.number, column, cell, message)
             household_row.values = None
-        else:
-            for row in file_rows:
-                if row.valid:
-                    ctx.error(MEMBERS, row.number, "与户主关系",
-                              row.values[relation] if row.values else "", message)  # fmt: skip
-                    row.values = None
+        # The member rows concerned carry the message too: every head, or (no head) every row.
+        marked = head_rows if len(heads) > 1 else [] if household_row is not None else file_rows
+        for row in marked:
+            if row.valid:
+                ctx.error(MEMBERS, row.number, "与户主关系", "户主" if row in head_rows else "",
+                          message)  # fmt: skip
+                row.values = None
+
+
+def _heads_message(count: int, rows: list[Row]) -> str:
+    numbers = "、".join(str(row.number) for row in rows)
+    if count == 0:
+        if not rows:
+            return _("This household has no head (与户主关系 户主) in the sheet 家庭成员 nor in "
+                     "the register.")  # fmt: skip
+        return _("This household has no head (与户主关系 户主) among its rows %(rows)s of the "
+                 "sheet 家庭成员, nor in the register.") % {"rows": numbers}  # fmt: skip
+    if rows and len(rows) == count:
+        return _("A household has exactly one head (与户主关系 户主); after this import it would "
+                 "have %(count)s (rows %(rows)s of the sheet 家庭成员).") % {
+                     "count": count, "rows": numbers}  # fmt: skip
+    if rows:
+        return _("A household has exactly one head (与户主关系 户主); after this import it would "
+                 "have %(count)s (rows %(rows)s of the sheet 家庭成员, and the head in the "
+                 "register).") % {"count": count, "rows": numbers}  # fmt: skip
+    return _("A household has exactly one head (与户主关系 户主); after this import it would have "
+             "%(count)s.") % {"count": count}  # fmt: skip
 
 
 def _new_members(plan: Plan) -> Counter[str]:

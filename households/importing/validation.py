@@ -104,10 +104,19 @@ def check_households(data: SheetData, ctx: Context, tick: Callable[[], None]) ->
             errors.append(("村代码", code, _("There is no region with this code.")))
         elif not code.startswith(ctx.prefix):
             errors.append(("村代码", code, _("This village is outside your jurisdiction.")))
-        try:
-            head_id = parse_id_number(head_id).number
-        except ValidationError as error:
-            errors.append(("户主证件号码", head_id, " ".join(error.messages)))
+        if not head_name:
+            errors.append(
+                ("户主姓名", "", _("%(column)s cannot be empty.") % {"column": "户主姓名"})
+            )
+        if not head_id:
+            errors.append(
+                ("户主证件号码", "", _("%(column)s cannot be empty.") % {"column": "户主证件号码"})
+            )
+        else:
+            try:
+                head_id = parse_id_number(head_id).number
+            except ValidationError as error:
+                errors.append(("户主证件号码", head_id, " ".join(error.messages)))
         for column, cell, message in errors:
             ctx.error(HOUSEHOLDS, number, column, cell, message)
         number_key = household.household_no
@@ -122,11 +131,11 @@ def check_households(data: SheetData, ctx: Context, tick: Callable[[], None]) ->
         first = rows[number_key]
         first.values = None
         ctx.dropped[HOUSEHOLDS] += len(numbers)
+        every = "、".join(str(n) for n in [first.number, *numbers])
         for number in [first.number, *numbers]:
-            others = "、".join(str(n) for n in [first.number, *numbers] if n != number)
             ctx.error(HOUSEHOLDS, number, "户编号", number_key,
                       _("This household number appears more than once in the sheet "
-                        "(also row %(rows)s).") % {"rows": others})  # fmt: skip
+                        "(rows %(rows)s).") % {"rows": every})  # fmt: skip
     return rows
 
 
@@ -160,12 +169,12 @@ def check_members(data: SheetData, ctx: Context, tick: Callable[[], None]) -> li
                 repeated.setdefault(id_number, [first]).append(row)
         rows.append(row)
     for id_number, same in repeated.items():
+        every = "、".join(str(row.number) for row in same)
         for row in same:
-            others = "、".join(str(other.number) for other in same if other is not row)
             row.values = None
             ctx.error(MEMBERS, row.number, "证件号码", id_number,
                       _("This ID number appears more than once in the file "
-                        "(also row %(rows)s).") % {"rows": others})  # fmt: skip
+                        "(rows %(rows)s of the sheet 家庭成员).") % {"rows": every})  # fmt: skip
     return rows
 
 
@@ -201,10 +210,10 @@ def check_incomes(data: SheetData, ctx: Context, tick: Callable[[], None]) -> li
             repeated.setdefault(key, [first]).append(row)
         rows.append(row)
     for (_household_no, year), same in repeated.items():
+        every = "、".join(str(row.number) for row in same)
         for row in same:
-            others = "、".join(str(other.number) for other in same if other is not row)
             row.values = None
             ctx.error(INCOMES, row.number, "年度", year,
                       _("This household has this year more than once in the sheet "
-                        "(also row %(rows)s).") % {"rows": others})  # fmt: skip
+                        "(rows %(rows)s).") % {"rows": every})  # fmt: skip
     return rows

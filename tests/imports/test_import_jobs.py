@@ -128,7 +128,7 @@ def test_a_file_with_errors_offers_only_the_explicit_valid_rows_choice(client, c
     unconfirmed = client.post(f"/households/imports/{job.pk}/commit/", {"mode": "valid_only"})
 
     reason = {"sheet": "家庭成员", "row": 6, "column": "务工时间", "value": "13",
-              "message": "确保该值小于或等于12。"}  # fmt: skip
+              "message": "务工时间 不能大于 12。"}  # fmt: skip
     assert job.error_count == 4  # the reason, and the household's three other rows
     assert reason in job.errors
     assert job.skipped == [{"household_no": f"{f.VILLAGE}0002", "reasons": [reason]}]
@@ -167,7 +167,7 @@ def test_the_error_report_lists_every_error(client, county_supervisor):
         ["贫困户", 2.0, "识别年度"],
         ["贫困户", 3.0, "联系电话"],
     ]
-    assert rows[1][4] == "此字段不能为空。"
+    assert rows[1][4] == "识别年度 不能为空。"
     assert len(rows) == 1 + job.error_count == 1 + 2 + 6
 
 
