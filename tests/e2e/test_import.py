@@ -32,7 +32,14 @@ def test_county_supervisor_imports_the_valid_rows_of_a_workbook(
     wrong_id = members[2]["证件号码"][:-1] + ("0" if members[2]["证件号码"][-1] != "0" else "1")
     members[2]["证件号码"] = wrong_id  # the third member: check character wrong
     workbook = tmp_path / "沿河-登记.xlsx"
-    workbook.write_bytes(f.workbook([household], members, [f.income(household["户编号"])]))
+    valid, valid_members = f.family(2)
+    workbook.write_bytes(
+        f.workbook(
+            [household, valid],
+            members + valid_members,
+            [f.income(household["户编号"]), f.income(valid["户编号"])],
+        )
+    )
     number = household["户编号"]
 
     log_in(page, import_site, "demo_county", DEMO_PASSWORD)
@@ -48,10 +55,11 @@ def test_county_supervisor_imports_the_valid_rows_of_a_workbook(
     assert "校验结果（尚未写入）" in counts
     sheets = page.locator("#counts tbody th").all_inner_texts()
     assert sheets == ["贫困户", "家庭成员", "收入"]  # the workbook's order
-    assert errors.count() == 1
-    cells = [cell.strip() for cell in errors.first.locator("td").all_inner_texts()]
-    assert cells[:4] == ["家庭成员", "4", "证件号码", wrong_id]
-    assert "校验位" in cells[4]
+    # The refused member and, beside it, every other row of its household (left out whole).
+    rows = [[cell.strip() for cell in row.locator("td").all_inner_texts()] for row in errors.all()]
+    (refused,) = [cells for cells in rows if cells[2:4] == ["证件号码", wrong_id]]
+    assert refused[:2] == ["家庭成员", "4"] and "校验位" in refused[4]
+    assert all("整户不导入" in cells[4] for cells in rows if cells is not refused)
     assert Household.objects.count() == 0  # the dry run wrote nothing
     page.screenshot(path=os.path.join(artifacts_dir, "import_dry_run.png"), full_page=True)
 
@@ -59,14 +67,12 @@ def test_county_supervisor_imports_the_valid_rows_of_a_workbook(
     page.get_by_role("button", name="只提交有效行").click()
     page.wait_for_url(f"{import_site}/households/imports/{job.pk}/")
     assert "已写入" in page.locator("#import-progress").inner_text()
-
-    page.get_by_role("link", name="建档立卡户").first.click()
-    page.get_by_role("searchbox").fill(number)
-    page.get_by_role("searchbox").press("Enter")
-    page.wait_for_url(f"{import_site}/households/?*")
-    assert number in page.locator("main").inner_text()
-    imported = Household.objects.get(household_no=number)
-    written = Member.objects.filter(household=imported).values_list("id_number", flat=True)
-    assert sorted(written) == sorted(m["证件号码"] for m in members[:2])
+    # The household with a refused member is not written in part: it is named as left out.
+    assert number in page.locator("#skipped").inner_text()
+    assert Household.objects.filter(household_no=number).exists() is False
+    written = Member.objects.filter(household__household_no=valid["户编号"])
+    assert sorted(written.values_list("id_number", flat=True)) == sorted(
+        m["证件号码"] for m in valid_members
+    )
     assert AuditEvent.objects.filter(action="import.valid_only_chosen").count() == 1
     assert desktop_page.console_errors == []
