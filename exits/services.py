@@ -24,6 +24,7 @@ from audit import events
 from exits.assessment import as_dicts, assess_exit
 from exits.criteria import Criterion, Outcome
 from exits.models import FINAL_STATES, ExitApplication, ExitState, ExitStep, Objection
+from households import standards
 from households.choices import Status
 from households.models import Household
 from inspections.models import Visit
@@ -55,7 +56,7 @@ STEP_ROLES: dict[str, frozenset[str]] = {
     ExitState.RETURNED: EXIT_SEND_BACK_ROLES,
 }
 # No national poverty line, and no exit, after 2020: new hardship goes through 防返贫监测.
-LAST_EXIT_YEAR = 2020
+LAST_EXIT_YEAR = standards.LAST_EXIT_YEAR
 # The state an application must be in for each step.
 PREVIOUS: dict[str, str] = {
     ExitState.VERIFIED: ExitState.PROPOSED,

@@ -51,6 +51,11 @@ class ProposeForm(forms.Form):
     appraisal_result = forms.CharField(label=gettext_lazy("appraisal result"), max_length=200)
 
 
+class AssessForm(forms.Form):
+    year = forms.IntegerField(min_value=2014, max_value=2100, required=False)
+    proposed_on = forms.DateField(required=False)
+
+
 @login_required
 def exit_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """The proposal (民主评议), with the live assessment shown before it is saved: a household
@@ -58,6 +63,12 @@ def exit_propose(request: HttpRequest, pk: int) -> HttpResponse:
     household = household_get(user=request.user, pk=pk)
     today = timezone.localdate()
     year = min(today.year, services.LAST_EXIT_YEAR)
+    # ?year=&proposed_on= shows the assessment for the appraisal's year and date before the
+    # form is filled (a malformed value is ignored here and refused by the form).
+    chosen_first = AssessForm(request.GET)
+    if chosen_first.is_valid():
+        year = chosen_first.cleaned_data["year"] or year
+        today = chosen_first.cleaned_data["proposed_on"] or today
     form = ProposeForm(posted(request), initial={"year": year, "proposed_on": today})
     if form.is_bound and form.is_valid():
         application = submit(
@@ -182,7 +193,10 @@ def _criteria_rows(application: ExitApplication, household: Any) -> list[dict[st
 
 
 class ApproveForm(forms.Form):
-    on = forms.DateField(label=gettext_lazy("date of the county approval"))
+    on = forms.DateField(
+        label=gettext_lazy("date of the county approval"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     confirm = forms.BooleanField(
         label=gettext_lazy("I have read the criteria above: the household exits from poverty."),
         error_messages={"required": gettext_lazy("Tick the box to confirm the approval.")},
@@ -295,7 +309,11 @@ def misclassification(request: HttpRequest) -> HttpResponse:
             "exited": exited,
             "region": region,
             "query": urlencode(
-                {"year": year, "kind": kind, **({"region": region.code} if region else {})}
+                {
+                    "year": year,
+                    **({"kind": kind} if kind else {}),
+                    **({"region": region.code} if region else {}),
+                }
             ),
         },
     )

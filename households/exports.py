@@ -3,7 +3,7 @@ export imports back with no change. Each export is a security event (personal da
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
@@ -24,15 +24,36 @@ FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.
            "zip": "application/zip"}  # fmt: skip
 
 
+Progress = Callable[[int, str], None]
+
+
 def register_export(
-    *, actor: Any, fmt: str, target: IO[bytes], ip_address: str | None = None
+    *,
+    actor: Any,
+    fmt: str,
+    target: IO[bytes],
+    ip_address: str | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
-    """Write the register of the actor's jurisdiction to ``target``; returns the row counts."""
+    """Write the register of the actor's jurisdiction to ``target`` and record the export;
+    returns the row counts. (An export job writes first and records when it keeps the file.)"""
+    export = register_write(actor=actor, fmt=fmt, target=target, progress=progress)
+    register_export_record(actor=actor, export=export, fmt=fmt, ip_address=ip_address)
+    return export.counts
+
+
+def check_export(*, actor: Any, fmt: str) -> None:
     require_role(actor, EXPORT_ROLES)
     if fmt not in FORMATS:
         raise DomainError("format", _("Choose XLSX or CSV."))
-    export = RegisterExport(actor)
-    assignment = assignment_of(actor)
+
+
+def register_write(
+    *, actor: Any, fmt: str, target: IO[bytes], progress: Progress | None = None
+) -> RegisterExport:
+    """The three sheets of the actor's jurisdiction, scoped and masked for the actor's role."""
+    check_export(actor=actor, fmt=fmt)
+    export = RegisterExport(actor, progress)
     sheets = [
         (resources.HOUSEHOLD_SHEET, export.household_rows()),
         (resources.MEMBER_SHEET, export.member_rows()),
@@ -42,9 +63,23 @@ def register_export(
         spreadsheets.write_xlsx(target, sheets)
     else:
         spreadsheets.write_csv_zip(target, sheets)
+    return export
+
+
+def register_export_record(
+    *,
+    actor: Any,
+    export: RegisterExport,
+    fmt: str,
+    ip_address: str | None = None,
+    obj: Any = None,
+) -> None:
+    """The security event of an export (personal data leaves the system)."""
+    assignment = assignment_of(actor)
     events.record(
         actor=actor,
         action="register.exported",
+        obj=obj,
         category=Category.SECURITY,
         region_code=assignment.region_id if assignment else "",
         changes={
@@ -55,19 +90,31 @@ def register_export(
         summary=_("Exported the register (%(households)s households, %(members)s people)")
         % export.counts,
         ip_address=ip_address,
-    )
-    return export.counts
+    )  # fmt: skip
 
 
 class RegisterExport:
     """The three sheets of the register in the user's jurisdiction, as rows of model values in
     the column order of ``households.resources``; ID numbers masked for roles that see them so."""
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: Any, progress: Progress | None = None) -> None:
         self.user = user
         self.households = scope_by_region(Household.objects.all(), user)
         self.masked = not sees_full_id(user)
         self.counts = {"households": 0, "members": 0, "incomes": 0}
+        self.progress = progress
+        self.total = 0
+
+    def _tick(self, sheet: str) -> None:
+        """Every CHUNK rows: the share of the rows written (of the three sheets, estimated from
+        the households as about 5 rows each, so no counting query is needed)."""
+        self.counts[sheet] += 1
+        if self.progress is None or self.counts[sheet] % CHUNK:
+            return
+        if not self.total:
+            self.total = max(self.households.count() * 5, 1)
+        done = sum(self.counts.values())
+        self.progress(min(99, 100 * done // self.total), _("Writing the file"))
 
     def _id(self, number: str) -> str:
         return mask_id_number(number) if self.masked else number
@@ -82,7 +129,7 @@ class RegisterExport:
         fields = [f if f != "region_id" else "region" for f in HOUSEHOLD_FIELDS]
         rows = self.households.order_by("household_no").values_list("pk", *fields)
         for pk, household_no, region, *rest in rows.iterator(chunk_size=CHUNK):
-            self.counts["households"] += 1
+            self._tick("households")
             name, id_number = heads.get(pk, ("", ""))
             yield (household_no, region, name, self._id(id_number), *rest)
 
@@ -93,7 +140,7 @@ class RegisterExport:
             .values_list("household__household_no", *MEMBER_FIELDS)
         )
         for household_no, name, id_number, *rest in rows.iterator(chunk_size=CHUNK):
-            self.counts["members"] += 1
+            self._tick("members")
             yield (household_no, name, self._id(id_number), *rest)
 
     def income_rows(self) -> Iterator[tuple[Any, ...]]:
@@ -108,8 +155,9 @@ class RegisterExport:
                 "business_expense",
                 "property_total",
                 "transfer_total",
+                "member_count",
             )
         )
         for row in rows.iterator(chunk_size=CHUNK):
-            self.counts["incomes"] += 1
+            self._tick("incomes")
             yield row

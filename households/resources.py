@@ -56,6 +56,7 @@ class Column:
     field: str  # a model field, or head_name / head_id_number (checked against the members)
     kind: str = "text"  # text, int, decimal, bool, choice, causes
     choices: type[models.TextChoices] | None = None
+    optional: bool = False  # a file may leave the column out (older national exports do)
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,11 @@ INCOME_SHEET = Sheet(
         Column("生产经营性支出", "business_expense", "decimal"),
         Column("财产性收入", "property_other", "decimal"),
         Column("转移性收入", "transfer_other", "decimal"),
+        # A check, not an input: the size is the household's members (it must agree if given).
+        Column("年末家庭人口数", "member_count", "int", optional=True),
     ),
 )
+MEMBER_COUNT = "年末家庭人口数"
 SHEETS = (HOUSEHOLD_SHEET, MEMBER_SHEET, INCOME_SHEET)
 SHEETS_BY_NAME = {sheet.name: sheet for sheet in SHEETS}
 
@@ -259,6 +263,23 @@ def is_blank(cell: Any) -> bool:
 
 
 # -- values → cells ------------------------------------------------------------------------
+
+
+# A text cell starting with one of these is a formula to a spreadsheet (CSV injection); in a
+# CSV it is written after an apostrophe, which reading takes away again.
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def csv_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return f"'{value}"
+    return value
+
+
+def csv_uncell(cell: str) -> str:
+    if cell[:1] == "'" and cell[1:2] in FORMULA_START:
+        return cell[1:]
+    return cell
 
 
 def cell_of(value: Any, column: Column) -> Any:

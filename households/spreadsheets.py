@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
-from households.resources import RowError, Sheet, cell_of
+from households.resources import RowError, Sheet, cell_of, csv_cell
 
 
 def write_xlsx(target: IO[bytes], sheets: Iterable[tuple[Sheet, Iterable[Sequence[Any]]]]) -> None:
@@ -31,7 +31,8 @@ def write_xlsx(target: IO[bytes], sheets: Iterable[tuple[Sheet, Iterable[Sequenc
 def write_csv_zip(
     target: IO[bytes], sheets: Iterable[tuple[Sheet, Iterable[Sequence[Any]]]]
 ) -> None:
-    """One UTF-8 CSV per sheet (with a BOM, so that Excel shows the Chinese), zipped."""
+    """One UTF-8 CSV per sheet (with a BOM, so that Excel shows the Chinese), zipped. A text
+    that a spreadsheet would take for a formula is written after an apostrophe."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for sheet, rows in sheets:
             buffer = io.StringIO()
@@ -40,27 +41,50 @@ def write_csv_zip(
             columns = sheet.columns
             for row in rows:
                 writer.writerow(
-                    [cell_of(value, column) for value, column in zip(row, columns, strict=True)]
+                    [
+                        csv_cell(cell_of(value, column))
+                        for value, column in zip(row, columns, strict=True)
+                    ]
                 )
             archive.writestr(f"{sheet.name}.csv", "\ufeff" + buffer.getvalue())
 
 
 REPORT_HEADERS = ("工作表", "行号", "列", "值", "原因")
+SKIPPED_SHEET = "整户未导入"
+SKIPPED_HEADERS = ("户编号", *REPORT_HEADERS)
 
 
-def write_error_report(target: IO[bytes], errors: Iterable[RowError]) -> None:
+def write_error_report(
+    target: IO[bytes],
+    errors: Iterable[RowError],
+    skipped: dict[str, list[RowError]] | None = None,
+) -> None:
+    """Every error; then, when some households were left out whole, one line per reason of
+    each such household (its refused rows)."""
     with XlsxWriter(target) as workbook:
         workbook.sheet(
             "错误",
             list(REPORT_HEADERS),
             ([e.sheet, e.row or "", e.column, e.value, e.message] for e in errors),
         )
+        if skipped:
+            workbook.sheet(
+                SKIPPED_SHEET,
+                list(SKIPPED_HEADERS),
+                (
+                    [number_key, e.sheet, e.row or "", e.column, e.value, e.message]
+                    for number_key, reasons in skipped.items()
+                    for e in reasons
+                ),
+            )
 
 
 class XlsxWriter:
     """The smallest XLSX a spreadsheet opens: inline strings and numbers, no styles beyond the
-    default. Written straight into the zip, so memory does not grow with the rows (and it runs
-    about ten times faster than openpyxl's write-only mode without lxml)."""
+    default. Text is always an inline string cell (``t="inlineStr"``), never a formula, so a name
+    beginning with ``=`` stays a name. Written straight into the zip, so memory does not grow
+    with the rows (and it runs about ten times faster than openpyxl's write-only mode without
+    lxml)."""
 
     _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
     _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'

@@ -13,6 +13,7 @@ from households.choices import SAFE_HOUSING_GRADES
 
 __all__ = [
     "COMPULSORY_AGES",
+    "LAST_EXIT_YEAR",
     "NOT_IN_SCHOOL",
     "SAFE_HOUSING_GRADES",
     "compulsory_birth_bounds",
@@ -20,6 +21,9 @@ __all__ = [
     "school_year_start",
 ]
 
+# The last year with a national poverty line and exits from poverty; after it, households in
+# difficulty go through 防返贫监测 (monitoring cases).
+LAST_EXIT_YEAR = 2020
 COMPULSORY_AGES = (6, 15)  # the youngest and the oldest age on 1 September
 NOT_IN_SCHOOL = ""  # the schooling status of a member who is not in school
 

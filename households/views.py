@@ -27,6 +27,7 @@ from households.forms import (
     StatusForm,
 )
 from households.models import Household, annotate_page
+from households.standards import LAST_EXIT_YEAR
 from regions.masking import displayed_id
 from regions.roles import CAPTURE_ROLES, STATUS_ROLES, has_role, require_page_role
 from tongren_fupin.forms import error_text, posted, status_of, submit
@@ -92,6 +93,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history,
             "can_capture": has_role(request.user, CAPTURE_ROLES, household.region_id),
             "can_change_status": has_role(request.user, STATUS_ROLES),
+            "after_exits": household.identification_year > LAST_EXIT_YEAR,
         },
     )
 

@@ -17,9 +17,9 @@ from rest_framework.response import Response
 
 from imports import selectors as import_selectors
 from imports import services as import_jobs
-from imports.models import CommitMode, ImportJob
+from imports.models import CommitMode, ExportFormat, ExportJob, ImportJob
 from regions.permissions import HasRole
-from regions.roles import IMPORT_ROLES
+from regions.roles import EXPORT_ROLES, IMPORT_ROLES
 from tongren_fupin.api.schema import ERROR_RESPONSES, ErrorSerializer
 
 TOO_LARGE = OpenApiResponse(ErrorSerializer, description="文件超过上传大小上限")
@@ -46,6 +46,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "counts",
             "error_count",
             "errors",
+            "skipped",
             "report_url",
             "attempts",
             "created",
@@ -165,3 +166,83 @@ def report_response(job: ImportJob) -> HttpResponseBase:
     return FileResponse(
         job.report.open("rb"), as_attachment=True, filename=f"import-{job.pk}-errors.xlsx"
     )
+
+
+# -- exports ----------------------------------------------------------------------------------
+
+
+class ExportPermission(HasRole):
+    roles = EXPORT_ROLES
+
+
+class ExportJobSerializer(serializers.ModelSerializer):
+    file_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = ["id", "format", "status", "progress", "stage", "counts", "masked",
+                  "file_url", "attempts", "created", "finished"]  # fmt: skip
+        read_only_fields = fields
+
+    def get_file_url(self, job: ExportJob) -> str | None:
+        if not job.file:
+            return None
+        return reverse("export-job-download", args=[job.pk])
+
+
+class ExportRequestSerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=ExportFormat.choices, default=ExportFormat.XLSX)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: ExportJobSerializer(many=True), **ERROR_RESPONSES}),
+    retrieve=extend_schema(responses={200: ExportJobSerializer, **ERROR_RESPONSES}),
+    create=extend_schema(
+        request=ExportRequestSerializer, responses={202: ExportJobSerializer, **ERROR_RESPONSES}
+    ),
+)
+class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Exports of the register in the national format, written in the background for the
+    caller's jurisdiction (ID numbers masked as for the caller's role) and audited; the caller
+    follows ``progress`` and fetches ``download`` once ``status`` is ``done``. A job is its
+    requester's alone."""
+
+    permission_classes = [ExportPermission]
+    serializer_class = ExportJobSerializer
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    filter_backends = ()
+
+    def get_queryset(self) -> Any:
+        return import_selectors.export_job_list(user=self.request.user)
+
+    def get_object(self) -> ExportJob:
+        return import_selectors.export_job_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def create(self, request: Request) -> Response:
+        serializer = ExportRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        job = import_jobs.export_job_create(
+            actor=request.user,
+            fmt=serializer.validated_data["format"],
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+        job.refresh_from_db()
+        return Response(ExportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                description=str(_("The exported file (XLSX, or a zip of CSV files)"))
+            ),
+            409: ERROR_RESPONSES[400],
+            **ERROR_RESPONSES,
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str) -> HttpResponseBase:
+        job = import_jobs.export_job_download(actor=request.user, job=self.get_object())
+        return export_file_response(job)
+
+
+def export_file_response(job: ExportJob) -> HttpResponseBase:
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)

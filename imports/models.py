@@ -69,6 +69,9 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     # The first errors, for the page and the API: [{sheet, row, column, value, message}].
     errors = models.JSONField(_("errors shown"), default=list, blank=True)
+    # Households left out whole (a row of theirs refused), the first ones:
+    # [{household_no, reasons: [{sheet, row, column, value, message}]}].
+    skipped = models.JSONField(_("households left out"), default=list, blank=True)
     # Every error, as an XLSX report.
     report = models.FileField(_("error report"), upload_to="imports/reports/%Y/%m/", blank=True)
     attempts = models.PositiveSmallIntegerField(_("runs"), default=0)
@@ -111,3 +114,74 @@ class ImportJob(models.Model):
             int(sheet.get("new", 0)) + int(sheet.get("updated", 0))
             for sheet in (self.counts or {}).values()
         )
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Writing the file")
+    DONE = "done", _("Ready to download")
+    FAILED = "failed", _("Failed")
+
+
+class ExportFormat(models.TextChoices):
+    XLSX = "xlsx", "XLSX"
+    ZIP = "zip", _("CSV (zip)")
+
+
+class ExportJob(models.Model):
+    """One export of the register: written in the background, scoped and masked for the user
+    who asked (the file is theirs alone: another user may see full ID numbers less, or more)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    format = models.CharField(_("format"), max_length=8, choices=ExportFormat.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stage = models.CharField(_("stage"), max_length=100, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    masked = models.BooleanField(_("ID numbers masked"), default=False)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("runs"), default=0)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["created_by", "created"], name="export_job_user_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="export_job_progress_max_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.format}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("imports:export-job", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+    @property
+    def filename(self) -> str:
+        return f"建档立卡-{self.pk}.{self.format}"

@@ -22,11 +22,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit import events
-from households import resources, spreadsheets
+from audit.models import Category
+from households import exports, resources, spreadsheets
 from households.importing.reading import bundle_csv_files
 from households.importing.run import Result, run_import
-from imports.models import CommitMode, ImportJob, JobStatus
-from regions.roles import IMPORT_ROLES, require_role
+from imports.models import CommitMode, ExportJob, ExportStatus, ImportJob, JobStatus
+from regions.masking import sees_full_id
+from regions.roles import EXPORT_ROLES, IMPORT_ROLES, require_role
 from regions.scoping import assignment_of
 from tongren_fupin import outbox
 from tongren_fupin.errors import DomainError
@@ -35,6 +37,8 @@ logger = logging.getLogger(__name__)
 ERRORS_SHOWN = 1000  # the job keeps the first errors; the report has every one
 RUN_TASK = "households.run_import_job"  # imports.tasks.run_import_job
 LOCK_CLASS = 5206  # advisory lock namespace of import runs (PostgreSQL)
+EXPORT_TASK = "imports.run_export_job"  # imports.tasks.run_export_job
+EXPORT_LOCK_CLASS = 5207  # advisory lock namespace of export runs
 
 
 def enqueue(job_id: int) -> None:
@@ -183,21 +187,21 @@ def import_job_retry(*, actor: Any, job: ImportJob) -> ImportJob:
 
 
 @contextmanager
-def _run_lock(job_id: int) -> Iterator[bool]:
+def _run_lock(job_id: int, namespace: int = LOCK_CLASS) -> Iterator[bool]:
     """One run per job at a time: a session advisory lock, freed when the worker's connection
     ends, so a killed worker never keeps it. (Other databases run tasks inline, one at a time.)"""
     if connection.vendor != "postgresql":
         yield True
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_CLASS, job_id])
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [namespace, job_id])
         acquired = bool(cursor.fetchone()[0])
     try:
         yield acquired
     finally:
         if acquired:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_CLASS, job_id])
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [namespace, job_id])
 
 
 def import_job_run(*, job_id: int) -> str:
@@ -273,7 +277,7 @@ def _finish(job: ImportJob, result: Result, status: str) -> None:
     report = ContentFile(b"")
     if result.errors:
         with tempfile.TemporaryFile() as target:
-            spreadsheets.write_error_report(target, result.errors)
+            spreadsheets.write_error_report(target, result.errors, result.skipped)
             target.seek(0)
             report = ContentFile(target.read())
     fields: dict[str, Any] = {
@@ -283,6 +287,10 @@ def _finish(job: ImportJob, result: Result, status: str) -> None:
         "counts": result.counts,
         "error_count": len(result.errors),
         "errors": [error.as_dict() for error in result.errors[:ERRORS_SHOWN]],
+        "skipped": [
+            {"household_no": number_key, "reasons": [e.as_dict() for e in reasons]}
+            for number_key, reasons in list(result.skipped.items())[:ERRORS_SHOWN]
+        ],
         "finished": timezone.now(),
     }
     if result.errors:
@@ -291,3 +299,98 @@ def _finish(job: ImportJob, result: Result, status: str) -> None:
     elif job.report:
         fields["report"] = ""
     _set(job, **fields)
+
+
+# -- exports ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def export_job_create(*, actor: Any, fmt: str, ip_address: str | None = None) -> ExportJob:
+    """Ask for an export of the actor's jurisdiction: written in the background (a job of
+    Tongren's size takes minutes), scoped and masked for the actor; the export itself is
+    audited when its file is kept."""
+    exports.check_export(actor=actor, fmt=fmt)
+    assignment = assignment_of(actor)
+    job = ExportJob.objects.create(
+        created_by=actor,
+        region=assignment.region if assignment and not actor.is_superuser else None,
+        format=fmt,
+        masked=not sees_full_id(actor),
+        ip_address=ip_address,
+    )
+    enqueue_export(job.pk)
+    return job
+
+
+def enqueue_export(job_id: int) -> None:
+    """Queue the writing of an export through the outbox, like an import run."""
+    outbox.enqueue(EXPORT_TASK, job_id)
+
+
+def export_job_run(*, job_id: int) -> str:
+    """Write the file of an export job; returns its status. Safe to call again at any time: a
+    finished job is left as it is, an unfinished one is written again from the start."""
+    with _run_lock(job_id, EXPORT_LOCK_CLASS) as acquired, translation.override("zh-hans"):
+        job = ExportJob.objects.filter(pk=job_id).select_related("created_by").first()
+        if not acquired or job is None:
+            return "busy" if job else "missing"
+        if job.is_running:
+            _export(job)
+        job.refresh_from_db()
+        return job.status
+
+
+def _set_export(job: ExportJob, **fields: Any) -> None:
+    fields["updated"] = timezone.now()
+    ExportJob.objects.filter(pk=job.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(job, name, value)
+
+
+def _export(job: ExportJob) -> None:
+    _set_export(job, status=ExportStatus.RUNNING, attempts=job.attempts + 1, progress=0,
+                stage=_("Writing the file"))  # fmt: skip
+    actor = job.created_by
+    with tempfile.TemporaryFile() as target:
+        try:
+            export = exports.register_write(
+                actor=actor,
+                fmt=job.format,
+                target=target,
+                progress=lambda percent, stage: _set_export(job, progress=percent, stage=stage),
+            )
+        except DomainError as error:  # the user lost the role since asking
+            _set_export(job, status=ExportStatus.FAILED, stage=error.message[:100],
+                        finished=timezone.now())  # fmt: skip
+            return
+        target.seek(0)
+        with transaction.atomic():
+            locked = ExportJob.objects.select_for_update().get(pk=job.pk)
+            if locked.status != ExportStatus.RUNNING:
+                return  # another run finished it meanwhile
+            locked.file.save(f"export-{job.pk}.{job.format}", ContentFile(target.read()),
+                             save=False)  # fmt: skip
+            locked.status, locked.progress, locked.stage = ExportStatus.DONE, 100, ""
+            locked.counts, locked.masked = export.counts, export.masked
+            locked.finished = timezone.now()
+            locked.save()
+            exports.register_export_record(
+                actor=actor, export=export, fmt=job.format, ip_address=job.ip_address, obj=locked
+            )
+
+
+def export_job_download(*, actor: Any, job: ExportJob) -> ExportJob:
+    """The file of a finished export, for the user who asked; each download is recorded."""
+    require_role(actor, EXPORT_ROLES)
+    if job.status != ExportStatus.DONE or not job.file:
+        raise DomainError("export_not_ready", _("The export is not ready yet."), status=409)
+    events.record(
+        actor=actor,
+        action="register.export_downloaded",
+        obj=job,
+        category=Category.SECURITY,
+        region_code=job.region_id or "",
+        changes={"format": [None, job.format], "masked": [None, job.masked]},
+        summary=_("Downloaded export #%(id)s of the register") % {"id": job.pk},
+    )
+    return job

@@ -22,4 +22,10 @@ urlpatterns = [
     ),
     path("households/imports/<int:pk>/report/", views.import_job_report, name="report"),
     path("households/export/", views.register_export, name="export"),
+    path("households/export/<int:pk>/", views.export_job, name="export-job"),
+    path(
+        "households/export/<int:pk>/download/",
+        views.export_job_download,
+        name="export-download",
+    ),
 ]

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import tempfile
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,11 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from households import exports
 from households.resources import SHEETS
 from imports import selectors as import_selectors
 from imports import services as import_jobs
-from imports.api import report_response
+from imports.api import export_file_response, report_response
 from imports.models import CommitMode, ImportJob
 from regions.roles import EXPORT_ROLES, IMPORT_ROLES, has_role, require_page_role
 from tongren_fupin.forms import act, error_text, posted, posted_files, status_of, submit
@@ -117,6 +115,7 @@ def _job_context(job: ImportJob) -> dict[str, object]:
         "job": job,
         "stalled": job.is_running and timezone.now() - job.updated > STALLED_AFTER,
         "errors_shown": job.errors[:200],
+        "skipped_shown": job.skipped[:200],
         # In the workbook's order (the database keeps JSON keys in an order of its own).
         "sheet_counts": [
             (sheet.name, job.counts[sheet.name]) for sheet in SHEETS if sheet.name in job.counts
@@ -199,24 +198,50 @@ def import_job_report(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @login_required
-def register_export(request: HttpRequest) -> HttpResponseBase:
-    """GET: the export page; POST: the file (an audited security event)."""
+def register_export(request: HttpRequest) -> HttpResponse:
+    """GET: the export page with the user's recent exports; POST: ask for an export (written in
+    the background, then downloaded from its page)."""
     require_page_role(request.user, EXPORT_ROLES)
     form = ExportForm(posted(request))
-    if not form.is_bound:
-        return render(request, "imports/export.html", {})
-    fmt = form.cleaned_data["format"] if form.is_valid() else ""
-    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    done = act(
+    if form.is_bound and form.is_valid():
+        job = submit(
+            form,
+            lambda: import_jobs.export_job_create(
+                actor=request.user,
+                fmt=form.cleaned_data["format"],
+                ip_address=request.META.get("REMOTE_ADDR"),
+            ),
+        )
+        if job is not None:
+            return redirect("imports:export-job", pk=job.pk)
+    jobs = import_selectors.export_job_list(user=request.user)[:10]
+    return render(
         request,
-        form,
-        lambda: exports.register_export(
-            actor=request.user, fmt=fmt, target=target, ip_address=request.META.get("REMOTE_ADDR")
-        ),
+        "imports/export.html",
+        {"form": form, "jobs": jobs, "error": error_text(form) if form.is_bound else ""},
+        status=status_of(form),
     )
-    if not done:
-        target.close()
-        return render(request, "imports/export.html", {}, status=status_of(form))
-    target.seek(0)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(target, as_attachment=True, filename=f"建档立卡-{stamp}.{fmt}")
+
+
+@login_required
+def export_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """An export's progress (polled by htmx while it runs) and, once written, its download."""
+    require_page_role(request.user, EXPORT_ROLES)
+    job = import_selectors.export_job_get(user=request.user, pk=pk)
+    if getattr(request, "htmx", False):
+        if not job.is_running:
+            return HttpResponseClientRefresh()
+        return render(request, "imports/_export_progress.html", {"job": job})
+    return render(request, "imports/export_job.html", {"job": job})
+
+
+@login_required
+def export_job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    require_page_role(request.user, EXPORT_ROLES)
+    job = import_selectors.export_job_get(user=request.user, pk=pk)
+    form = RetryForm({})
+    downloaded = submit(form, lambda: import_jobs.export_job_download(actor=request.user, job=job))
+    if downloaded is None:
+        messages.error(request, error_text(form))
+        return redirect("imports:export-job", pk=job.pk)
+    return export_file_response(job)

@@ -6,10 +6,12 @@ township_reviewer, county_supervisor (沿河), city_supervisor, api_client, anon
 
 from __future__ import annotations
 
+import importlib
 import os
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.core.management import call_command
 from rest_framework.test import APIClient
@@ -40,8 +42,11 @@ def _empty_cache() -> None:
 
 @pytest.fixture
 def tongren_regions(transactional_db: None) -> None:
-    """For transactional tests, which start from an empty database."""
+    """For transactional tests, which start from an empty database: the regions, and the
+    poverty lines the migrations seed (the exit standard is judged against them)."""
     call_command("loaddata", REGIONS_FIXTURE, verbosity=0)
+    seeded = importlib.import_module("households.migrations.0002_seed_poverty_lines")
+    seeded.seed(django_apps, None)
 
 
 @pytest.fixture

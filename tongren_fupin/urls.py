@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from exits.api import ExitApplicationViewSet, HouseholdExitAssessmentView, MisclassificationView
 from households.api import HouseholdViewSet, PovertyLineViewSet
-from imports.api import ImportJobViewSet
+from imports.api import ExportJobViewSet, ImportJobViewSet
 from inspections.api import ProblemViewSet, VisitViewSet
 from inspections.look_back_api import LookBackTaskViewSet
 from monitoring.api import MonitoringCaseViewSet
@@ -21,6 +21,7 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("poverty-lines", PovertyLineViewSet, basename="poverty-line")
 router.register("imports", ImportJobViewSet, basename="import-job")
+router.register("exports", ExportJobViewSet, basename="export-job")
 router.register("exit-applications", ExitApplicationViewSet, basename="exit-application")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("problems", ProblemViewSet, basename="problem")

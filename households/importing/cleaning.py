@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models.base import ModelState
 from django.db.models.expressions import DatabaseDefault
+from django.utils.translation import gettext as _
 
 from households.choices import Relation
 from households.importing.reading import SheetData
@@ -20,6 +21,7 @@ from households.resources import (
     YES,
     Column,
     Sheet,
+    choice_labels,
     choice_lookup,
     is_blank,
 )
@@ -172,6 +174,7 @@ class Converter:
         self.plan = [
             (column.field, data.positions[column.field], _cell_reader(column, model))
             for column in data.sheet.columns
+            if column.field in data.positions
         ]
         self.width = max(data.positions.values(), default=-1) + 1
 
@@ -192,14 +195,63 @@ class Converter:
 def field_messages(
     errors: dict[str, list[ValidationError]], sheet: Sheet, cells: dict[str, Any], model: Any
 ) -> Iterator[tuple[str, Any, str]]:
-    """(column header, cell, message) for a model's errors; an empty required cell says so."""
-    headers = {c.field: c.header for c in sheet.columns}
-    headers["region_id"] = headers.get("region", "")
+    """(column header, cell, message) for a model's errors: one message per rule, in the words
+    of the form and under its column (``rule_message``)."""
+    columns = {c.field: c for c in sheet.columns}
+    if "region" in columns:
+        columns["region_id"] = columns["region"]
     for name, found in errors.items():
-        column = headers.get(name, "") if name != NON_FIELD_ERRORS else ""
+        column = columns.get(name) if name != NON_FIELD_ERRORS else None
         cell = cells.get(name, "")
         for error in found:
-            message = " ".join(error.messages)
-            if is_blank(cell) and name in headers and error.code in {"null", "invalid", "blank"}:
-                message = str(model._meta.get_field(name).error_messages["blank"])
-            yield column, cell, message
+            if column is None:
+                yield "", cell, " ".join(error.messages)
+            else:
+                yield column.header, cell, rule_message(column, error, cell, model)
+
+
+YEAR_FIELDS = frozenset({"identification_year", "exit_year", "year", "relapse_year"})
+
+
+def rule_message(column: Column, error: ValidationError, cell: Any, model: Any) -> str:
+    """The message of a field rule, naming the column and what it accepts. Django's own
+    messages speak of types ("应该为True或False", "整型"); a county operator needs the rule."""
+    code, params = error.code, error.params or {}
+    values = {"column": column.header, "limit": params.get("limit_value", "")}
+    kind = column.kind
+    year = column.field in YEAR_FIELDS
+    if is_blank(cell) and code in {"null", "blank", "invalid", "required"}:
+        return _("%(column)s cannot be empty.") % values
+    if code == "invalid_choice" and column.choices is not None:
+        return _("%(column)s should be one of %(choices)s.") % {
+            **values, "choices": accepted_labels(column.choices)
+        }  # fmt: skip
+    if code == "invalid" and kind == "bool":
+        return _("%(column)s can only be 是 or 否.") % values
+    if code == "invalid" and kind == "int":
+        return (_("%(column)s should be a four-digit year.") if year
+                else _("%(column)s should be a whole number.")) % values  # fmt: skip
+    if code == "invalid" and kind == "decimal":
+        return _("%(column)s should be an amount in yuan (a number).") % values
+    if code in {"max_digits", "max_whole_digits"}:
+        return _("%(column)s is too large.") % values
+    if code == "max_decimal_places":
+        return _("%(column)s has at most two decimals (fen).") % values
+    if code == "min_value":
+        return (_("%(column)s cannot be before %(limit)s.") if year
+                else _("%(column)s cannot be less than %(limit)s.")) % values  # fmt: skip
+    if code == "max_value":
+        return (_("%(column)s cannot be after %(limit)s.") if year
+                else _("%(column)s cannot be more than %(limit)s.")) % values  # fmt: skip
+    if code == "max_length":
+        return _("%(column)s has at most %(limit)s characters.") % values
+    return " ".join(error.messages)  # the model's own rule, already in the domain's words
+
+
+def accepted_labels(choices: type[models.TextChoices]) -> str:
+    """What a code list accepts, as the form names it (the label before its bracket): all of
+    them, or the first ten and 等."""
+    labels = list(dict.fromkeys(label.split("（")[0] for label in choice_labels(choices).values()))
+    if len(labels) > 10:
+        return _("%(labels)s etc.") % {"labels": "、".join(labels[:10])}
+    return "、".join(labels)

@@ -20,6 +20,7 @@ from households.resources import (
     FileError,
     RowError,
     Sheet,
+    csv_uncell,
     file_error,
     is_blank,
     text,
@@ -67,7 +68,8 @@ class Upload:
 
 
 def locate_columns(sheet: Sheet, header: Sequence[Any], row: int) -> dict[str, int]:
-    """Header names matched exactly (order free); a missing, unknown or repeated one is an error."""
+    """Header names matched exactly (order free); a missing, unknown or repeated one is an error
+    (an optional column may be missing: it has no position then)."""
     names = [text(cell) for cell in header]
     while names and not names[-1]:
         names.pop()
@@ -89,13 +91,13 @@ def locate_columns(sheet: Sheet, header: Sequence[Any], row: int) -> dict[str, i
             )
         seen.setdefault(name, index)
     for column in sheet.columns:
-        if column.header not in seen:
+        if column.header not in seen and not column.optional:
             errors.append(
                 RowError(sheet.name, row, column.header, "", _("This column is missing."))
             )
     if errors:
         raise FileError(errors)
-    return {column.field: seen[column.header] for column in sheet.columns}
+    return {column.field: seen[column.header] for column in sheet.columns if column.header in seen}
 
 
 def read_upload(path: Path, original_name: str) -> Upload:
@@ -179,7 +181,9 @@ def _add_csv(upload: Upload, raw: bytes, name: str) -> None:
 
     def load() -> Loaded:
         rows = csv.reader(io.StringIO(content))
-        return 1, next(rows), rows, content.count("\n")
+        header = next(rows)
+        unescaped = ([csv_uncell(cell) for cell in row] for row in rows)
+        return 1, header, unescaped, content.count("\n")
 
     upload.sheets[sheet.name] = SheetData(sheet, load)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,6 @@ from households.importing.reading import read_upload
 from households.importing.register import Register
 from households.importing.validation import (
     Context,
-    Row,
     check_households,
     check_incomes,
     check_members,
@@ -48,6 +47,11 @@ class Result:
     counts: dict[str, dict[str, int]]
     errors: list[RowError]
     written: bool = False
+    # Households left out whole because a row of theirs is refused: household_no → reasons.
+    skipped: dict[str, list[RowError]] = field(default_factory=dict)
+    # Registered income rows (not in the file) whose size the import changes:
+    # (household_no, year, old size, new size).
+    resized: list[tuple[str, int, int, int]] = field(default_factory=list)
 
     @property
     def invalid_rows(self) -> int:
@@ -147,14 +151,14 @@ def _run_import(
     numbers = set(households) | {row.household_no for row in members + incomes}
     ids = {row.values[1] for row in members if row.values}
     if not commit:
-        return _compare(households, members, incomes, ctx, Register.load(numbers, ids, False))
+        plan = Plan(households, members, incomes, Register.load(numbers, ids, False))
+        return _compare(plan, ctx)
     progress(80, _("Writing"))
     with transaction.atomic():
-        register = Register.load(numbers, ids, lock=True)
-        result = _compare(households, members, incomes, ctx, register)
+        plan = Plan(households, members, incomes, Register.load(numbers, ids, lock=True))
+        result = _compare(plan, ctx)
         if result.invalid_rows and not valid_only:
             return result
-        plan = Plan(households, members, incomes, register)
         Writer(plan=plan, actor=actor, use_copy=use_copy, source=source).write()
         result.written = True
         if on_written is not None:
@@ -162,17 +166,15 @@ def _run_import(
     return result
 
 
-def _compare(
-    households: dict[str, Row],
-    members: list[Row],
-    incomes: list[Row],
-    ctx: Context,
-    register: Register,
-) -> Result:
-    plan = Plan(households, members, incomes, register)
+def _compare(plan: Plan, ctx: Context) -> Result:
     cross_check(plan, ctx)
     counts = classify(plan, ctx.dropped)
     order = {sheet.name: index for index, sheet in enumerate(SHEETS)}
     errors = sorted(ctx.errors, key=lambda e: (order.get(e.sheet, -1), e.row))
     ctx.errors = errors
-    return Result(counts=counts, errors=errors)
+    return Result(
+        counts=counts,
+        errors=errors,
+        skipped=plan.skipped,
+        resized=sorted(plan.resized.values()),
+    )

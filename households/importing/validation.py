@@ -21,6 +21,7 @@ from households.resources import (
     HOUSEHOLDS,
     INCOME_SHEET,
     INCOMES,
+    MEMBER_COUNT,
     MEMBER_SHEET,
     MEMBERS,
     RowError,
@@ -35,13 +36,16 @@ HOUSEHOLD_FIELDS = tuple(
     if not c.field.startswith("head_")
 )
 MEMBER_FIELDS = tuple(c.field for c in MEMBER_SHEET.columns if c.field != "household_no")
-INCOME_FIELDS = tuple(c.field for c in INCOME_SHEET.columns if c.field != "household_no")
+INCOME_FIELDS = tuple(
+    c.field for c in INCOME_SHEET.columns if c.field not in ("household_no", "member_count")
+)
 household_values = attrgetter(*HOUSEHOLD_FIELDS)  # an instance → its row's values, in order
 member_values = attrgetter(*MEMBER_FIELDS)
 income_values = attrgetter(*INCOME_FIELDS)
-# What an income row is compared on: the file holds the property and transfer totals.
+# What an income row is compared on: the file holds the property and transfer totals; the
+# household size is the members registered after the import (so a new member changes the row).
 INCOME_COMPARED = ("year", "wage", "business", "business_expense", "property_total",
-                   "transfer_total")  # fmt: skip
+                   "transfer_total", "member_count")  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -51,7 +55,7 @@ class Row:
     number: int
     household_no: str
     values: tuple[Any, ...] | None
-    extra: Any = None  # head name and ID (households), totals (incomes)
+    extra: Any = None  # head name and ID (households), the stated 年末家庭人口数 (incomes)
     status: str = ""  # new, updated, unchanged, invalid
 
     @property
@@ -100,10 +104,19 @@ def check_households(data: SheetData, ctx: Context, tick: Callable[[], None]) ->
             errors.append(("村代码", code, _("There is no region with this code.")))
         elif not code.startswith(ctx.prefix):
             errors.append(("村代码", code, _("This village is outside your jurisdiction.")))
-        try:
-            head_id = parse_id_number(head_id).number
-        except ValidationError as error:
-            errors.append(("户主证件号码", head_id, " ".join(error.messages)))
+        if not head_name:
+            errors.append(
+                ("户主姓名", "", _("%(column)s cannot be empty.") % {"column": "户主姓名"})
+            )
+        if not head_id:
+            errors.append(
+                ("户主证件号码", "", _("%(column)s cannot be empty.") % {"column": "户主证件号码"})
+            )
+        else:
+            try:
+                head_id = parse_id_number(head_id).number
+            except ValidationError as error:
+                errors.append(("户主证件号码", head_id, " ".join(error.messages)))
         for column, cell, message in errors:
             ctx.error(HOUSEHOLDS, number, column, cell, message)
         number_key = household.household_no
@@ -118,11 +131,11 @@ def check_households(data: SheetData, ctx: Context, tick: Callable[[], None]) ->
         first = rows[number_key]
         first.values = None
         ctx.dropped[HOUSEHOLDS] += len(numbers)
+        every = "、".join(str(n) for n in [first.number, *numbers])
         for number in [first.number, *numbers]:
-            others = "、".join(str(n) for n in [first.number, *numbers] if n != number)
             ctx.error(HOUSEHOLDS, number, "户编号", number_key,
                       _("This household number appears more than once in the sheet "
-                        "(also row %(rows)s).") % {"rows": others})  # fmt: skip
+                        "(rows %(rows)s).") % {"rows": every})  # fmt: skip
     return rows
 
 
@@ -156,12 +169,12 @@ def check_members(data: SheetData, ctx: Context, tick: Callable[[], None]) -> li
                 repeated.setdefault(id_number, [first]).append(row)
         rows.append(row)
     for id_number, same in repeated.items():
+        every = "、".join(str(row.number) for row in same)
         for row in same:
-            others = "、".join(str(other.number) for other in same if other is not row)
             row.values = None
             ctx.error(MEMBERS, row.number, "证件号码", id_number,
                       _("This ID number appears more than once in the file "
-                        "(also row %(rows)s).") % {"rows": others})  # fmt: skip
+                        "(rows %(rows)s of the sheet 家庭成员).") % {"rows": every})  # fmt: skip
     return rows
 
 
@@ -177,14 +190,19 @@ def check_incomes(data: SheetData, ctx: Context, tick: Callable[[], None]) -> li
         tick()
         values = converter.values(cells)
         household_no = values.pop("household_no")
+        stated = values.pop("member_count", None)
         income = cleaner.build({**values, "member_count": 1})
         errors = cleaner.clean(income)
-        row = Row(number, household_no, None)
+        row = Row(number, household_no, None, stated)
         if errors:
             raw = converter.cells(cells)
             for column, cell, message in field_messages(errors, INCOME_SHEET, raw, AnnualIncome):
                 ctx.error(INCOMES, number, column, cell, message)
-        else:
+        if stated is not None and not (isinstance(stated, int) and stated >= 1):
+            ctx.error(INCOMES, number, MEMBER_COUNT, stated,
+                      _("年末家庭人口数 should be a whole number of at least 1."))  # fmt: skip
+            row.extra = None
+        elif not errors:
             row.values = income_values(income)
         key = (household_no, income.year)
         first = seen.setdefault(key, row)
@@ -192,10 +210,10 @@ def check_incomes(data: SheetData, ctx: Context, tick: Callable[[], None]) -> li
             repeated.setdefault(key, [first]).append(row)
         rows.append(row)
     for (_household_no, year), same in repeated.items():
+        every = "、".join(str(row.number) for row in same)
         for row in same:
-            others = "、".join(str(other.number) for other in same if other is not row)
             row.values = None
             ctx.error(INCOMES, row.number, "年度", year,
                       _("This household has this year more than once in the sheet "
-                        "(also row %(rows)s).") % {"rows": others})  # fmt: skip
+                        "(rows %(rows)s).") % {"rows": every})  # fmt: skip
     return rows

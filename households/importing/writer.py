@@ -32,8 +32,8 @@ from households.models import AnnualIncome, Household, Member
 BATCH = 2000
 HOUSEHOLD_UPDATED = [f if f != "region_id" else "region" for f in HOUSEHOLD_FIELDS[1:]]
 MEMBER_UPDATED = [f for f in MEMBER_FIELDS if f != "id_number"]
-INCOME_UPDATED = [*AnnualIncome.INPUTS, "property_total", "transfer_total", "net_income",
-                  "per_capita_net_income"]  # fmt: skip
+INCOME_UPDATED = [*AnnualIncome.INPUTS, "member_count", "property_total", "transfer_total",
+                  "net_income", "per_capita_net_income"]  # fmt: skip
 
 
 def _insert_columns(model: type[models.Model]) -> list[models.Field]:
@@ -166,8 +166,7 @@ class Writer:
         self._insert(Member, (*MEMBER_FIELDS, "household_id", "sex", "birth_date"), created)
 
     def _incomes(self) -> None:
-        register = self.plan.register
-        new_members = Counter(row.household_no for row in self.plan.members if row.status == "new")
+        sizes = self.plan.sizes
         builder = ModelCleaner(AnnualIncome, checked=())
         columns = tuple(f.attname for f in _insert_columns(AnnualIncome))
         values_of = attrgetter(*columns)
@@ -176,14 +175,15 @@ class Writer:
             for row in self.plan.incomes:
                 if row.status == "new":
                     household_id = self.ids[row.household_no]
-                    size = register.sizes[household_id] + new_members[row.household_no]
                     values = dict(zip(INCOME_FIELDS, row.values or (), strict=True))
                     income = builder.build(
-                        {**values, "household_id": household_id, "member_count": max(size, 1)}
-                    )
+                        {**values, "household_id": household_id,
+                         "member_count": sizes[row.household_no]}
+                    )  # fmt: skip
                     income.compute_totals()
                     yield values_of(income)
 
+        register = self.plan.register
         changed: dict[int, dict[str, Any]] = {}
         for row in self.plan.incomes:
             if row.status in ("new", "updated"):
@@ -191,10 +191,15 @@ class Writer:
             if row.status == "updated":
                 values = dict(zip(INCOME_FIELDS, row.values or (), strict=True))
                 key = (self.ids[row.household_no], values["year"])
-                changed[register.incomes[key][0]] = values
+                changed[register.incomes[key][0]] = {
+                    **values, "member_count": sizes[row.household_no]
+                }  # fmt: skip
         self._insert(AnnualIncome, columns, created())
-        stored = AnnualIncome.objects.in_bulk(list(changed))
+        stored = AnnualIncome.objects.in_bulk([*changed, *self.plan.resized])
         corrected = [_corrected(stored[pk], values) for pk, values in changed.items()]
+        for pk, (household_no, _year, _old, size) in self.plan.resized.items():
+            corrected.append(_resized(stored[pk], size))
+            self.touched[household_no] += 1
         AnnualIncome.objects.bulk_update(corrected, INCOME_UPDATED, batch_size=BATCH)
 
     # -- versions and the audit trail --------------------------------------------------------
@@ -244,6 +249,7 @@ def _corrected(income: AnnualIncome, values: dict[str, Any]) -> AnnualIncome:
     totals: a total that differs replaces the split with the one "other" item."""
     income.wage, income.business = values["wage"], values["business"]
     income.business_expense = values["business_expense"]
+    income.member_count = values["member_count"]
     for names, total_name, other in (
         (AnnualIncome.PROPERTY, "property_total", "property_other"),
         (AnnualIncome.TRANSFER, "transfer_total", "transfer_other"),
@@ -252,5 +258,12 @@ def _corrected(income: AnnualIncome, values: dict[str, Any]) -> AnnualIncome:
             for name in names:
                 setattr(income, name, Decimal(0))
             setattr(income, other, values[other])
+    income.compute_totals()
+    return income
+
+
+def _resized(income: AnnualIncome, size: int) -> AnnualIncome:
+    """A registered income row with the household's new size: per capita recomputed."""
+    income.member_count = size
     income.compute_totals()
     return income

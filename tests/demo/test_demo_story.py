@@ -81,8 +81,8 @@ def misclassification_page(user: Any, year: int, region: str = "") -> str:
 
 def counted(html: str) -> dict[str, tuple[int, int]]:
     """``{kind: (households, people)}`` of the page's table of counts."""
-    rows = re.findall(r'data-kind="(\w+)" data-households="(\d+)" data-people="(\d+)"', html)
-    return {kind: (int(households), int(people)) for kind, households, people in rows}
+    rows = re.findall(r'data-households="(\d+)" data-people="(\d+)" data-kind="(\w+)"', html)
+    return {kind: (int(households), int(people)) for households, people, kind in rows}
 
 
 def exited_people(html: str) -> int:

@@ -38,7 +38,8 @@ def test_cadre_completes_a_look_back_task_on_a_phone(site, phone_page, artifacts
     page.goto(f"{site}/look-back/")
     page.screenshot(path=os.path.join(artifacts_dir, "look_back_360.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    assert "疑似错退" in page.locator("#look-back-tasks").inner_text()
+    # Never visited: its exit evidence is missing (a reason to visit, not a wrong exit).
+    assert "退出佐证缺失" in page.locator("#look-back-tasks").inner_text()
     page.get_by_role("button", name="录入走访").click()
     page.wait_for_url(f"{site}/households/{household.pk}/visit/?kind=look_back")
     assert page.locator("#id_kind").input_value() == "look_back"

@@ -1,17 +1,18 @@
 import datetime
 import os
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.utils import timezone
 
 from demo.logins import DEMO_PASSWORD
 from exits import services as exit_services
 from exits.models import ExitApplication
-from households.models import Household
+from households.models import Household, PovertyLine
 from inspections.models import ConsistencyItem, Problem, Visit
 from tests.e2e.conftest import log_in
+from tests.exits.helpers import ready_for_exit
 from tests.households.factories import household_with_head
 from tests.inspections.helpers import record_visit
 
@@ -56,16 +57,21 @@ def test_cadre_records_a_visit_with_five_looks_and_five_sources_on_a_phone(
 
 
 def test_township_and_county_move_an_exit_to_approved(site, desktop_page, artifacts_dir):
+    # A 2020 exit of a household that meets the standard (the gate assesses each step on its
+    # date), proposed, verified and publicized through the services.
+    PovertyLine.objects.get_or_create(
+        year=2020, kind="national", defaults={"amount": Decimal("4000")}
+    )
     users = {u.username: u for u in get_user_model().objects.filter(username__startswith="demo_")}
-    household = household_with_head()
-    today = timezone.localdate()
-    start = today - datetime.timedelta(days=10)
+    household = ready_for_exit(users["demo_team"])
+    start = datetime.date(2020, 10, 15)
     application = exit_services.exit_propose(
         actor=users["demo_cadre"],
         household=household,
-        year=today.year,
+        year=2020,
         proposed_on=start - datetime.timedelta(days=5),
         attendees=11,
+        agreeing=10,
         appraisal_result="同意",
     )
     record_visit(users["demo_team"], household, start - datetime.timedelta(days=3))
@@ -81,14 +87,19 @@ def test_township_and_county_move_an_exit_to_approved(site, desktop_page, artifa
     log_in(page, site, "demo_township", DEMO_PASSWORD)
     page.get_by_role("link", name="脱贫退出").click()
     page.locator(f"a[href='/exits/{application.pk}/']").click()
-    page.get_by_role("button", name="乡镇审核通过").click()
+    review = page.locator("form:has(input[name='action'][value='review'])")
+    review.get_by_label("日期").fill("2020-10-22")
+    review.get_by_role("button", name="乡镇审核通过").click()
     assert page.locator("#exit-state").inner_text() == "乡镇审核"
     page.get_by_role("button", name="退出登录").click()
 
     log_in(page, site, "demo_county", DEMO_PASSWORD)
     page.goto(f"{site}/exits/")
     page.locator(f"a[href='/exits/{application.pk}/']").click()
-    page.get_by_role("button", name="批准退出").click()
+    page.locator("#approve-link").click()  # 批准退出 goes through the confirmation page
+    page.get_by_label("县级审定日期").fill("2020-10-26")
+    page.get_by_label("我已核对以上标准，确认该户脱贫退出。").check()
+    page.get_by_role("button", name="确认：批准退出").click()
 
     assert page.locator("#exit-state").inner_text() == "县级审定公告"
     page.screenshot(path=os.path.join(artifacts_dir, "exit_approved.png"), full_page=True)

@@ -109,7 +109,7 @@ def test_the_proposal_page_shows_the_assessment_and_refuses(client, cadre_yanhe)
     response = client.post(url, {**PROPOSAL})
 
     assert 'id="live-assessment"' in page and "缺少佐证" in page
-    assert response.status_code == 400
+    assert response.status_code == 200  # a refused value: shown on the form
     assert "不符合退出标准" in response.content.decode()
     assert ExitApplication.objects.count() == 0
 
@@ -341,3 +341,30 @@ def test_the_application_page_says_who_acts_next(client, cadre_yanhe, township_r
 
     assert "下一步：村两委和驻村工作队核实 — 由驻村工作队办理。" in page
     assert 'value="yes" checked' not in page  # no decision preselected
+
+
+def test_the_register_page_of_a_household_identified_after_2020_says_no_exit(client, cadre_yanhe):
+    later = household_with_head(identification_year=2021)
+    earlier = household_with_head(identification_year=2016)
+    client.force_login(cadre_yanhe)
+
+    page = client.get(f"/households/{later.pk}/").content.decode()
+    other = client.get(f"/households/{earlier.pk}/").content.decode()
+
+    assert 'id="after-exits"' in page and "防返贫监测" in page
+    assert f"/households/{later.pk}/exit/propose/" not in page
+    assert 'id="after-exits"' not in other
+    assert f"/households/{earlier.pk}/exit/propose/" in other
+
+
+def test_the_proposal_page_assesses_for_the_date_asked(client, cadre_yanhe):
+    household = ready_for_exit(cadre_yanhe)  # visited 2020-09-20: outside today's window
+    client.force_login(cadre_yanhe)
+    url = f"/households/{household.pk}/exit/propose/"
+
+    today = client.get(url)
+    then = client.get(f"{url}?year=2020&proposed_on=2020-10-10")
+
+    assert today.context["eligible"] is False
+    assert then.context["eligible"] is True
+    assert then.context["form"].initial["proposed_on"] == datetime.date(2020, 10, 10)

@@ -33,9 +33,10 @@ def _start_tasks_at_once(monkeypatch: Any, request: Any) -> None:
     if "transactional_db" in request.fixturenames:
         return
     from imports import services as import_jobs
-    from imports.tasks import run_import_job
+    from imports.tasks import run_export_job, run_import_job
 
     monkeypatch.setattr(import_jobs, "enqueue", lambda job_id: run_import_job.delay(job_id))
+    monkeypatch.setattr(import_jobs, "enqueue_export", lambda job_id: run_export_job.delay(job_id))
 
 
 NO_1 = f"{f.VILLAGE}0001"
@@ -126,11 +127,12 @@ def test_a_file_with_errors_offers_only_the_explicit_valid_rows_choice(client, c
     refused = client.post(f"/households/imports/{job.pk}/commit/", {"mode": "all"})
     unconfirmed = client.post(f"/households/imports/{job.pk}/commit/", {"mode": "valid_only"})
 
-    assert job.error_count == 1
-    assert job.errors == [
-        {"sheet": "家庭成员", "row": 6, "column": "务工时间", "value": "13",
-         "message": "确保该值小于或等于12。"}
-    ]  # fmt: skip
+    reason = {"sheet": "家庭成员", "row": 6, "column": "务工时间", "value": "13",
+              "message": "务工时间 不能大于 12。"}  # fmt: skip
+    assert job.error_count == 4  # the reason, and the household's three other rows
+    assert reason in job.errors
+    assert job.skipped == [{"household_no": f"{f.VILLAGE}0002", "reasons": [reason]}]
+    assert 'id="skipped"' in page and f"{f.VILLAGE}0002" in page
     assert 'value="valid_only"' in page and 'value="all"' not in page
     assert refused.status_code == unconfirmed.status_code == 302
     assert register_state() == (0, 0, 0)
@@ -140,10 +142,11 @@ def test_a_file_with_errors_offers_only_the_explicit_valid_rows_choice(client, c
 
     job.refresh_from_db()
     assert (job.status, job.mode) == ("committed", "valid_only")
-    assert register_state() == (2, 5, 0)
+    assert register_state() == (1, 3, 0)  # household 2 is left out whole
+    assert Household.objects.filter(household_no=f"{f.VILLAGE}0002").exists() is False
     chosen = AuditEvent.objects.get(action="import.valid_only_chosen")
     assert chosen.actor == county_supervisor
-    assert chosen.changes["invalid_rows"] == [None, 1]
+    assert chosen.changes["invalid_rows"] == [None, 4]
 
 
 def test_the_error_report_lists_every_error(client, county_supervisor):
@@ -164,7 +167,7 @@ def test_the_error_report_lists_every_error(client, county_supervisor):
         ["贫困户", 2.0, "识别年度"],
         ["贫困户", 3.0, "联系电话"],
     ]
-    assert rows[1][4] == "此字段不能为空。"
+    assert rows[1][4] == "识别年度 不能为空。"
     assert len(rows) == 1 + job.error_count == 1 + 2 + 6
 
 
@@ -237,6 +240,28 @@ def test_api_refuses_to_commit_a_file_with_invalid_rows_as_a_whole(api, county_s
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_rows"
     assert register_state() == (0, 0, 0)
+
+
+def test_api_names_the_households_left_out_and_commits_the_others_whole(api, county_supervisor):
+    families = [f.family(1), f.family(2)]
+    members = [m for _h, ms in families for m in ms]
+    members[1]["大病保险"] = "不知道"
+    incomes = [f.income(h["户编号"]) for h, _m in families]
+    job = job_of(county_supervisor, f.workbook([h for h, _ in families], members, incomes))
+    api.force_authenticate(county_supervisor)
+
+    status = api.get(f"/api/v1/imports/{job.pk}/").json()
+    committed = api.post(
+        f"/api/v1/imports/{job.pk}/commit/", {"mode": "valid_only"}, format="multipart"
+    )
+
+    assert [(s["household_no"], [r["row"] for r in s["reasons"]]) for s in status["skipped"]] == [
+        (f"{f.VILLAGE}0001", [3])
+    ]
+    assert status["skipped"][0]["reasons"][0]["column"] == "大病保险"
+    assert committed.status_code == 202
+    assert register_state() == (1, 3, 1)
+    assert Household.objects.filter(household_no=f"{f.VILLAGE}0001").exists() is False
 
 
 def test_api_csv_files_are_uploaded_together(api, county_supervisor):
@@ -392,8 +417,13 @@ def test_the_admin_lists_jobs_read_only(client, operator):
 
 
 def export_content(client: Any, user: Any, fmt: str = "xlsx") -> bytes:
+    """Ask for an export on the page, follow it to its page and download the file."""
     client.force_login(user)
-    response = client.post("/households/export/", {"format": fmt})
+    asked = client.post("/households/export/", {"format": fmt})
+    assert asked.status_code == 302
+    page = client.get(asked["Location"])
+    assert page.status_code == 200 and 'id="download"' in page.content.decode()
+    response = client.get(f"{asked['Location']}download/")
     assert response.status_code == 200
     return b"".join(response.streaming_content)
 
@@ -488,6 +518,7 @@ def test_export_page_permission_matrix(client, county_supervisor, cadre_yanhe):
         data={"format": "xlsx"},
         own=county_supervisor,
         wrong_role=cadre_yanhe,
+        own_status=302,
         state=lambda: AuditEvent.objects.filter(action="register.exported").count(),
     )
 

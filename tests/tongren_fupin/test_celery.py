@@ -3,6 +3,7 @@ from celery.result import EagerResult
 
 from regions.models import Region
 from regions.tasks import ping
+from tests.worker import wait_for
 from tongren_fupin.celery import app
 
 
@@ -24,4 +25,6 @@ def test_a_task_queued_on_redis_runs_in_a_real_worker(celery_worker, tongren_reg
 
     assert answer == {"pong": True, "regions": Region.objects.count()}
     assert answer["regions"] > 2000
-    assert f"Task tongren_fupin.ping[{result.id}] succeeded" in celery_worker.log()
+    # The result reaches Redis before the worker writes its log line.
+    succeeded = f"Task tongren_fupin.ping[{result.id}] succeeded"
+    assert wait_for(lambda: succeeded in celery_worker.log(), seconds=30, worker=celery_worker)
