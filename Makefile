@@ -34,7 +34,7 @@ demo: setup
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 	$(RUN_ENV) $(BIN)/python manage.py load_demo_register --scale 0.01
 	$(RUN_ENV) $(BIN)/python manage.py load_demo_relocation
-	@# The bulletin of December 2020: the demo register's evidence is of 2014–2020 (decision 0017).
+	@# The bulletin of December 2020: the demo register's evidence is of 2014–2020 (decision 0018).
 	$(RUN_ENV) $(BIN)/python manage.py run_monthly_dispatch --period $(DEMO_PERIOD)
 
 venv: $(VENV)/.synced

@@ -2,8 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from demo.register import generate_register, incidence_at_end_of, plan
+from demo.register import delete_register, generate_register, incidence_at_end_of, plan
 from households.models import Household, Member
+from inspections.models import Visit
 from regions import reference
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,8 @@ def test_the_generator_is_reproducible():
         Household.objects.order_by("household_no").values_list("household_no", "exit_year")
     )
     ids = set(Member.objects.values_list("id_number", flat=True))
-    Household.objects.all().delete()
+    visits = set(Visit.objects.values_list("household__household_no", "date", "client_token"))
+    delete_register()
 
     second = generate_register(scale=0.001, seed=7)
 
@@ -62,6 +64,9 @@ def test_the_generator_is_reproducible():
         == numbers
     )
     assert set(Member.objects.values_list("id_number", flat=True)) == ids
+    assert (
+        set(Visit.objects.values_list("household__household_no", "date", "client_token")) == visits
+    )
 
 
 def test_the_demo_casework_covers_every_state():
