@@ -438,7 +438,8 @@ def _pick(
 ) -> list[int]:
     """At most ``most`` households of ``among`` (indexes into ``sizes``), drawn at random, whose
     people add up to at most ``budget``."""
-    picked, people = [], 0
+    picked: list[int] = []
+    people = 0
     for index in rng.sample(among, len(among)):
         if len(picked) == most:
             break

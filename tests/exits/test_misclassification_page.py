@@ -29,7 +29,7 @@ def unsafe_water(exit_year: int, **fields: object) -> object:
 def wrong_exits(html: str) -> tuple[int, int]:
     households, people = re.search(
         r'data-households="(\d+)" data-people="(\d+)" data-kind="wrong_exit"', html
-    ).groups()  # type: ignore[union-attr]
+    ).groups()
     return int(households), int(people)
 
 
@@ -57,7 +57,7 @@ def test_the_page_narrowed_to_a_county_counts_that_county_only(client, city_supe
     html = client.get("/misclassification/", {"year": 2019, "region": BIJIANG}).content.decode()
 
     assert wrong_exits(html) == (1, 1)
-    assert re.search(r'data-exited="(\d+)"', html).group(1) == "2"  # type: ignore[union-attr]
+    assert re.search(r'data-exited="(\d+)"', html).group(1) == "2"
     assert bijiang.household_no in html and yanhe.household_no not in html
     assert f"region={BIJIANG}" in html  # the kind links keep the county
 
