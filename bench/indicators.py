@@ -36,7 +36,7 @@ os.environ.setdefault(
 
 from _setup import create_database, setup_django
 
-HOUSEHOLDS_AT_SCALE_001 = 2673  # what generate_register(scale=0.01) makes
+HOUSEHOLDS_AT_SCALE_001 = 2782  # what generate_register(scale=0.01) makes (edge households too)
 SCALES = (("1/100", "small"), ("1/10", "tenth"), ("full", "full"))
 PERIOD = "2020-09"
 BASELINE_SQL = {

@@ -6,11 +6,22 @@ county below 3%), none at the end of 2020. Counties exit in their real years. Th
 facts are scaled with the register, so the percentages hold at every scale.
 
 Households still poor at the end of a year Y are those identified by Y whose exit year is after Y.
+
+Every household also has the evidence its exit is judged on (``demo.evidence``): an income row
+for every year 2014–2020 (under the line while poor, above it from the exit year on) and a visit
+a year with 五个看, 五个一致 and 四个好; its register facts meet the standard from its exit year on
+(every member insured, every child of compulsory age in school, a safe house, safe water). So
+each county meets 三率一度 in its exit year — but for a few deliberate exceptions per county
+(``deliberate_flaws``): wrong exits (错退) whose evidence shows one criterion failing, households
+not visited in 2020 (缺少佐证), and edge households (边缘户, visited, never registered) of which a
+few are under the line (漏评), each kept well below the 2% of the standard at every scale.
 """
 
 from __future__ import annotations
 
 import datetime
+import itertools
+import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +30,8 @@ from typing import Any
 
 from django.db import transaction
 
+from demo.bulk import insert_objects
+from demo.evidence import Flaw, Quota, Story, visitor, write_evidence
 from households.choices import (
     Cause,
     Education,
@@ -35,6 +48,7 @@ from households.choices import (
 )
 from households.id_numbers import check_character
 from households.models import AnnualIncome, AssistanceMeasure, Ethnicity, Household, Member
+from households.standards import of_compulsory_age
 from regions import reference
 from regions.models import Region, RegionYearFact
 
@@ -81,6 +95,12 @@ CAUSE_WEIGHTS = {
 FAMILY_SIZES = {1: 10, 2: 16, 3: 20, 4: 24, 5: 17, 6: 9, 7: 4}
 DEMO_VILLAGE = "520627100200"
 DEMO_LATE_HOUSEHOLDS = 8  # households of the demo village that exit only in 2020
+# The deliberate exceptions, as shares (each rounded down: none at a scale too small for one).
+WRONG_EXIT_SHARE = 0.005  # 错退: of the people exited by the county's exit year, at most
+WRONG_EXIT_HOUSEHOLDS = 0.004  # … and of its households (rounded up), at most
+UNVISITED_SHARE = 0.004  # 缺少佐证 in 2020: of the households exited by 2019
+EDGE_SHARE = 0.03  # 边缘户: of the registered households
+MISSED_SHARE = 0.001  # 漏评: of the rural people not registered (2020)
 
 
 @dataclass
@@ -143,8 +163,10 @@ def _family_sizes(rng: random.Random, people: int) -> Iterator[int]:
 
 
 class Generator:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, visitor: Any = None) -> None:
         self.rng = random.Random(seed)
+        self.visitor = visitor  # who the visits are recorded by
+        self.quota = Quota()  # which surveys disapprove
         self.used_ids: set[str] = set()
         self.serial: dict[str, int] = {}
 
@@ -175,7 +197,14 @@ class Generator:
         rng = self.rng
         age = AS_OF.year - born.year
         schooling, education = "", ""
-        if 3 <= age <= 21 and not dropout and (age <= 17 or rng.random() < 0.3):
+        # In school: every child, and whoever was of compulsory school age in a year the
+        # household's standard is judged in (from its exit year, or from 2014 for an edge
+        # household, to 2020) — the register's schooling is the evidence for all those years.
+        judged = range(household.exit_year or household.identification_year, YEARS[-1] + 1)
+        school_age = any(of_compulsory_age(born, datetime.date(y, 9, 1)) for y in judged)
+        if not dropout and (
+            3 <= age <= 17 or school_age or (18 <= age <= 21 and rng.random() < 0.3)
+        ):
             schooling = (
                 Schooling.PRESCHOOL
                 if age < 6
@@ -226,7 +255,7 @@ class Generator:
             labour_ability=labour,
             work_status=rng.choice(list(WorkStatus.values)[1:]) if working else "",
             work_months=rng.randint(3, 12) if working else 0,
-            basic_medical_insurance=rng.random() > 0.01,
+            basic_medical_insurance=True,
             serious_illness_insurance=True,
             pension_insurance=age >= 16 and rng.random() < 0.8,
             dibao=False,
@@ -275,7 +304,9 @@ class Generator:
         return people
 
     # -- households ----------------------------------------------------------------------
-    def household(self, village: str, exit_year: int) -> Household:
+    def household(self, village: str, exit_year: int | None, flaw: str = "") -> Household:
+        """A registered household that exits in ``exit_year``, or (``None``) an edge household:
+        visited, never registered."""
         rng = self.rng
         self.serial[village] = self.serial.get(village, 0) + 1
         main = rng.choices(list(CAUSE_WEIGHTS), list(CAUSE_WEIGHTS.values()))[0]
@@ -285,11 +316,11 @@ class Generator:
             region_id=village,
             poverty_attribute=rng.choices(list(PovertyAttribute.values), [80, 17, 3])[0],
             identification_year=2014,
-            status=Status.EXITED,
+            status=Status.EDGE if exit_year is None else Status.EXITED,
             exit_year=exit_year,
             main_cause=main,
             other_causes=others,
-            housing_grade=rng.choice("AAAB"),
+            housing_grade=rng.choice("CD") if flaw == Flaw.HOUSING else rng.choice("AAAB"),
             housing_area=Decimal(rng.randint(40, 160)),
             water_safe=True,
             electricity=True,
@@ -304,16 +335,43 @@ class Generator:
             cadre_post=rng.choice(["科员", "副主任", "驻村干部"]),
         )
 
-    def incomes(self, household: Household, size: int) -> list[AnnualIncome]:
+    def incomes(self, household: Household, size: int, flaw: str = "") -> list[AnnualIncome]:
+        """An income row for every year: under the line while poor, above it from the exit year
+        on (an edge household just above it every year) — but for the flaws of income."""
         rows = []
-        for year in sorted({2014, household.exit_year or 2020, 2020}):
-            line = NATIONAL_LINES[year]
-            poor = year < (household.exit_year or 2021)
-            per_capita = (
-                self.rng.uniform(0.55, 0.95) * line if poor else self.rng.uniform(1.08, 2.2) * line
-            )
-            rows.append(self.income_row(household, year, per_capita, size))
+        for year in YEARS:
+            line, exit_year = NATIONAL_LINES[year], household.exit_year
+            if exit_year is None:  # an edge household
+                low, high = (0.75, 0.95) if flaw == Flaw.MISSED else (1.1, 1.8)
+            elif year < exit_year:  # still poor
+                low, high = 0.55, 0.95
+            else:  # exited: above the line, unless it exited under it
+                low, high = (0.8, 0.97) if flaw == Flaw.INCOME else (1.08, 2.2)
+            ratio = self.rng.uniform(low, high)
+            rows.append(self.income_row(household, year, ratio * line, size))
         return rows
+
+    def member_flaw(self, household: Household, members: list[Member], flaw: str) -> str:
+        """Make the members show ``flaw`` (a child out of school, someone uninsured); returns
+        the flaw shown (a household without a child of compulsory age in every year from its
+        exit has an uninsured member instead)."""
+        if flaw == Flaw.EDUCATION:
+            judged = range(household.exit_year or 2014, YEARS[-1] + 1)
+            children = [
+                m
+                for m in members
+                if all(of_compulsory_age(m.birth_date, datetime.date(y, 9, 1)) for y in judged)
+            ]
+            if children:
+                child = self.rng.choice(children)
+                child.schooling = ""
+                age = AS_OF.year - child.birth_date.year
+                child.education = Education.PRIMARY if age < 13 else Education.JUNIOR
+                return flaw
+            flaw = Flaw.MEDICAL
+        if flaw == Flaw.MEDICAL:
+            self.rng.choice(members).basic_medical_insurance = False
+        return flaw
 
     def income_row(
         self, household: Household, year: int, per_capita: float, size: int
@@ -353,9 +411,9 @@ class Generator:
 
 def _villages(county: str) -> tuple[list[str], list[float]]:
     villages = list(
-        Region.objects.filter(level="village", code__startswith=county[:6]).values_list(
-            "code", "is_poor_village"
-        )
+        Region.objects.filter(level="village", code__startswith=county[:6])
+        .order_by("code")
+        .values_list("code", "is_poor_village")
     )
     codes = [code for code, _poor in villages]
     weights = [30.0 if code == DEMO_VILLAGE else 3.0 if poor else 1.0 for code, poor in villages]
@@ -375,6 +433,82 @@ def exit_years_for(remaining: dict[int, int], sizes: list[int]) -> list[int]:
     return years
 
 
+def _pick(
+    rng: random.Random, sizes: list[int], among: list[int], budget: int, most: int
+) -> list[int]:
+    """At most ``most`` households of ``among`` (indexes into ``sizes``), drawn at random, whose
+    people add up to at most ``budget``."""
+    picked: list[int] = []
+    people = 0
+    for index in rng.sample(among, len(among)):
+        if len(picked) == most:
+            break
+        if people + sizes[index] <= budget:
+            picked.append(index)
+            people += sizes[index]
+    return picked
+
+
+def deliberate_flaws(
+    rng: random.Random,
+    plan: tuple[list[int], list[int], list[str]],
+    county_exit: int,
+    kinds: Iterator[str],
+) -> list[str]:
+    """The flaw of each registered household of a county (mostly none): wrong exits (the kinds
+    in turn) among the households exited by the county's exit year — their people at most
+    ``WRONG_EXIT_SHARE`` of those exited, their number at most ``WRONG_EXIT_HOUSEHOLDS`` of
+    those households (rounded up) — and households not visited in 2020 among those
+    exited by 2019. The demo village, where the casework happens, has none. ``plan`` is the
+    county's sizes, exit years and villages."""
+    sizes, years, villages = plan
+    flaws = [""] * len(sizes)
+    chosen = [i for i, village in enumerate(villages) if village != DEMO_VILLAGE]
+    exited = [i for i in chosen if years[i] <= county_exit]
+    budget = int(sum(sizes[i] for i in exited) * WRONG_EXIT_SHARE)
+    most = math.ceil(len(exited) * WRONG_EXIT_HOUSEHOLDS)
+    for index in _pick(rng, sizes, exited, budget, most):
+        flaws[index] = next(kinds)
+    before_2020 = [i for i in chosen if years[i] <= 2019 and not flaws[i]]
+    for index in rng.sample(before_2020, int(len(before_2020) * UNVISITED_SHARE)):
+        flaws[index] = Flaw.UNVISITED
+    return flaws
+
+
+COUNTS = (
+    "households",
+    "edge_households",
+    "members",
+    "incomes",
+    "measures",
+    "visits",
+    "surveys",
+    "consistency_items",
+    *(f"flaw_{flaw}" for flaw in (*Flaw.WRONG_EXIT, Flaw.UNVISITED, Flaw.MISSED)),
+)
+# The households of a county to write: (size, exit year or None for an edge household, village,
+# flaw).
+Planned = list[tuple[int, int | None, str, str]]
+
+
+def _edge_households(
+    gen: Generator, registered: int, outside: int, codes: list[str], weights: list[float]
+) -> Planned:
+    """``EDGE_SHARE`` of the ``registered`` households again as edge households; the 漏评 among
+    them have at most ``MISSED_SHARE`` of the ``outside`` people (rural, not registered)."""
+    rng = gen.rng
+    sizes = rng.choices(
+        list(FAMILY_SIZES), list(FAMILY_SIZES.values()), k=int(registered * EDGE_SHARE)
+    )
+    villages = [rng.choices(codes, weights)[0] for _ in sizes]
+    candidates = [i for i, village in enumerate(villages) if village != DEMO_VILLAGE]
+    missed = set(_pick(rng, sizes, candidates, int(outside * MISSED_SHARE), len(candidates)))
+    return [
+        (size, None, village, Flaw.MISSED if i in missed else "")
+        for i, (size, village) in enumerate(zip(sizes, villages, strict=True))
+    ]
+
+
 @transaction.atomic
 def generate_register(
     *,
@@ -382,15 +516,16 @@ def generate_register(
     seed: int = 5206,
     batch_size: int = 5000,
 ) -> dict[str, int]:
-    """Writes the scaled facts and the register; returns counts."""
+    """Writes the scaled facts, the register and its evidence; returns counts."""
     the_plan = plan(scale)
     for code, by_year in the_plan.rural.items():
         for year, population in by_year.items():
             RegionYearFact.objects.update_or_create(
                 region_id=code, year=year, defaults={"rural_population": population}
             )
-    gen = Generator(seed)
-    counts = {"households": 0, "members": 0, "incomes": 0, "measures": 0}
+    gen = Generator(seed, visitor())
+    wrong_exits = itertools.cycle(Flaw.WRONG_EXIT)  # the kinds in turn, city-wide
+    counts = dict.fromkeys(COUNTS, 0)
     for county in reference.COUNTIES:
         remaining = the_plan.remaining[county.code]
         # Those still poor at the end of 2019 are generated apart, so their number is exact.
@@ -404,30 +539,58 @@ def generate_register(
         if DEMO_VILLAGE in codes:  # the demo casework needs households still poor in 2020
             for index in range(len(early), min(len(sizes), len(early) + DEMO_LATE_HOUSEHOLDS)):
                 villages[index] = DEMO_VILLAGE
-        for start in range(0, len(sizes), batch_size):
-            end = start + batch_size
-            chunk = list(zip(sizes[start:end], years[start:end], villages[start:end], strict=True))
-            _write_chunk(gen, chunk, counts)
+        flaws = deliberate_flaws(gen.rng, (sizes, years, villages), county.exit_year, wrong_exits)
+        households: Planned = list(zip(sizes, years, villages, flaws, strict=True))
+        outside = the_plan.rural[county.code][2020] - sum(sizes)
+        households += _edge_households(gen, len(sizes), outside, codes, weights)
+        for start in range(0, len(households), batch_size):
+            _write_chunk(gen, households[start : start + batch_size], counts)
     return counts
 
 
-def _write_chunk(gen: Generator, chunk: list[tuple[int, int, str]], counts: dict[str, int]) -> None:
-    households = [gen.household(village, exit_year) for _size, exit_year, village in chunk]
+def _write_chunk(gen: Generator, chunk: Planned, counts: dict[str, int]) -> None:
+    households = [gen.household(village, year, flaw) for _size, year, village, flaw in chunk]
     Household.objects.bulk_create(households)
     members: list[Member] = []
     incomes: list[AnnualIncome] = []
     measures: list[AssistanceMeasure] = []
-    for household, (size, _year, _village) in zip(households, chunk, strict=True):
-        members.extend(gen.members(household, size))
-        incomes.extend(gen.incomes(household, size))
-        measures.extend(gen.measures(household))
-    Member.objects.bulk_create(members, batch_size=5000)
-    AnnualIncome.objects.bulk_create(incomes, batch_size=5000)
-    AssistanceMeasure.objects.bulk_create(measures, batch_size=5000)
+    stories: list[Story] = []
+    for household, (size, _year, _village, flaw) in zip(households, chunk, strict=True):
+        people = gen.members(household, size)
+        flaw = gen.member_flaw(household, people, flaw)
+        rows = gen.incomes(household, size, flaw)
+        members.extend(people)
+        incomes.extend(rows)
+        if household.exit_year is not None:
+            measures.extend(gen.measures(household))
+        else:
+            counts["edge_households"] += 1
+        if flaw:
+            counts[f"flaw_{flaw}"] += 1
+        per_capita = {row.year: row.per_capita_net_income for row in rows}
+        casework = household.region_id == DEMO_VILLAGE
+        stories.append(Story(household, size, flaw, per_capita, casework))
+    insert_objects(members)
+    insert_objects(incomes)
+    insert_objects(measures)
+    for key, value in write_evidence(gen.rng, gen.visitor, stories, gen.quota).items():
+        counts[key] += value
     counts["households"] += len(households)
     counts["members"] += len(members)
     counts["incomes"] += len(incomes)
     counts["measures"] += len(measures)
+
+
+def delete_register() -> None:
+    """Every household, with what refers to it: the casework, the visits, the relocations."""
+    from exits.models import ExitApplication
+    from inspections.models import LookBackTask, Problem, Visit
+    from monitoring.models import MonitoringCase
+    from relocation.models import Relocation
+
+    for model in (MonitoringCase, LookBackTask, ExitApplication, Problem, Visit, Relocation):
+        model.objects.all().delete()
+    Household.objects.all().delete()
 
 
 def poor_people_at_end_of(year: int, prefix: str = "5206") -> int:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from exits.assessment import assess_exit_many
@@ -41,13 +41,15 @@ def misclassification_suspects(
     """错退 / 缺少佐证 / 错评 / 漏评 suspects of the user's jurisdiction (or of its part whose
     region codes start with ``within``), each with its evidence, in a fixed number of queries.
 
-    错退: an exited household the evidence shows failing the standard; 缺少佐证: an exited
-    household with no failure but a criterion without evidence in the window (to verify, not a
-    wrong exit); 漏评: an edge household failing the standard."""
+    错退: a household exited by the end of ``year`` that the evidence shows failing the
+    standard; 缺少佐证: one with no failure but a criterion without evidence in the window (to
+    verify, not a wrong exit); 漏评: an edge household failing the standard."""
     scoped = within_prefix(scope_by_region(Household.objects.all(), user), within).select_related(
         "region"
     )
-    assessed = list(assessed_suspects(scoped, year=year, on=on))
+    # The exited are those exited by the end of ``year`` (as 错退率 counts them).
+    exited_by = Q(status=Status.EDGE) | Q(exit_year__lte=year)
+    assessed = list(assessed_suspects(scoped.filter(exited_by), year=year, on=on))
 
     def by_place(kind: str) -> list[Suspect]:
         return sorted(

@@ -21,7 +21,7 @@ from publicity.notices import (
     village_committee,
     village_objection_place,
 )
-from regions.scoping import scope_by_region
+from regions.scoping import scope_by_region, within_prefix
 
 __all__ = [
     "ExitNotice",
@@ -46,17 +46,22 @@ class SuspectCount:
 
 
 def misclassification_summary(
-    *, user: Any, year: int, suspects: list[Any]
+    *, user: Any, year: int, suspects: list[Any], within: str = ""
 ) -> tuple[list[SuspectCount], int]:
     """Households and people of each kind of suspect, and for 错退 and 缺少佐证 their share of
-    the exited people of the jurisdiction (exited by ``year``), as 错退率 counts it; with the
-    number of exited people. Two queries."""
-    exited = scope_by_region(
-        Member.objects.filter(
-            household__status__in=[Status.EXITED, Status.EXITED_NO_POLICY],
-            household__exit_year__lte=year,
+    the exited people of the jurisdiction (exited by ``year``; of its part whose region codes
+    start with ``within``), as 错退率 counts it; with the number of exited people. Two
+    queries."""
+    exited = within_prefix(
+        scope_by_region(
+            Member.objects.filter(
+                household__status__in=[Status.EXITED, Status.EXITED_NO_POLICY],
+                household__exit_year__lte=year,
+            ),
+            user,
+            field="household__region",
         ),
-        user,
+        within,
         field="household__region",
     ).count()
     sizes = dict(

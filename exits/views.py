@@ -25,6 +25,7 @@ from inspections.selectors import latest_consistency_check, latest_five_looks, p
 from publicity import views as publicity_pages
 from publicity.forms import OBJECTION_ACTIONS, OwnerActionForm
 from regions.roles import EXIT_APPROVE_ROLES, EXIT_OBJECTION_ROLES, require_page_role, role_of
+from regions.selectors import region_get
 from tongren_fupin.forms import act, posted, status_of, submit
 
 
@@ -282,11 +283,15 @@ def misclassification(request: HttpRequest) -> HttpResponse:
     year_param = request.GET.get("year", "")
     year = int(year_param) if year_param.isdigit() else default_check_year()
     year = min(max(year, 2014), 2100)
+    # ?region=<code>: a part of the jurisdiction (a county from its readiness page); 404 outside.
+    code = request.GET.get("region", "")
+    region = region_get(user=request.user, code=code) if code else None
+    within = region.prefix if region is not None else ""
     suspects = selectors.misclassification_suspects(
-        user=request.user, year=year, on=datetime.date(year, 12, 31)
+        user=request.user, year=year, on=datetime.date(year, 12, 31), within=within
     )
     counts, exited = selectors.misclassification_summary(
-        user=request.user, year=year, suspects=suspects
+        user=request.user, year=year, suspects=suspects, within=within
     )
     kind = request.GET.get("kind", "")
     kind = kind if kind in selectors.SUSPECT_KINDS else ""
@@ -302,6 +307,13 @@ def misclassification(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "counts": counts,
             "exited": exited,
-            "query": urlencode({"year": year, **({"kind": kind} if kind else {})}),
+            "region": region,
+            "query": urlencode(
+                {
+                    "year": year,
+                    **({"kind": kind} if kind else {}),
+                    **({"region": region.code} if region else {}),
+                }
+            ),
         },
     )

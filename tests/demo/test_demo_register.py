@@ -1,9 +1,15 @@
+from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.db.models import Count
 
-from demo.register import generate_register, incidence_at_end_of, plan
-from households.models import Household, Member
+from demo.evidence import Flaw
+from demo.register import delete_register, generate_register, incidence_at_end_of, plan
+from exits.assessment import assess_exit_many
+from exits.criteria import standard_outcome
+from households.models import AnnualIncome, Household, Member
+from inspections.models import ConsistencyItem, Visit
 from regions import reference
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +58,8 @@ def test_the_generator_is_reproducible():
         Household.objects.order_by("household_no").values_list("household_no", "exit_year")
     )
     ids = set(Member.objects.values_list("id_number", flat=True))
-    Household.objects.all().delete()
+    visits = set(Visit.objects.values_list("household__household_no", "date", "client_token"))
+    delete_register()
 
     second = generate_register(scale=0.001, seed=7)
 
@@ -62,6 +69,9 @@ def test_the_generator_is_reproducible():
         == numbers
     )
     assert set(Member.objects.values_list("id_number", flat=True)) == ids
+    assert (
+        set(Visit.objects.values_list("household__household_no", "date", "client_token")) == visits
+    )
 
 
 def test_the_demo_casework_covers_every_state():
@@ -82,3 +92,46 @@ def test_the_demo_casework_covers_every_state():
     assert ExitApplication.objects.filter(objections__isnull=False).count() == 1
     assert round(incidence_at_end_of(2019), 2) == Decimal("1.16")
     assert incidence_at_end_of(2020) == 0
+
+
+@pytest.mark.sqlite
+def test_every_household_has_a_visit_a_year_that_agrees_with_the_register():
+    counts = generate_register(scale=0.002)
+
+    visits = Visit.objects.select_related("consistency", "five_looks", "survey")
+    years: dict[int, set[int]] = {}
+    for visit in visits:
+        years.setdefault(visit.household_id, set()).add(visit.date.year)
+        assert visit.visitor.is_active is False
+    unvisited = counts["flaw_unvisited"]  # not visited in 2020
+    assert Counter(len(y) for y in years.values()) == Counter(
+        {6: unvisited, 7: counts["households"] - unvisited}
+    )
+    sizes = dict(Household.objects.annotate(n=Count("members")).values_list("pk", "n"))
+    incomes = {
+        (row.household_id, row.year): str(row.per_capita_net_income)
+        for row in AnnualIncome.objects.all()
+    }
+    for item in ConsistencyItem.objects.select_related("consistency__visit"):
+        visit = item.consistency.visit
+        expected = (
+            str(sizes[visit.household_id])
+            if item.field == "family_size"
+            else incomes[(visit.household_id, visit.date.year - 1)]
+        )
+        assert item.values() == [expected] * 5 and item.mismatch is False
+
+
+@pytest.mark.sqlite
+def test_each_household_meets_the_standard_in_its_exit_year_but_the_deliberate_wrong_exits():
+    counts = generate_register(scale=0.002)
+
+    failed = 0
+    for year in range(2015, 2021):
+        exited = Household.objects.filter(status="exited", exit_year=year)
+        for _household, criteria in assess_exit_many(exited, year):
+            outcome = standard_outcome(criteria)
+            assert outcome != "missing"
+            failed += outcome == "failed"
+
+    assert failed == sum(counts[f"flaw_{flaw}"] for flaw in Flaw.WRONG_EXIT) > 0

@@ -19,13 +19,13 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, TestCase
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests import seed
 
 pytestmark = pytest.mark.django_db
 
+DEMO_PERIOD = "2020-12"  # the Makefile's
 FIXTURES = [
     "fixtures/tongren_regions/tongren_regions.json",
     "fixtures/tongren_assistance/tongren_assistance.json",
@@ -45,7 +45,7 @@ def make_demo() -> None:
     call_command("load_demo", "--allow", stdout=out)
     call_command("load_demo_register", "--allow", "--scale", "0.01", stdout=out)
     call_command("load_demo_relocation", "--allow", stdout=out)
-    call_command("run_monthly_dispatch", "--period", timezone.localdate().strftime("%Y-%m"))
+    call_command("run_monthly_dispatch", "--period", DEMO_PERIOD)
 
 
 @pytest.fixture(scope="module")

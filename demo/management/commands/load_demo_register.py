@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from demo.cases import generate_demo_cases
-from demo.register import generate_register, incidence_at_end_of
+from demo.register import delete_register, generate_register, incidence_at_end_of
 from households.models import Household
 
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             if not options["replace"]:
                 self.stdout.write("The register already has households: nothing generated.")
                 return
-            Household.objects.all().delete()
+            delete_register()
         counts = generate_register(scale=options["scale"], seed=options["seed"])
         self.stdout.write(", ".join(f"{k}: {v}" for k, v in counts.items()))
         if get_user_model().objects.filter(username="demo_cadre").exists():
