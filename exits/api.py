@@ -173,6 +173,20 @@ class ExitApplicationViewSet(
         fresh = self.get_queryset().get(pk=application.pk)
         return Response(ExitApplicationSerializer(fresh).data)
 
+    def _with_reason(self, request: Request, move: Any) -> Response:
+        """A step that ends the application with a reason (reject, send back)."""
+        body = RejectSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        return self._done(
+            move(
+                actor=request.user,
+                application=self.get_object(),
+                reason=data["reason"],
+                on=_on(data),
+            )
+        )
+
     def _step(self, request: Request, move: Any) -> Response:
         body = DateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -276,16 +290,7 @@ class ExitApplicationViewSet(
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request: Request, pk: str) -> Response:
         """退回: back to the village, with the reason."""
-        body = RejectSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._done(
-            services.exit_send_back(
-                actor=request.user,
-                application=self.get_object(),
-                reason=body.validated_data["reason"],
-                on=_on(body.validated_data),
-            )
-        )
+        return self._with_reason(request, services.exit_send_back)
 
     @extend_schema(
         request=RejectSerializer,
@@ -293,16 +298,7 @@ class ExitApplicationViewSet(
     )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
-        body = RejectSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._done(
-            services.exit_reject(
-                actor=request.user,
-                application=self.get_object(),
-                reason=body.validated_data["reason"],
-                on=_on(body.validated_data),
-            )
-        )
+        return self._with_reason(request, services.exit_reject)
 
 
 class CriterionSerializer(serializers.Serializer):
