@@ -90,10 +90,13 @@ runtime-check: venv assets services
 	  POSTGRES_SERVER=$(dir $(TEST_DATABASE_URL)) REDIS_URL=$(TEST_REDIS_URL) bash scripts/runtime-check.sh
 
 # Production settings (DEBUG=0) except that the test client and the browser tests speak plain
-# http, so the HTTPS redirect is off.
+# http, so the HTTPS redirect is off, and that tasks run inline (a real worker where they matter,
+# tests/worker.py), e-mail goes nowhere and the second run is on SQLite: each fallback by name, as
+# production refuses them silently (decision 0022).
 TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key-never-used-in-production-7f3a9c2e5b1d \
 	ALLOWED_HOSTS=testserver,localhost,127.0.0.1 DATABASE_URL=$(TEST_DATABASE_URL) \
-	TEST_REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL= SECURE_SSL_REDIRECT=0
+	TEST_REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL= SECURE_SSL_REDIRECT=0 \
+	ALLOW_EAGER_CELERY=1 ALLOW_CONSOLE_EMAIL=1 ALLOW_SQLITE=1
 
 test: system-deps venv assets services check
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)

@@ -20,6 +20,8 @@ def setup_django() -> None:
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
     os.environ["CELERY_BROKER_URL"] = ""
+    os.environ["ALLOW_EAGER_CELERY"] = "1"
+    os.environ.setdefault("ALLOW_CONSOLE_EMAIL", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongren_fupin.settings")
     import django
 

@@ -1,8 +1,10 @@
 """Settings: the one module that reads the environment.
 
-Every value comes from an environment variable with strict parsing. The defaults are the
-embedded first-run setup (SQLite, eager Celery, console e-mail); production sets the variables
-documented in the README and refuses to start without a secret key.
+Every value comes from an environment variable with strict parsing. With DEBUG=1 the defaults
+are the embedded first-run setup (SQLite, eager Celery, console e-mail); production (DEBUG=0)
+refuses to start without a secret key, DATABASE_URL (PostgreSQL), CELERY_BROKER_URL and
+EMAIL_BACKEND unless each fallback is asked for by name (ALLOW_SQLITE, ALLOW_EAGER_CELERY,
+ALLOW_CONSOLE_EMAIL; docs/decisions/0022-runtime-hardening.md).
 """
 
 from __future__ import annotations
@@ -54,6 +56,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def require_in_production(name: str, opt_in: str, what: str) -> None:
+    """Production refuses a silent fallback: ``name`` must be set, or ``opt_in`` must say so."""
+    if DEBUG or env_bool(opt_in, False):
+        return
+    raise ImproperlyConfigured(
+        f"{name} is not set. {what} Set it, or set {opt_in}=1 to accept the fallback explicitly."
+    )
+
+
+# SQLite holds a handful of concurrent users (`make run`) when readers do not block the writer
+# (WAL), a writer waits for the lock instead of failing at once (busy timeout, seconds), and a
+# write transaction takes the lock when it begins, not half-way through, where waiting is no
+# longer possible ("database is locked" at once).
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
 def parse_database_url(url: str) -> dict[str, object]:
     """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/name`` into DATABASES."""
     parts = urlsplit(url)
@@ -63,7 +85,14 @@ def parse_database_url(url: str) -> dict[str, object]:
         name = Path(path[1:])
         if not name.is_absolute():
             name = BASE_DIR / name
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(name)}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(name),
+            "OPTIONS": dict(SQLITE_OPTIONS),
+            # The tests' database is a file beside it, not memory shared between connections,
+            # where the concurrent tests would meet table locks no busy timeout waits for.
+            "TEST": {"NAME": str(name.with_name(f"test_{name.name}"))},
+        }
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         if not parts.path.strip("/"):
             raise ImproperlyConfigured("DATABASE_URL names no database")
@@ -181,7 +210,19 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": parse_database_url(env_str("DATABASE_URL", "sqlite:///var/db.sqlite3"))}
+if not env_str("DATABASE_URL"):
+    require_in_production(
+        "DATABASE_URL",
+        "ALLOW_SQLITE",
+        "Production runs on PostgreSQL (postgres://user:password@host:5432/name).",
+    )
+DATABASES = {
+    "default": parse_database_url(env_str("DATABASE_URL") or "sqlite:///var/db.sqlite3")
+}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    require_in_production(
+        "A PostgreSQL DATABASE_URL", "ALLOW_SQLITE", "The embedded SQLite is for trial runs only."
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -227,7 +268,13 @@ IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 200)
 # Where `manage.py backup` writes; a relative path is taken from the project directory.
 BACKUP_DIR = BASE_DIR / env_str("BACKUP_DIR", "var/backups")
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+if not env_str("EMAIL_BACKEND"):
+    require_in_production(
+        "EMAIL_BACKEND",
+        "ALLOW_CONSOLE_EMAIL",
+        "Without it e-mail is only printed (django.core.mail.backends.smtp.EmailBackend sends).",
+    )
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -237,6 +284,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "fupin@tongren.invalid")
 
 # Celery: Redis when CELERY_BROKER_URL is set, otherwise tasks run inline (eager).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+if not CELERY_BROKER_URL:
+    require_in_production(
+        "CELERY_BROKER_URL",
+        "ALLOW_EAGER_CELERY",
+        "Without a broker every task runs inside the request (redis://host:6379/0).",
+    )
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:

@@ -14,7 +14,9 @@ PRODUCTION_ENV = {
     "SECRET_KEY": STRONG_KEY,
     "ALLOWED_HOSTS": "fupin.example.gov.cn",
     "CSRF_TRUSTED_ORIGINS": "https://fupin.example.gov.cn",
-    "DATABASE_URL": "sqlite:///var/db.sqlite3",
+    "DATABASE_URL": "postgres://fupin@db.internal:5432/fupin",
+    "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
 }
 
 

@@ -18,6 +18,12 @@ def test_sqlite_url_is_relative_to_the_project():
     assert config == {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(project_settings.BASE_DIR / "var" / "db.sqlite3"),
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+        "TEST": {"NAME": str(project_settings.BASE_DIR / "var" / "test_db.sqlite3")},
     }
 
 
@@ -82,7 +88,19 @@ _RUN_VARIABLES = {
     "SECURE_HSTS_PRELOAD",
     "REVERSE_PROXY_COUNT",
     "AXES_FAILURE_LIMIT",
+    "AXES_ADDRESS_FAILURE_LIMIT",
     "AXES_COOLOFF_MINUTES",
+    "EMAIL_BACKEND",
+    "ALLOW_SQLITE",
+    "ALLOW_EAGER_CELERY",
+    "ALLOW_CONSOLE_EMAIL",
+    "API_THROTTLE_USER",
+    "API_THROTTLE_ANON",
+}
+PRODUCTION_SERVICES = {
+    "DATABASE_URL": "postgres://fupin@db.internal:5432/fupin",
+    "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
 }
 PRODUCTION_KEY = "prod-like-key-for-settings-tests-4Hq9Lx2Vb7Nc3Md8Pf5Rt1Wz6Yk0"
 
@@ -145,7 +163,9 @@ HTTPS_SETTINGS = (
 
 
 def test_production_defaults_are_https_only_behind_the_proxy():
-    result = _import_settings(HTTPS_SETTINGS, DEBUG="0", SECRET_KEY=PRODUCTION_KEY)
+    result = _import_settings(
+        HTTPS_SETTINGS, DEBUG="0", SECRET_KEY=PRODUCTION_KEY, **PRODUCTION_SERVICES
+    )
 
     assert result.stdout.strip() == (
         "True True True 31536000 True False ('HTTP_X_FORWARDED_PROTO', 'https')"
@@ -169,6 +189,7 @@ def test_each_https_setting_can_be_turned_off_for_a_plain_http_deployment():
         SECURE_HSTS_SECONDS="0",
         SECURE_HSTS_INCLUDE_SUBDOMAINS="0",
         USE_X_FORWARDED_PROTO="0",
+        **PRODUCTION_SERVICES,
     )
 
     assert result.stdout.strip() == "False False False 0 False False None"
@@ -185,3 +206,67 @@ def test_login_lockout_defaults_to_five_failures_and_one_hour():
         "5 1:00:00 [['username', 'ip_address']] 0"
         " axes.backends.AxesStandaloneBackend axes.middleware.AxesMiddleware"
     )
+
+
+@pytest.mark.parametrize(
+    ("missing", "opt_in", "message"),
+    [
+        ("DATABASE_URL", "ALLOW_SQLITE", "DATABASE_URL is not set."),
+        ("CELERY_BROKER_URL", "ALLOW_EAGER_CELERY", "CELERY_BROKER_URL is not set."),
+        ("EMAIL_BACKEND", "ALLOW_CONSOLE_EMAIL", "EMAIL_BACKEND is not set."),
+    ],
+    ids=["database", "broker", "e-mail"],
+)
+def test_production_refuses_each_silent_fallback(missing, opt_in, message):
+    services = {k: v for k, v in PRODUCTION_SERVICES.items() if k != missing}
+
+    result = _import_settings(DEBUG="0", SECRET_KEY=PRODUCTION_KEY, **services)
+
+    assert result.returncode == 1
+    assert f"ImproperlyConfigured: {message}" in result.stderr
+    assert f"set {opt_in}=1" in result.stderr
+
+
+def test_production_refuses_a_sqlite_database_url_unless_asked_for():
+    services = {**PRODUCTION_SERVICES, "DATABASE_URL": "sqlite:///var/db.sqlite3"}
+
+    refused = _import_settings(DEBUG="0", SECRET_KEY=PRODUCTION_KEY, **services)
+    allowed = _import_settings(
+        "s.DATABASES['default']['ENGINE']",
+        DEBUG="0",
+        SECRET_KEY=PRODUCTION_KEY,
+        ALLOW_SQLITE="1",
+        **services,
+    )
+
+    assert refused.returncode == 1
+    assert "A PostgreSQL DATABASE_URL is not set." in refused.stderr
+    assert allowed.stdout.strip() == "django.db.backends.sqlite3", allowed.stderr
+
+
+def test_production_runs_on_the_fallbacks_only_when_each_is_asked_for():
+    result = _import_settings(
+        "s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND",
+        DEBUG="0",
+        SECRET_KEY=PRODUCTION_KEY,
+        ALLOW_SQLITE="1",
+        ALLOW_EAGER_CELERY="1",
+        ALLOW_CONSOLE_EMAIL="1",
+    )
+
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+    ], result.stderr
+
+
+def test_production_on_postgresql_checks_the_connection_before_each_request():
+    result = _import_settings(
+        "s.DATABASES['default']['CONN_HEALTH_CHECKS'], s.DATABASES['default']['CONN_MAX_AGE']",
+        DEBUG="0",
+        SECRET_KEY=PRODUCTION_KEY,
+        **PRODUCTION_SERVICES,
+    )
+
+    assert result.stdout.split() == ["True", "60"], result.stderr
