@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -20,6 +20,7 @@ from imports import services as import_jobs
 from imports.models import CommitMode, ExportFormat, ExportJob, ImportJob
 from regions.permissions import HasRole
 from regions.roles import EXPORT_ROLES, IMPORT_ROLES
+from tongren_fupin.api.parsers import BoundedJSONParser
 from tongren_fupin.api.schema import ERROR_RESPONSES, ErrorSerializer
 
 TOO_LARGE = OpenApiResponse(ErrorSerializer, description="文件超过上传大小上限")
@@ -87,7 +88,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     permission_classes = [ImportPermission]
     serializer_class = ImportJobSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
     filter_backends = ()
 
     def get_queryset(self) -> Any:
@@ -209,7 +210,7 @@ class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     permission_classes = [ExportPermission]
     serializer_class = ExportJobSerializer
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
     filter_backends = ()
 
     def get_queryset(self) -> Any:

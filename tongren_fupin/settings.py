@@ -10,6 +10,7 @@ ALLOW_CONSOLE_EMAIL; docs/decisions/0022-runtime-hardening.md).
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -74,6 +75,17 @@ SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
 }
+
+
+_RATE = re.compile(r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A DRF throttle rate such as ``600/minute``; empty turns the throttle off."""
+    raw = os.environ.get(name, default).strip()
+    if raw and not _RATE.match(raw):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 600/minute, not {raw!r}")
+    return raw
 
 
 def parse_database_url(url: str) -> dict[str, object]:
@@ -275,6 +287,14 @@ if not env_str("EMAIL_BACKEND"):
         "Without it e-mail is only printed (django.core.mail.backends.smtp.EmailBackend sends).",
     )
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+# The cache holds the API throttles' counts: shared by every web worker when CACHE_URL names a
+# Redis database (redis://host:6379/2), else each process counts on its own.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -307,6 +327,15 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# The largest JSON request body (Django's own default ceiling for a body, 2.5 MB) and the deepest
+# nesting it may have: the API's bodies nest two or three levels.
+API_JSON_MAX_BYTES = env_int("API_JSON_MAX_BYTES", 2_621_440)
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 20)
+
+# Default throttles of the API, per signed-in user and per anonymous address (429 past them).
+API_THROTTLE_USER = env_rate("API_THROTTLE_USER", "600/minute")
+API_THROTTLE_ANON = env_rate("API_THROTTLE_ANON", "60/minute")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API call then answers 401 with a WWW-Authenticate header.
@@ -328,6 +357,16 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # JSON bounded in size (API_JSON_MAX_BYTES) and depth (API_JSON_MAX_DEPTH).
+    "DEFAULT_PARSER_CLASSES": [
+        "tongren_fupin.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "tongren_fupin.api.throttling.UserThrottle",
+        "tongren_fupin.api.throttling.AnonThrottle",
+    ],
     # The throttles identify a client by the same address the login lockout uses.
     "NUM_PROXIES": REVERSE_PROXY_COUNT,
 }
@@ -397,8 +436,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Login protection (django-axes): a username + address pair is locked after AXES_FAILURE_LIMIT
-# failures until AXES_COOLOFF_MINUTES pass without another failure, or an operator unlocks it.
+# failures, and an address whatever the usernames after AXES_ADDRESS_FAILURE_LIMIT, until
+# AXES_COOLOFF_MINUTES pass without another failure, or an operator unlocks it.
+AXES_HANDLER = "tongren_fupin.login_protection.AddressLockoutHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 60))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

@@ -142,3 +142,44 @@ def test_too_many_form_fields_to_a_page_answer_the_chinese_400_page(client):
 
     assert response.status_code == 400
     assert "请求无法读取：格式不正确或内容过大。" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/auth/token/", "/api/v1/households/", "/api/v1/trainings/", "/api/v1/imports/"],
+    ids=["token", "households", "trainings", "imports"],
+)
+def test_a_json_body_nested_5000_deep_answers_400(supervisor_api, path):
+    body = '{"a": ' * 5000 + "1" + "}" * 5000
+
+    response = supervisor_api.post(path, data=body, content_type="application/json")
+
+    _assert_error_body(response, 400, "parse_error")
+    assert response.json()["message"] == "JSON 请求体嵌套超过 20 层。"
+
+
+def test_a_json_body_nested_within_the_limit_reaches_the_view():
+    body = '{"username": "x", "password": ' + "[" * 19 + "]" * 19 + "}"
+
+    response = APIClient().post("/api/v1/auth/token/", data=body, content_type="application/json")
+
+    _assert_error_body(response, 400, "invalid")
+    assert set(response.json()["errors"]) == {"password"}
+
+
+def test_a_json_body_nested_one_level_too_deep_answers_400():
+    body = '{"username": "x", "password": ' + "[" * 20 + "]" * 20 + "}"
+
+    response = APIClient().post("/api/v1/auth/token/", data=body, content_type="application/json")
+
+    _assert_error_body(response, 400, "parse_error")
+
+
+def test_a_json_body_above_the_size_limit_answers_400(settings):
+    settings.API_JSON_MAX_BYTES = 1000
+    body = '{"username": "' + "x" * 1000 + '", "password": "y"}'
+
+    response = APIClient().post("/api/v1/auth/token/", data=body, content_type="application/json")
+
+    _assert_error_body(response, 400, "parse_error")
+    assert response.json()["message"] == "JSON 请求体超过 1000 字节。"

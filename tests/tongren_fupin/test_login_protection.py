@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 RIGHT = "correct horse battery staple"  # tests/regions/factories.py
 WRONG = "not-the-password"
 LOCKED_MESSAGE = "登录失败次数过多，该账号已被暂时锁定。请稍后再试，或联系系统管理员解锁。"
+ADDRESS_LOCKED_MESSAGE = "该地址登录失败次数过多，已被暂时锁定。请稍后再试，或联系系统管理员解锁。"
 CADRE_ADDRESS = "198.51.100.7"
 
 
@@ -211,3 +212,96 @@ def test_an_expired_session_sends_the_user_back_to_the_login_page(client, cadre_
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == "/login/?next=/"
+
+
+def _spray(client: Client, count: int, address: str = CADRE_ADDRESS) -> None:
+    """One wrong password for each of ``count`` usernames, all from one address."""
+    for number in range(count):
+        client.post(
+            "/login/", {"username": f"guess{number}", "password": WRONG}, REMOTE_ADDR=address
+        )
+
+
+def test_an_address_trying_twenty_usernames_is_locked_even_for_a_right_password(
+    client, cadre_yanhe
+):
+    _spray(client, 20)
+
+    response = _log_in(client, RIGHT)
+
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert ADDRESS_LOCKED_MESSAGE in html
+    assert "_auth_user_id" not in client.session
+    # The refused attempt counts too: twenty guesses and cadre_yanhe's.
+    assert AccessAttempt.objects.filter(ip_address=CADRE_ADDRESS).count() == 21
+
+
+def test_nineteen_failures_across_usernames_leave_the_address_open(client, cadre_yanhe):
+    _spray(client, 19)
+
+    response = _log_in(client, RIGHT)
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(cadre_yanhe.pk)
+
+
+def test_the_twentieth_failure_from_an_address_answers_the_lockout(client):
+    _spray(client, 19)
+
+    response = client.post(
+        "/login/", {"username": "guess19", "password": WRONG}, REMOTE_ADDR=CADRE_ADDRESS
+    )
+
+    assert response.status_code == 429
+    assert ADDRESS_LOCKED_MESSAGE in response.content.decode()
+
+
+def test_a_locked_address_leaves_other_addresses_open(client, cadre_yanhe):
+    _spray(client, 20)
+
+    response = _log_in(client, RIGHT, address="203.0.113.9")
+
+    assert response.status_code == 302
+
+
+def test_a_successful_login_does_not_clear_the_failures_of_its_address(client, cadre_yanhe):
+    _spray(client, 19)
+    _log_in(client, RIGHT)
+    client.logout()
+
+    response = client.post(
+        "/login/", {"username": "guess19", "password": WRONG}, REMOTE_ADDR=CADRE_ADDRESS
+    )
+
+    assert response.status_code == 429
+    assert AccessAttempt.objects.filter(ip_address=CADRE_ADDRESS).count() == 20
+
+
+def test_the_token_endpoint_locks_an_address_spraying_usernames(cadre_yanhe):
+    api = APIClient()
+    for number in range(20):
+        api.post(
+            "/api/v1/auth/token/",
+            {"username": f"guess{number}", "password": WRONG},
+            format="json",
+            REMOTE_ADDR=CADRE_ADDRESS,
+        )
+
+    response = _token(api, RIGHT)
+
+    assert response.status_code == 429
+    assert response.json() == {
+        "code": "locked_out",
+        "message": ADDRESS_LOCKED_MESSAGE,
+        "errors": {},
+    }
+
+
+@override_settings(AXES_ADDRESS_FAILURE_LIMIT=3)
+def test_the_address_limit_is_a_setting(client, cadre_yanhe):
+    _spray(client, 3)
+
+    response = _log_in(client, RIGHT)
+
+    assert response.status_code == 429

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -49,6 +50,10 @@ def _error_body(exc: exceptions.APIException) -> dict[str, Any]:
             "message": _first_message(errors) or _("The submitted data is invalid."),
             "errors": errors,
         }
+    if isinstance(exc, exceptions.Throttled):
+        seconds = math.ceil(exc.wait) if exc.wait is not None else 1
+        message = _("Too many requests. Try again in %(seconds)d seconds.") % {"seconds": seconds}
+        return {"code": "throttled", "message": message, "errors": {}}
     codes = exc.get_codes()
     code = codes if isinstance(codes, str) else exc.default_code
     return {"code": code, "message": str(exc.detail), "errors": {}}

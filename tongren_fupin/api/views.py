@@ -45,9 +45,11 @@ class ObtainTokenView(APIView):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
             # django-axes flags the request it was given (this DRF request) when the username +
-            # address pair is locked; its middleware only answers for Django's own request.
+            # address pair or the address is locked; its middleware only answers for Django's own request.
             if getattr(request, "axes_locked_out", False):
-                raise DomainError(LOCKED_OUT_CODE, lockout_message(), status=LOCKED_OUT_STATUS)
+                raise DomainError(
+                    LOCKED_OUT_CODE, lockout_message(request), status=LOCKED_OUT_STATUS
+                )
             raise serializers.ValidationError(serializer.errors)
         token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
