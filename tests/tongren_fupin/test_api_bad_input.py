@@ -145,14 +145,22 @@ def test_too_many_form_fields_to_a_page_answer_the_chinese_400_page(client):
 
 
 @pytest.mark.parametrize(
-    "path",
-    ["/api/v1/auth/token/", "/api/v1/households/", "/api/v1/trainings/", "/api/v1/imports/"],
-    ids=["token", "households", "trainings", "imports"],
+    ("path", "role"),
+    [
+        ("/api/v1/auth/token/", None),
+        ("/api/v1/households/", "cadre_yanhe"),
+        ("/api/v1/trainings/", "county_supervisor"),
+        ("/api/v1/job-placements/", "county_supervisor"),
+    ],
+    ids=["token", "households", "trainings", "job-placements"],
 )
-def test_a_json_body_nested_5000_deep_answers_400(supervisor_api, path):
+def test_a_json_body_nested_5000_deep_answers_400(request, path, role):
+    api = APIClient()
+    if role:
+        api.force_authenticate(request.getfixturevalue(role))
     body = '{"a": ' * 5000 + "1" + "}" * 5000
 
-    response = supervisor_api.post(path, data=body, content_type="application/json")
+    response = api.post(path, data=body, content_type="application/json")
 
     _assert_error_body(response, 400, "parse_error")
     assert response.json()["message"] == "JSON 请求体嵌套超过 20 层。"

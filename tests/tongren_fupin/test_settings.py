@@ -95,7 +95,6 @@ _RUN_VARIABLES = {
     "ALLOW_EAGER_CELERY",
     "ALLOW_CONSOLE_EMAIL",
     "API_THROTTLE_USER",
-    "API_THROTTLE_ANON",
 }
 PRODUCTION_SERVICES = {
     "DATABASE_URL": "postgres://fupin@db.internal:5432/fupin",
@@ -270,3 +269,10 @@ def test_production_on_postgresql_checks_the_connection_before_each_request():
     )
 
     assert result.stdout.split() == ["True", "60"], result.stderr
+
+
+def test_a_malformed_throttle_rate_is_refused_at_start_up():
+    result = _import_settings(DEBUG="1", API_THROTTLE_USER="lots")
+
+    assert result.returncode == 1
+    assert "API_THROTTLE_USER must be a rate such as 600/minute, not 'lots'" in result.stderr

@@ -45,7 +45,8 @@ class ObtainTokenView(APIView):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
             # django-axes flags the request it was given (this DRF request) when the username +
-            # address pair or the address is locked; its middleware only answers for Django's own request.
+            # address pair or the address is locked; its middleware only answers for Django's
+            # own request.
             if getattr(request, "axes_locked_out", False):
                 raise DomainError(
                     LOCKED_OUT_CODE, lockout_message(request), status=LOCKED_OUT_STATUS
