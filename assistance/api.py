@@ -110,7 +110,7 @@ class PairingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         parameters=[
             SCHEME,
             OpenApiParameter("state", str, enum=ProjectState.values),
-            OpenApiParameter("year", int),
+            OpenApiParameter("year", {"type": "integer", "minimum": 2000, "maximum": 2100}),
         ],
         responses={200: ProjectSerializer(many=True), **ERROR_RESPONSES},
     ),

@@ -15,6 +15,7 @@ from assistance.models import (
     Project,
     Training,
 )
+from tongren_fupin.api.fields import IdField
 
 AMOUNT = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal("0.01")}
 
@@ -128,7 +129,7 @@ class ProjectAdvanceSerializer(serializers.Serializer):
 
 class TrainingSerializer(serializers.ModelSerializer):
     members = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         required=False,
         write_only=True,
         max_length=1000,
@@ -161,7 +162,7 @@ class TrainingSerializer(serializers.ModelSerializer):
 
 
 class JobPlacementSerializer(serializers.ModelSerializer):
-    member = serializers.IntegerField(source="member_id", min_value=1)
+    member = IdField(source="member_id")
     member_name = serializers.CharField(source="member.name", read_only=True)
 
     class Meta:

@@ -20,6 +20,7 @@ from exits.criteria import Outcome
 from exits.models import ExitApplication, ExitState, ExitStep, Objection
 from households.selectors import household_get
 from publicity import api as publicity_api
+from tongren_fupin.api.fields import IdField
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
 CONFLICT = {409: ERROR_RESPONSES[400]}
@@ -115,7 +116,7 @@ class ApproveSerializer(DateSerializer):
 
 
 class DecideSerializer(DateSerializer):
-    objection = serializers.IntegerField()
+    objection = IdField()
     upheld = serializers.BooleanField()
     resolution = serializers.CharField(max_length=255)
 
@@ -320,7 +321,11 @@ class HouseholdExitAssessmentView(APIView):
     """``/api/v1/households/{id}/exit-assessment/?year=``: the live assessment of one household."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int, required=True)],
+        parameters=[
+            OpenApiParameter(
+                "year", {"type": "integer", "minimum": 2014, "maximum": 2100}, required=True
+            )
+        ],
         responses={200: AssessmentSerializer, **ERROR_RESPONSES},
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -355,7 +360,11 @@ class MisclassificationView(APIView):
     """错退 / 错评 / 漏评 suspects with their evidence, for a human decision."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int, required=True)],
+        parameters=[
+            OpenApiParameter(
+                "year", {"type": "integer", "minimum": 2014, "maximum": 2100}, required=True
+            )
+        ],
         responses={200: SuspectSerializer(many=True), **ERROR_RESPONSES},
     )
     def get(self, request: Request) -> Response:

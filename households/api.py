@@ -30,6 +30,7 @@ from households.serializers import (
 )
 from regions.permissions import HasJurisdiction
 from regions.roles import CAPTURE_ROLES, STATUS_ROLES, has_role
+from tongren_fupin.api.fields import IdField, VersionField, YearField
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
 
@@ -67,20 +68,20 @@ class RegisterPermission(HasJurisdiction):
 
 
 class ChangeHeadSerializer(serializers.Serializer):
-    version = serializers.IntegerField()
-    new_head = serializers.IntegerField(help_text=_("Id of the member who becomes the head."))
+    version = VersionField()
+    new_head = IdField(help_text=_("Id of the member who becomes the head."))
     old_head_relation = serializers.ChoiceField(choices=Relation.choices)
 
 
 class ChangeStatusSerializer(serializers.Serializer):
-    version = serializers.IntegerField()
+    version = VersionField()
     status = serializers.ChoiceField(choices=Status.choices)
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    year = YearField(required=False)
     reason = serializers.CharField(max_length=200)
 
 
 class VersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField()
+    version = VersionField()
 
 
 FILTER_PARAMETERS = [

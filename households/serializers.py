@@ -10,6 +10,7 @@ from households.choices import Cause
 from households.models import AnnualIncome, AssistanceMeasure, Household, Member, PovertyLine
 from households.services import HOUSEHOLD_FIELDS, MEMBER_EDITABLE
 from regions.masking import displayed_id
+from tongren_fupin.api.fields import VersionField
 
 
 def _beside(fields: Iterable[str], displays: dict[str, list[str]]) -> list[str]:
@@ -56,7 +57,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class MemberWriteSerializer(MemberSerializer):
-    version = serializers.IntegerField(write_only=True, help_text=_("The household's version."))
+    version = VersionField(write_only=True, help_text=_("The household's version."))
 
     class Meta(MemberSerializer.Meta):
         fields = [*MemberSerializer.Meta.fields, "version"]
@@ -145,7 +146,7 @@ class HouseholdCreateSerializer(HouseholdSerializer):
 
 
 class HouseholdUpdateSerializer(HouseholdSerializer):
-    version = serializers.IntegerField(help_text=_("The version you edited (optimistic locking)."))
+    version = VersionField(help_text=_("The version you edited (optimistic locking)."))
 
     class Meta(HouseholdSerializer.Meta):
         read_only_fields = [
@@ -187,7 +188,7 @@ class IncomeSerializer(serializers.ModelSerializer):
 
 
 class IncomeWriteSerializer(IncomeSerializer):
-    version = serializers.IntegerField(write_only=True)
+    version = VersionField(write_only=True)
 
     class Meta(IncomeSerializer.Meta):
         fields = [*IncomeSerializer.Meta.fields, "version"]

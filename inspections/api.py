@@ -16,6 +16,7 @@ from households.selectors import household_get
 from inspections import selectors, services
 from inspections.models import ProblemState
 from inspections.serializers import ProblemSerializer, RectifySerializer, VisitSerializer
+from tongren_fupin.api.fields import ID_PARAMETER, query_id
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
 CONFLICT = {409: ERROR_RESPONSES[400]}
@@ -23,7 +24,7 @@ CONFLICT = {409: ERROR_RESPONSES[400]}
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[OpenApiParameter("household", int)],
+        parameters=[OpenApiParameter("household", ID_PARAMETER)],
         responses={200: VisitSerializer(many=True), **ERROR_RESPONSES},
     ),
     retrieve=extend_schema(responses={200: VisitSerializer, **ERROR_RESPONSES}),
@@ -39,10 +40,14 @@ class VisitViewSet(
     filter_backends = ()
 
     def get_queryset(self) -> Any:
-        household = self.request.query_params.get("household")
+        household = query_id(self.request.query_params, "household")
         return selectors.visit_list(
             user=self.request.user,
-            household=household_get(user=self.request.user, pk=household) if household else None,
+            household=(
+                household_get(user=self.request.user, pk=household)
+                if household is not None
+                else None
+            ),
         ).prefetch_related("problems")
 
     def get_object(self) -> Any:

@@ -24,6 +24,7 @@ from monitoring.models import (
     MonitoringStep,
 )
 from publicity import api as publicity_api
+from tongren_fupin.api.fields import IdField
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
 CONFLICT = {409: ERROR_RESPONSES[400]}
@@ -130,7 +131,7 @@ class MonitoringPublicizeSerializer(serializers.Serializer):
 
 
 class MonitoringDecideSerializer(MonitoringDateSerializer):
-    objection = serializers.IntegerField()
+    objection = IdField()
     upheld = serializers.BooleanField()
     resolution = serializers.CharField(max_length=255)
 

@@ -37,6 +37,7 @@ from relocation.serializers import (
     SiteTallySerializer,
     ZeroEmploymentHouseholdSerializer,
 )
+from tongren_fupin.api.fields import ID_PARAMETER, query_id
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
 CONFLICT = {409: ERROR_RESPONSES[400]}
@@ -161,7 +162,7 @@ class SiteViewSet(
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[OpenApiParameter("site", int)],
+        parameters=[OpenApiParameter("site", ID_PARAMETER)],
         responses={200: RelocationSerializer(many=True), **ERROR_RESPONSES},
     ),
     retrieve=extend_schema(responses={200: RelocationSerializer, **ERROR_RESPONSES}),
@@ -183,10 +184,10 @@ class RelocationViewSet(
     filter_backends = ()
 
     def get_queryset(self) -> Any:
-        site = self.request.query_params.get("site")
+        site = query_id(self.request.query_params, "site")
         return selectors.relocation_list(
             user=self.request.user,
-            site=selectors.site_get(user=self.request.user, pk=site) if site else None,
+            site=selectors.site_get(user=self.request.user, pk=site) if site is not None else None,
         )
 
     def get_object(self) -> Any:
@@ -220,7 +221,7 @@ class RelocationViewSet(
 
 @extend_schema_view(
     get=extend_schema(
-        parameters=[OpenApiParameter("site", int)],
+        parameters=[OpenApiParameter("site", ID_PARAMETER)],
         responses={200: ZeroEmploymentHouseholdSerializer(many=True), **ERROR_RESPONSES},
     )
 )
@@ -231,10 +232,10 @@ class ZeroEmploymentView(ListAPIView):
     filter_backends = ()
 
     def get_queryset(self) -> Any:
-        site = self.request.query_params.get("site")
+        site = query_id(self.request.query_params, "site")
         return selectors.zero_employment_list(
             user=self.request.user,
-            site=selectors.site_get(user=self.request.user, pk=site) if site else None,
+            site=selectors.site_get(user=self.request.user, pk=site) if site is not None else None,
         )
 
 

@@ -17,6 +17,7 @@ from relocation.models import (
     SiteTally,
 )
 from relocation.selectors import Employment, Systems
+from tongren_fupin.api.fields import BoundedPrimaryKeyRelatedField
 
 
 class SiteTallySerializer(serializers.ModelSerializer):
@@ -143,9 +144,9 @@ class RelocationSummarySerializer(RelocationSystemsSerializer):
 
 
 class RelocationSerializer(serializers.ModelSerializer):
-    household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.all())
+    household = BoundedPrimaryKeyRelatedField(queryset=Household.objects.all())
     household_no = serializers.CharField(source="household.household_no", read_only=True)
-    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all())
+    site = BoundedPrimaryKeyRelatedField(queryset=Site.objects.all())
     site_name = serializers.CharField(source="site.name", read_only=True)
     cross_county = serializers.BooleanField(read_only=True)
 

@@ -14,3 +14,13 @@ class TongrenFupinConfig(AppConfig):
         from tongren_fupin.pdf import check_pdf_rendering
 
         checks.register(check_pdf_rendering)
+        self._bound_related_ids()
+
+    @staticmethod
+    def _bound_related_ids() -> None:
+        """Every ModelSerializer's foreign keys take ids in the column's range (decision 0022)."""
+        from rest_framework import serializers
+
+        from tongren_fupin.api.fields import BoundedPrimaryKeyRelatedField
+
+        serializers.ModelSerializer.serializer_related_field = BoundedPrimaryKeyRelatedField

@@ -1,0 +1,183 @@
+"""Integer inputs are bounded by their column's range and refused with 400 before any query.
+
+An id above 2^63 in a list of members reached PostgreSQL ("bigint out of range", psycopg's
+OverflowError: a 500); every integer the API accepts now says its range, in the schema and in
+a Chinese message naming the field.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from rest_framework.test import APIClient
+
+from assistance.models import JobPlacement, Training
+from inspections.models import Visit
+from tests.households.factories import HouseholdFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+ID_MESSAGE = "请填写 1 到 9223372036854775807 之间的整数。"
+VERSION_MESSAGE = "请填写 0 到 2147483647 之间的整数。"
+OUT_OF_RANGE_IDS = [2**63, 2**64, 10**30, 0, -1]
+OUT_OF_RANGE_IDS_LABELS = ["2^63", "2^64", "10^30", "zero", "negative"]
+TRAINING = {
+    "scheme": "east_west",
+    "region": "520627000000",
+    "title": "电商培训",
+    "start_on": "2020-05-01",
+    "end_on": "2020-05-03",
+    "sessions": 2,
+    "participants": 60,
+}
+
+
+def _api(user: Any) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+@pytest.mark.parametrize("member", OUT_OF_RANGE_IDS, ids=OUT_OF_RANGE_IDS_LABELS)
+def test_a_training_member_id_outside_the_id_range_answers_400(county_supervisor, member):
+    response = _api(county_supervisor).post(
+        "/api/v1/trainings/", {**TRAINING, "members": [member]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid",
+        "message": f"members: {ID_MESSAGE}",
+        "errors": {"members": {"0": [ID_MESSAGE]}},
+    }
+    assert Training.objects.exists() is False
+
+
+def test_a_training_lists_a_bad_id_among_good_ones_by_its_position(county_supervisor):
+    member = MemberFactory()
+
+    response = _api(county_supervisor).post(
+        "/api/v1/trainings/", {**TRAINING, "members": [member.pk, 2**64]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"members": {"1": [ID_MESSAGE]}}
+    assert Training.objects.exists() is False
+
+
+@pytest.mark.parametrize("member", OUT_OF_RANGE_IDS, ids=OUT_OF_RANGE_IDS_LABELS)
+def test_a_job_placement_member_id_outside_the_id_range_answers_400(county_supervisor, member):
+    data = {
+        "member": member,
+        "employer": "苏州某电子厂",
+        "place": "suzhou",
+        "placed_on": "2020-05-01",
+    }
+
+    response = _api(county_supervisor).post("/api/v1/job-placements/", data, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"member": [ID_MESSAGE]}
+    assert JobPlacement.objects.exists() is False
+
+
+def test_a_foreign_key_outside_the_id_range_answers_400_with_the_range(cadre_yanhe):
+    response = _api(cadre_yanhe).post(
+        "/api/v1/visits/", {"household": 2**64, "visited_on": "2020-05-01"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["household"] == [ID_MESSAGE]
+    assert Visit.objects.exists() is False
+
+
+def test_a_foreign_key_that_is_not_a_number_still_says_so(cadre_yanhe):
+    response = _api(cadre_yanhe).post(
+        "/api/v1/visits/", {"household": [1], "visited_on": "2020-05-01"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["household"] == ["类型错误。期望为主键，得到的类型为 list。"]
+
+
+def test_a_new_head_outside_the_id_range_answers_400(cadre_yanhe):
+    household = HouseholdFactory()
+
+    response = _api(cadre_yanhe).post(
+        f"/api/v1/households/{household.pk}/change-head/",
+        {"version": household.version, "new_head": 2**64, "old_head_relation": "other"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"new_head": [ID_MESSAGE]}
+
+
+def test_a_version_outside_its_column_answers_400(cadre_yanhe):
+    household = HouseholdFactory()
+
+    response = _api(cadre_yanhe).patch(
+        f"/api/v1/households/{household.pk}/",
+        {"version": 2**31, "phone": "13800000000"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"version": [VERSION_MESSAGE]}
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/visits/?household=", "/api/v1/relocations/?site="], ids=["visits", "sites"]
+)
+@pytest.mark.parametrize("value", ["18446744073709551616", "-3", "abc"], ids=["2^64", "-3", "text"])
+def test_an_id_in_a_query_parameter_outside_the_range_answers_400(city_supervisor, path, value):
+    response = _api(city_supervisor).get(path + value)
+
+    name = path.split("?")[1].rstrip("=")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {name: [ID_MESSAGE]}
+
+
+def _openapi_document() -> dict[str, Any]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    document: dict[str, Any] = json.loads(OpenApiJsonRenderer().render(schema))
+    return document
+
+
+def _unbounded(schema: dict[str, Any], where: str) -> list[str]:
+    found = []
+    if schema.get("type") == "integer" and not schema.get("readOnly"):
+        if "minimum" not in schema or "maximum" not in schema:
+            found.append(where)
+    for name, child in schema.get("properties", {}).items():
+        found += _unbounded(child, f"{where}.{name}")
+    if "items" in schema:
+        found += _unbounded(schema["items"], f"{where}[]")
+    return found
+
+
+def test_every_integer_the_api_accepts_declares_its_range():
+    document = _openapi_document()
+
+    unbounded = [
+        where
+        for name, schema in document["components"]["schemas"].items()
+        if name.endswith("Request")
+        for where in _unbounded(schema, name)
+    ]
+    unbounded += [
+        f"{method.upper()} {path} ?{parameter['name']}"
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        for parameter in operation.get("parameters", [])
+        # Path ids answer 404 whatever their size; page numbers past the end 404, page sizes
+        # are capped (tongren_fupin/api/pagination.py).
+        if parameter["in"] == "query" and parameter["name"] not in {"page", "page_size"}
+        for where in _unbounded(parameter["schema"], parameter["name"])
+    ]
+
+    assert unbounded == []
