@@ -51,7 +51,7 @@ def test_a_training_member_id_outside_the_id_range_answers_400(county_supervisor
     assert response.status_code == 400
     assert response.json() == {
         "code": "invalid",
-        "message": f"members: {ID_MESSAGE}",
+        "message": f"members: 0: {ID_MESSAGE}",
         "errors": {"members": {"0": [ID_MESSAGE]}},
     }
     assert Training.objects.exists() is False
@@ -101,7 +101,7 @@ def test_a_foreign_key_that_is_not_a_number_still_says_so(cadre_yanhe):
     )
 
     assert response.status_code == 400
-    assert response.json()["errors"]["household"] == ["类型错误。期望为主键，得到的类型为 list。"]
+    assert response.json()["errors"]["household"] == ["类型错误。期望为主键，获得的类型为 list。"]
 
 
 def test_a_new_head_outside_the_id_range_answers_400(cadre_yanhe):
@@ -109,7 +109,7 @@ def test_a_new_head_outside_the_id_range_answers_400(cadre_yanhe):
 
     response = _api(cadre_yanhe).post(
         f"/api/v1/households/{household.pk}/change-head/",
-        {"version": household.version, "new_head": 2**64, "old_head_relation": "other"},
+        {"version": household.version, "new_head": 2**64, "old_head_relation": "03"},
         format="json",
     )
 
