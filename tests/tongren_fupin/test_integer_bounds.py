@@ -150,9 +150,9 @@ def _openapi_document() -> dict[str, Any]:
 
 def _unbounded(schema: dict[str, Any], where: str) -> list[str]:
     found = []
-    if schema.get("type") == "integer" and not schema.get("readOnly"):
-        if "minimum" not in schema or "maximum" not in schema:
-            found.append(where)
+    integer = schema.get("type") == "integer" and not schema.get("readOnly")
+    if integer and ("minimum" not in schema or "maximum" not in schema):
+        found.append(where)
     for name, child in schema.get("properties", {}).items():
         found += _unbounded(child, f"{where}.{name}")
     if "items" in schema:
