@@ -21,6 +21,7 @@ from assistance.models import (
 )
 from regions.models import Level, Region
 from regions.scoping import jurisdiction_prefix, scope_by_region
+from tongren_fupin.bounds import ID_MAX, ID_MIN
 
 
 class DateInput(forms.DateInput):
@@ -128,7 +129,8 @@ class JobPlacementForm(forms.Form):
 
     member = forms.IntegerField(
         label=_("member"),
-        min_value=1,
+        min_value=ID_MIN,
+        max_value=ID_MAX,
         widget=forms.HiddenInput,
         error_messages={"required": _("Search the register and choose the member placed.")},
     )

@@ -26,6 +26,7 @@ from publicity import views as publicity_pages
 from publicity.forms import OBJECTION_ACTIONS, OwnerActionForm
 from regions.roles import EXIT_APPROVE_ROLES, EXIT_OBJECTION_ROLES, require_page_role, role_of
 from regions.selectors import region_get
+from tongren_fupin.bounds import APPRAISAL_ATTENDEES_MAX
 from tongren_fupin.forms import act, posted, status_of, submit
 
 
@@ -46,8 +47,12 @@ class ProposeForm(forms.Form):
         label=gettext_lazy("date of the democratic appraisal"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    attendees = forms.IntegerField(label=gettext_lazy("attendees"), min_value=0)
-    agreeing = forms.IntegerField(label=gettext_lazy("attendees agreeing"), min_value=0)
+    attendees = forms.IntegerField(
+        label=gettext_lazy("attendees"), min_value=0, max_value=APPRAISAL_ATTENDEES_MAX
+    )
+    agreeing = forms.IntegerField(
+        label=gettext_lazy("attendees agreeing"), min_value=0, max_value=APPRAISAL_ATTENDEES_MAX
+    )
     appraisal_result = forms.CharField(label=gettext_lazy("appraisal result"), max_length=200)
 
 

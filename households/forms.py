@@ -13,6 +13,7 @@ from households.choices import Cause, PovertyAttribute, Relation, Status
 from households.models import AnnualIncome, AssistanceMeasure, Household, Member
 from households.services import HOUSEHOLD_EDITABLE, MEMBER_EDITABLE
 from regions.models import Region
+from tongren_fupin.bounds import VERSION_MAX, VERSION_MIN
 
 
 class ServiceFormMixin:
@@ -24,6 +25,11 @@ class ServiceFormMixin:
 
 class VersionField(forms.IntegerField):
     widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", VERSION_MIN)
+        kwargs.setdefault("max_value", VERSION_MAX)
+        super().__init__(**kwargs)
 
 
 class HouseholdForm(ServiceFormMixin, forms.ModelForm):

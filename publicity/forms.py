@@ -13,6 +13,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from tongren_fupin.bounds import PUBLICITY_DAYS_MAX
+
 OBJECTION_ACTIONS = ("objection", "decide")
 
 
@@ -24,7 +26,12 @@ class OwnerActionForm(forms.Form):
     action = forms.ChoiceField(label=gettext_lazy("action"), choices=())
     on = forms.DateField(label=gettext_lazy("date"), required=False)
     start = forms.DateField(label=gettext_lazy("publicity start"), required=False)
-    days = forms.IntegerField(label=gettext_lazy("publicity days"), required=False, min_value=1)
+    days = forms.IntegerField(
+        label=gettext_lazy("publicity days"),
+        required=False,
+        min_value=1,
+        max_value=PUBLICITY_DAYS_MAX,
+    )
     content = forms.CharField(label=gettext_lazy("objection"), required=False, max_length=2000)
     objection = forms.CharField(label=gettext_lazy("objection"), required=False, max_length=20)
     upheld = forms.ChoiceField(

@@ -22,6 +22,7 @@ from relocation.models import (
     PartyOrganisation,
     Site,
 )
+from tongren_fupin.bounds import ID_MAX, ID_MIN
 
 DateInput = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -50,7 +51,8 @@ class RelocationForm(NamedErrorsMixin, forms.Form):
 
     household = forms.IntegerField(
         label=_("household"),
-        min_value=1,
+        min_value=ID_MIN,
+        max_value=ID_MAX,
         widget=forms.HiddenInput,
         error_messages={"required": _("search the register and choose the household.")},
     )

@@ -7,10 +7,14 @@ a Chinese message naming the field.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
 from typing import Any
 
 import pytest
+from django import forms
+from django.core.exceptions import ValidationError
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from rest_framework.test import APIClient
@@ -181,3 +185,59 @@ def test_every_integer_the_api_accepts_declares_its_range():
     ]
 
     assert unbounded == []
+
+
+def _project_forms() -> list[type]:
+    """Every page form of the project's apps (their forms and views modules)."""
+    apps = ("assistance", "exits", "households", "inspections", "monitoring", "publicity")
+    apps += ("regions", "relocation", "supervision", "imports", "tongren_fupin")
+    for app in apps:
+        for module in ("forms", "views"):
+            with contextlib.suppress(ModuleNotFoundError):
+                importlib.import_module(f"{app}.{module}")
+
+    def below(cls: type) -> list[type]:
+        return [c for sub in cls.__subclasses__() for c in (sub, *below(sub))]
+
+    return [c for c in below(forms.BaseForm) if c.__module__.startswith(apps)]
+
+
+def test_every_integer_a_page_form_declares_has_a_range():
+    unbounded = sorted(
+        f"{form.__module__}.{form.__name__}.{name}"
+        for form in _project_forms()
+        for name, field in form.base_fields.items()
+        if isinstance(field, forms.IntegerField)
+        and not isinstance(field, forms.DecimalField)
+        # A ModelForm's own model fields are checked against their column by the service's
+        # full_clean(); the fields a form declares itself have only the form's bounds.
+        and name in form.declared_fields
+        and (field.min_value is None or field.max_value is None)
+    )
+
+    assert unbounded == []
+
+
+@pytest.mark.parametrize(
+    ("form_path", "field", "value", "message"),
+    [
+        ("exits.views.ProposeForm", "attendees", 10**6, "确保该值小于或等于5000。"),
+        ("exits.views.ExitActionForm", "days", 10**12, "确保该值小于或等于60。"),
+        (
+            "assistance.forms.JobPlacementForm",
+            "member",
+            2**63,
+            "确保该值小于或等于9223372036854775807。",
+        ),
+        ("households.forms.StatusForm", "version", 2**31, "确保该值小于或等于2147483647。"),
+    ],
+    ids=["appraisal-attendees", "publicity-days", "placed-member", "version"],
+)
+def test_a_page_form_refuses_an_integer_past_its_range(form_path, field, value, message):
+    module, name = form_path.rsplit(".", 1)
+    form_class = getattr(importlib.import_module(module), name)
+
+    with pytest.raises(ValidationError) as refused:
+        form_class.base_fields[field].clean(str(value))
+
+    assert refused.value.messages == [message]

@@ -2,11 +2,8 @@
 
 An id, a version or a count outside its column's range used to reach the database: PostgreSQL
 answered "bigint out of range" and psycopg ``OverflowError`` for an id above 2^63 (a 500). Every
-integer the API accepts is bounded here instead, with a message naming the accepted range:
-
-- ids: ``BigAutoField`` (``DEFAULT_AUTO_FIELD``), 1 to 2^63 − 1 on PostgreSQL and SQLite alike;
-- versions (optimistic locking): ``PositiveIntegerField``, 0 to 2^31 − 1;
-- years: 2000 to 2100, the span of the register and its plans.
+integer the API accepts is bounded here instead (the ranges: tongren_fupin/bounds.py), with a
+message naming the accepted range.
 
 ``BoundedPrimaryKeyRelatedField`` is every ModelSerializer's related field (tongren_fupin/apps.py),
 so a foreign key named in a write is bounded the same way without each serializer saying so.
@@ -23,9 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
-ID_MIN, ID_MAX = 1, 2**63 - 1
-VERSION_MIN, VERSION_MAX = 0, 2**31 - 1
-YEAR_MIN, YEAR_MAX = 2000, 2100
+from tongren_fupin.bounds import ID_MAX, ID_MIN, VERSION_MAX, VERSION_MIN, YEAR_MAX, YEAR_MIN
 
 _INTEGER_PKS = (models.AutoField, models.BigAutoField, models.SmallAutoField, models.IntegerField)
 
