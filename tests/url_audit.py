@@ -22,9 +22,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 from django.utils.regex_helper import normalize
 
-# Pages anyone may open: logging in and out, the language switch, the API's token endpoint.
+# Pages anyone may open: logging in and out, the language switch, the API's token endpoint, the
+# health check (which says "ok" or "unavailable" and nothing else).
 PUBLIC_URL_NAMES = frozenset(
-    {"login", "logout", "set_language", "api-token", "admin:login", "admin:logout"}
+    {"login", "logout", "set_language", "api-token", "admin:login", "admin:logout", "health"}
 )
 
 # Values tried for a URL parameter, by name first, then in this order.

@@ -14,6 +14,7 @@ from monitoring.api import MonitoringCaseViewSet
 from regions.api import RegionViewSet
 from regions.views import home
 from tongren_fupin.api.views import ObtainTokenView
+from tongren_fupin.health import health
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -66,6 +67,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", health, name="health"),
     path("admin/", admin.site.urls),
 ]
 
