@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 API_PREFIX = "/api/"
+logger = logging.getLogger(__name__)
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -64,3 +68,30 @@ class ApiNotFoundMiddleware:
                 {"code": "not_found", "message": _("Not found."), "errors": {}}, status=404
             )
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A lost database connection answers 503 ("try again in a few seconds"), not a 500.
+
+    While PostgreSQL restarts, a request fails on its query; the connection is then found
+    unusable and replaced at the start of the next request (``CONN_HEALTH_CHECKS``), so the
+    service comes back by itself (docs/operations.md, "PostgreSQL restart"). The page is plain
+    HTML without the site's menus, which would query the database again.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("database unavailable: %s %s", request.method, request.path, exc_info=True)
+        headers = {"Retry-After": "5"}
+        if _is_api(request):
+            message = _("The database is unavailable for a moment. Try again in a few seconds.")
+            body = {"code": "unavailable", "message": message, "errors": {}}
+            return JsonResponse(body, status=503, headers=headers)
+        return HttpResponse(render_to_string("503.html"), status=503, headers=headers)
