@@ -48,7 +48,7 @@ print(Token.objects.create(user=user).key)
 "$(dirname "$PYTHON")/gunicorn" tongren_fupin.wsgi:application --bind "127.0.0.1:$WEB_PORT" \
   --workers 2 --no-control-socket >"$work/gunicorn.log" 2>&1 &
 gunicorn_pid=$!
-for _ in $(seq 100); do curl -fsS -o /dev/null "http://127.0.0.1:$WEB_PORT/login/" && break; sleep 0.2; done
+for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$WEB_PORT/login/" && break; sleep 0.2; done
 
 "$PYTHON" scripts/pg_restart_burst.py --url "http://127.0.0.1:$WEB_PORT/api/v1/regions/" \
   --token "$token" --clients 4 --seconds "${SECONDS_OF_BURST:-20}" --marks "$work/marks" &

@@ -17,16 +17,16 @@ import urllib.error
 import urllib.request
 
 
-def _call(url: str, token: str) -> tuple[int, bool]:
+def _call(url: str, token: str) -> tuple[str, bool]:
     request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, False
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return str(response.status), False
     except urllib.error.HTTPError as error:
         body = error.read().decode(errors="replace")
-        return error.code, "Traceback" in body
-    except OSError:
-        return 0, False  # no answer at all (connection refused or reset)
+        return str(error.code), "Traceback" in body
+    except OSError as error:  # no answer at all
+        return type(error).__name__, False
 
 
 def main() -> None:
@@ -37,15 +37,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--marks", required=True, help="file with the restart's start and end")
     args = parser.parse_args()
-    answers: list[tuple[float, int, bool]] = []
+    answers: list[tuple[float, float, str, bool]] = []
     lock = threading.Lock()
     stop = time.time() + args.seconds
 
     def client() -> None:
         while time.time() < stop:
+            sent = time.time()
             status, traceback = _call(args.url, args.token)
             with lock:
-                answers.append((time.time(), status, traceback))
+                answers.append((sent, time.time(), status, traceback))
 
     threads = [threading.Thread(target=client) for _ in range(args.clients)]
     for thread in threads:
@@ -54,22 +55,25 @@ def main() -> None:
         thread.join()
     with open(args.marks) as marks:
         restart_start, restart_end = (float(line) for line in marks.read().split())
-    failures = [a for a in answers if a[1] != 200]
-    recovered = [a[0] for a in answers if a[1] == 200 and a[0] > restart_start]
-    after_failures = [a[0] for a in answers if a[1] == 200 and failures and a[0] > failures[-1][0]]
+
+    def offset(moment: float) -> float:
+        return round(moment - restart_start, 2)
+
+    failures = sorted((a for a in answers if a[2] != "200"), key=lambda a: a[0])
+    sent_after_restart = [a for a in answers if a[0] > restart_end]
     report = {
         "requests": len(answers),
-        "by_status": dict(collections.Counter(a[1] for a in answers)),
-        "tracebacks": sum(a[2] for a in answers),
-        "restart_seconds": round(restart_end - restart_start, 2),
-        "failing_window_seconds": round(failures[-1][0] - failures[0][0], 2) if failures else 0,
-        "first_200_after_restart_began_seconds": (
-            round(min(recovered) - restart_start, 2) if recovered else None
+        "by_status": dict(collections.Counter(a[2] for a in answers)),
+        "tracebacks": sum(a[3] for a in answers),
+        "restart_took_seconds": offset(restart_end),
+        "failed_requests_sent_at_seconds": [offset(a[0]) for a in failures],
+        "failed_requests_sent_after_the_restart": sum(1 for a in failures if a[0] > restart_end),
+        "first_200_sent_after_the_restart_seconds": (
+            offset(min(a[0] for a in sent_after_restart if a[2] == "200")) - offset(restart_end)
+            if any(a[2] == "200" for a in sent_after_restart)
+            else None
         ),
-        "first_200_after_last_failure_seconds": (
-            round(min(after_failures) - failures[-1][0], 2) if after_failures else None
-        ),
-        "failures_after_restart_ended": sum(1 for a in failures if a[0] > restart_end + 1),
+        "slowest_answer_seconds": round(max(a[1] - a[0] for a in answers), 2),
     }
     print(json.dumps(report, indent=2))
 

@@ -51,7 +51,8 @@ def _error_body(exc: exceptions.APIException) -> dict[str, Any]:
             "errors": errors,
         }
     if isinstance(exc, exceptions.Throttled):
-        seconds = math.ceil(exc.wait) if exc.wait is not None else 1
+        wait: float | None = getattr(exc, "wait", None)
+        seconds = math.ceil(wait) if wait is not None else 1
         message = _("Too many requests. Try again in %(seconds)d seconds.") % {"seconds": seconds}
         return {"code": "throttled", "message": message, "errors": {}}
     codes = exc.get_codes()

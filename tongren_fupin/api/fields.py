@@ -70,7 +70,7 @@ def id_list_field(*, max_length: int = 1000, **kwargs: Any) -> serializers.ListF
     return serializers.ListField(child=IdField(), max_length=max_length, **kwargs)
 
 
-class BoundedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+class BoundedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A related row named by its id: an id outside 1 … 2^63 − 1 is refused before the query."""
 
     def to_internal_value(self, data: Any) -> Any:

@@ -9,6 +9,7 @@ so anything past ``API_JSON_MAX_DEPTH`` is refused with 400, as is a body larger
 from __future__ import annotations
 
 import codecs
+from collections.abc import Mapping
 from typing import IO, Any
 
 from django.conf import settings
@@ -37,7 +38,7 @@ class BoundedJSONParser(JSONParser):
         self,
         stream: IO[Any],
         media_type: str | None = None,
-        parser_context: dict[str, Any] | None = None,
+        parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
         max_bytes: int = settings.API_JSON_MAX_BYTES
         max_depth: int = settings.API_JSON_MAX_DEPTH
