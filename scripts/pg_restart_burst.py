@@ -69,7 +69,7 @@ def main() -> None:
         "failed_requests_sent_at_seconds": [offset(a[0]) for a in failures],
         "failed_requests_sent_after_the_restart": sum(1 for a in failures if a[0] > restart_end),
         "first_200_sent_after_the_restart_seconds": (
-            offset(min(a[0] for a in sent_after_restart if a[2] == "200")) - offset(restart_end)
+            round(min(a[0] for a in sent_after_restart if a[2] == "200") - restart_end, 2)
             if any(a[2] == "200" for a in sent_after_restart)
             else None
         ),
