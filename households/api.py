@@ -28,6 +28,7 @@ from households.serializers import (
     MemberWriteSerializer,
     PovertyLineSerializer,
 )
+from regions.masking import Personal
 from regions.permissions import HasJurisdiction
 from regions.roles import CAPTURE_ROLES, STATUS_ROLES, has_role
 from tongren_fupin.api.schema import ERROR_RESPONSES
@@ -126,8 +127,19 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def get_object(self) -> Household:
         return selectors.household_get(user=self.request.user, pk=self.kwargs["pk"])
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._household_response(self.get_object())
+
     def _household_response(self, household: Household, code: int = 200) -> Response:
         fresh = selectors.household_get(user=self.request.user, pk=household.pk)
+        selectors.log_full_display(
+            user=self.request.user,
+            household=fresh,
+            members=[],
+            shown=(Personal.PHONE,),
+            channel="api",
+            ip_address=self.request.META.get("REMOTE_ADDR"),
+        )
         return Response(
             HouseholdSerializer(fresh, context=self.get_serializer_context()).data, status=code
         )
@@ -174,10 +186,11 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             )
             return Response(MemberSerializer(member, context=context).data, status=201)
         members = list(selectors.household_members(household))
-        selectors.log_full_id_display(
+        selectors.log_full_display(
             user=request.user,
             household=household,
             members=members,
+            shown=selectors.MEMBER_SHOWN,
             channel="api",
             ip_address=request.META.get("REMOTE_ADDR"),
         )

@@ -34,9 +34,7 @@ def scoped_content(report: Report, prefix: str) -> dict[str, Any]:
     see it, as nothing says which township it belongs to."""
     content = dict(report.content or {})
     for section in NAMED_ROWS.get(report.kind, ()):
-        content[section] = [
-            row for row in content.get(section) or [] if _row_within(row, prefix)
-        ]
+        content[section] = [row for row in content.get(section) or [] if _row_within(row, prefix)]
     return content
 
 

@@ -216,7 +216,7 @@ def test_id_numbers_are_masked_for_roles_that_do_not_need_them(
     shown = api.get(f"{LIST}{yanhe_household.pk}/members/").json()[0]["id_number"]
 
     assert shown == (f"{full[:6]}********{full[-4:]}" if masked else full)
-    logged = AuditEvent.objects.filter(action="id_number.displayed", actor=user)
+    logged = AuditEvent.objects.filter(action="personal_data.displayed", actor=user)
     assert logged.exists() is (not masked)
 
 
@@ -226,7 +226,7 @@ def test_each_display_of_full_ids_is_logged(api, yanhe_household, cadre_yanhe):
     api.get(f"{LIST}{yanhe_household.pk}/members/")
     api.get(f"{LIST}{yanhe_household.pk}/members/")
 
-    events = AuditEvent.objects.filter(action="id_number.displayed")
+    events = AuditEvent.objects.filter(action="personal_data.displayed")
     assert events.count() == 2
     assert events.first().changes["members"][1] == sorted(
         yanhe_household.members.values_list("pk", flat=True)
