@@ -30,6 +30,7 @@ from households.serializers import (
 )
 from regions.masking import Personal
 from regions.permissions import HasJurisdiction
+from regions.references import key_of, not_found
 from regions.roles import CAPTURE_ROLES, STATUS_ROLES, has_role
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
@@ -71,6 +72,16 @@ class ChangeHeadSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     new_head = serializers.IntegerField(help_text=_("Id of the member who becomes the head."))
     old_head_relation = serializers.ChoiceField(choices=Relation.choices)
+
+    def validate_new_head(self, value: int) -> Member:
+        """A member of the household (``context["household"]``); any other id is the field's
+        404, before anything else of the body is judged."""
+        key = key_of(value)
+        members = Member.objects.filter(household=self.context["household"])
+        member = None if key is None else members.filter(pk=key).first()
+        if member is None:
+            raise not_found("new_head")
+        return member
 
 
 class ChangeStatusSerializer(serializers.Serializer):
@@ -145,7 +156,7 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
 
     def create(self, request: Request) -> Response:
-        serializer = HouseholdCreateSerializer(data=request.data)
+        serializer = HouseholdCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         head = data.pop("head")
@@ -154,7 +165,9 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def partial_update(self, request: Request, pk: str) -> Response:
         household = self.get_object()
-        serializer = HouseholdUpdateSerializer(household, data=request.data, partial=True)
+        serializer = HouseholdUpdateSerializer(
+            household, data=request.data, partial=True, context={"request": request}
+        )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
@@ -279,10 +292,10 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"], url_path="change-head")
     def change_head(self, request: Request, pk: str) -> Response:
         household = self.get_object()
-        serializer = ChangeHeadSerializer(data=request.data)
+        serializer = ChangeHeadSerializer(data=request.data, context={"household": household})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        new_head = selectors.member_get(user=request.user, household=household, pk=data["new_head"])
+        new_head = data["new_head"]
         household = services.household_change_head(
             actor=request.user,
             household=household,

@@ -10,6 +10,8 @@ from households.choices import Cause, Health
 from households.models import AnnualIncome, AssistanceMeasure, Household, Member, PovertyLine
 from households.services import HOUSEHOLD_FIELDS, MEMBER_EDITABLE
 from regions.masking import Personal, displayed
+from regions.models import Region
+from regions.references import InJurisdiction
 
 
 def _beside(fields: Iterable[str], displays: dict[str, list[str]]) -> list[str]:
@@ -71,7 +73,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
 class MemberWriteSerializer(MemberSerializer):
     version = serializers.IntegerField(write_only=True, help_text=_("The household's version."))
-    health = None  # written as the model says; only the answer is masked
+    health = None  # type: ignore[assignment]  # written as the model says; only answers mask
 
     class Meta(MemberSerializer.Meta):
         fields = [*MemberSerializer.Meta.fields, "version"]
@@ -87,6 +89,11 @@ class HeadSerializer(serializers.ModelSerializer):
 class HouseholdSerializer(serializers.ModelSerializer):
     """The phones as the reader's role may see them (``regions.masking``)."""
 
+    region = InJurisdiction(
+        queryset=Region.objects.all(),
+        scope="code",
+        help_text=_("Code of a village in your jurisdiction."),
+    )
     phone = serializers.CharField(read_only=True, help_text=_("Masked for some roles."))
     cadre_phone = serializers.CharField(read_only=True, help_text=_("Masked for some roles."))
     head_name = serializers.CharField(read_only=True)
@@ -165,8 +172,8 @@ class HouseholdListSerializer(serializers.ModelSerializer):
 
 class HouseholdCreateSerializer(HouseholdSerializer):
     head = HeadSerializer(write_only=True)
-    phone = None  # written as the model says; only the answer is masked
-    cadre_phone = None
+    phone = None  # type: ignore[assignment]  # written as the model says; only answers mask
+    cadre_phone = None  # type: ignore[assignment]
 
     class Meta(HouseholdSerializer.Meta):
         fields = [*HouseholdSerializer.Meta.fields, "head"]
@@ -174,8 +181,8 @@ class HouseholdCreateSerializer(HouseholdSerializer):
 
 class HouseholdUpdateSerializer(HouseholdSerializer):
     version = serializers.IntegerField(help_text=_("The version you edited (optimistic locking)."))
-    phone = None  # written as the model says; only the answer is masked
-    cadre_phone = None
+    phone = None  # type: ignore[assignment]  # written as the model says; only answers mask
+    cadre_phone = None  # type: ignore[assignment]
 
     class Meta(HouseholdSerializer.Meta):
         read_only_fields = [

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from households.models import Household
 from regions.models import Region
+from regions.references import InJurisdiction
 from relocation.models import (
     CultureActivity,
     Facility,
@@ -26,7 +27,11 @@ class SiteTallySerializer(serializers.ModelSerializer):
 
 
 class SiteSerializer(serializers.ModelSerializer):
-    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
+    region = InJurisdiction(
+        queryset=Region.objects.all(),
+        scope="code",
+        help_text=_("Code of a region in your jurisdiction."),
+    )
     region_name = serializers.CharField(source="region.name", read_only=True)
     register_households = serializers.IntegerField(
         read_only=True,
@@ -143,9 +148,13 @@ class RelocationSummarySerializer(RelocationSystemsSerializer):
 
 
 class RelocationSerializer(serializers.ModelSerializer):
-    household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.all())
+    household = InJurisdiction(
+        queryset=Household.objects.all(), help_text=_("Id of a household in your jurisdiction.")
+    )
     household_no = serializers.CharField(source="household.household_no", read_only=True)
-    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all())
+    site = InJurisdiction(
+        queryset=Site.objects.all(), help_text=_("Id of a site in your jurisdiction.")
+    )
     site_name = serializers.CharField(source="site.name", read_only=True)
     cross_county = serializers.BooleanField(read_only=True)
 

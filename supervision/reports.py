@@ -190,7 +190,7 @@ def report_file(report: Report, content: dict[str, Any], fmt: str) -> tuple[byte
     reader may read it — and its file name; ``None`` for a kind or format without one."""
     if report.kind not in FILE_KINDS or fmt not in ("xlsx", "html"):
         return None
-    writers = {
+    writers: dict[tuple[str, str], Any] = {
         (ReportKind.ANALYSIS, "xlsx"): analysis_xlsx,
         (ReportKind.ANALYSIS, "html"): analysis_html,
         (ReportKind.BULLETIN, "xlsx"): bulletin_xlsx,

@@ -48,9 +48,7 @@ def test_each_role_sees_each_field_whole_or_masked(request, cast, field):
         ("city_supervisor", "522228********0011"),
     ],
 )
-def test_a_disability_certificate_shows_its_category_and_grade_only_in_full(
-    request, cast, shown
-):
+def test_a_disability_certificate_shows_its_category_and_grade_only_in_full(request, cast, shown):
     assert displayed(request.getfixturevalue(cast), Personal.ID_NUMBER, CERTIFICATE) == shown
 
 
