@@ -144,8 +144,9 @@ def test_create_in_another_county_is_refused_naming_the_field(api, cadre_bijiang
         format="json",
     )
 
-    assert response.status_code == 400
-    assert response.json()["errors"] == {"region": ["该村不在您的管辖范围内。"]}
+    # the same answer as for a village that does not exist (decision 0020)
+    assert response.status_code == 404
+    assert response.json()["errors"] == {"region": ["您的管辖范围内没有这条记录。"]}
     assert Household.objects.exists() is False
 
 
