@@ -139,18 +139,21 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return selectors.household_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._household_response(self.get_object())
-
-    def _household_response(self, household: Household, code: int = 200) -> Response:
-        fresh = selectors.household_get(user=self.request.user, pk=household.pk)
+        """One household; reading its phones in full is a security event (a write's answer,
+        which echoes what the writer sent, is not)."""
+        household = self.get_object()
         selectors.log_full_display(
-            user=self.request.user,
-            household=fresh,
+            user=request.user,
+            household=household,
             members=[],
             shown=(Personal.PHONE,),
             channel="api",
-            ip_address=self.request.META.get("REMOTE_ADDR"),
+            ip_address=request.META.get("REMOTE_ADDR"),
         )
+        return self._household_response(household)
+
+    def _household_response(self, household: Household, code: int = 200) -> Response:
+        fresh = selectors.household_get(user=self.request.user, pk=household.pk)
         return Response(
             HouseholdSerializer(fresh, context=self.get_serializer_context()).data, status=code
         )

@@ -125,6 +125,7 @@ def _exported(user: Any) -> dict[str, list[tuple[Any, ...]]]:
     return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook}
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize(
     ("cast", "whole"), [("county_supervisor", True), ("city_supervisor", False)]
 )

@@ -92,6 +92,7 @@ def _missing(kind: str) -> Any:
     return NO_SUCH_REGION if kind == "region" else _value(kind, NO_SUCH_ID)
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize(
     ("cast", "method", "url", "field", "kind", "body"),
     WRITES,
@@ -120,6 +121,7 @@ def test_another_jurisdictions_record_and_a_missing_one_get_the_same_404(
     assert _state() == before
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize(
     ("url", "field"),
     [("/api/v1/trainings/", "members"), ("/api/v1/job-placements/", "member"),
