@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from households.models import Household
 from regions.models import Region
-from regions.references import InJurisdiction
+from regions.references import InJurisdiction, Referenced
 from relocation.models import (
     CultureActivity,
     Facility,
@@ -152,9 +152,8 @@ class RelocationSerializer(serializers.ModelSerializer):
         queryset=Household.objects.all(), help_text=_("Id of a household in your jurisdiction.")
     )
     household_no = serializers.CharField(source="household.household_no", read_only=True)
-    site = InJurisdiction(
-        queryset=Site.objects.all(), help_text=_("Id of a site in your jurisdiction.")
-    )
+    # Any site: a household may move to a site of another county (跨区域搬迁).
+    site = Referenced(queryset=Site.objects.all(), help_text=_("Id of a relocation site."))
     site_name = serializers.CharField(source="site.name", read_only=True)
     cross_county = serializers.BooleanField(read_only=True)
 

@@ -42,7 +42,6 @@ def elsewhere(county_supervisor_bijiang: Any) -> dict[str, Any]:
     return {
         "household": household.pk,
         "member": household.members.get().pk,
-        "site": SiteFactory(region_id="520602100000").pk,
         "agreement": Agreement.objects.create(
             title="碧江协议", scheme=Scheme.EAST_WEST, partner=partner, region_id=BIJIANG
         ).pk,
@@ -66,7 +65,6 @@ WRITES = [
     ("cadre_yanhe", "post", "/api/v1/exit-applications/", "household", "household", {}),
     ("cadre_yanhe", "post", "/api/v1/monitoring-cases/", "household", "household", {}),
     ("county_supervisor", "post", "/api/v1/relocations/", "household", "household", {}),
-    ("county_supervisor", "post", "/api/v1/relocations/", "site", "site", {}),
     ("county_supervisor", "post", "/api/v1/sites/", "region", "region", {"name": "新点"}),
     ("cadre_yanhe", "post", "/api/v1/households/", "region", "region", {}),
     ("cadre_yanhe", "patch", "/api/v1/households/{own}/", "region", "region", {"version": 1}),
@@ -140,17 +138,22 @@ def test_an_id_beyond_any_key_is_the_same_404(api, county_supervisor, url, field
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/v1/projects/", "/api/v1/trainings/", "/api/v1/job-placements/"]
-)
-def test_a_partner_that_does_not_exist_is_a_404_naming_the_field(api, county_supervisor, url):
-    """Partners are the whole city's (no jurisdiction hides one): an unknown id is simply 404."""
+    ("url", "field"),
+    [("/api/v1/projects/", "partner"), ("/api/v1/trainings/", "partner"),
+     ("/api/v1/job-placements/", "partner"), ("/api/v1/relocations/", "site")],
+)  # fmt: skip
+def test_a_record_open_to_every_jurisdiction_that_does_not_exist_is_a_404_naming_the_field(
+    api, county_supervisor, url, field
+):
+    """Partners are the whole city's, and a household may move to a site of any county: no
+    jurisdiction hides one, and an unknown id is the same 404 as everywhere."""
     api.force_authenticate(county_supervisor)
 
-    response = api.post(url, {"partner": NO_SUCH_ID}, format="json")
+    response = api.post(url, {field: NO_SUCH_ID}, format="json")
 
     assert (response.status_code, response.json()["errors"]) == (
         404,
-        {"partner": ["您的管辖范围内没有这条记录。"]},
+        {field: ["您的管辖范围内没有这条记录。"]},
     )
 
 
