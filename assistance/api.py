@@ -26,10 +26,8 @@ from assistance.serializers import (
     ProjectSerializer,
     TrainingSerializer,
 )
-from households.models import Member
 from regions.permissions import HasJurisdiction
 from regions.roles import ASSISTANCE_READ_ROLES, ASSISTANCE_WRITE_ROLES, has_role
-from regions.scoping import scope_by_region
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
 CONFLICT = {409: ERROR_RESPONSES[400]}
@@ -143,7 +141,7 @@ class ProjectViewSet(
         return selectors.project_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def create(self, request: Request) -> Response:
-        serializer = ProjectSerializer(data=request.data)
+        serializer = ProjectSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         project = services.project_create(actor=request.user, data=serializer.validated_data)
         fresh = selectors.project_get(user=request.user, pk=project.pk)
@@ -187,18 +185,6 @@ class ProjectViewSet(
         return Response(ProjectSerializer(self.get_object()).data)
 
 
-def _members(user: Any, ids: list[int], field: str) -> list[Member]:
-    """Members by id inside the jurisdiction; an unknown or outside id is a field error."""
-    scoped = scope_by_region(Member.objects.all(), user, field="household__region")
-    found = {m.pk: m for m in scoped.select_related("household").filter(pk__in=ids)}
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise serializers.ValidationError(
-            {field: [_("No such member in your jurisdiction: %(ids)s") % {"ids": missing}]}
-        )
-    return [found[i] for i in dict.fromkeys(ids)]
-
-
 @extend_schema_view(
     list=extend_schema(
         parameters=[SCHEME], responses={200: TrainingSerializer(many=True), **ERROR_RESPONSES}
@@ -226,10 +212,10 @@ class TrainingViewSet(
         return selectors.training_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def create(self, request: Request) -> Response:
-        serializer = TrainingSerializer(data=request.data)
+        serializer = TrainingSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        members = _members(request.user, data.pop("members", []), "members")
+        members = data.pop("members", [])
         training = services.training_record(actor=request.user, data=data, members=members)
         return Response(TrainingSerializer(training).data, status=201)
 
@@ -259,10 +245,10 @@ class JobPlacementViewSet(
         return selectors.job_placement_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def create(self, request: Request) -> Response:
-        serializer = JobPlacementSerializer(data=request.data)
+        serializer = JobPlacementSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        (member,) = _members(request.user, [data.pop("member_id")], "member")
+        member = data.pop("member")
         placement = services.job_placement_record(actor=request.user, member=member, data=data)
         return Response(JobPlacementSerializer(placement).data, status=201)
 

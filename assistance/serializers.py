@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from assistance.models import (
+    Agreement,
     FundFlow,
     FundFlowKind,
     JobPlacement,
@@ -15,6 +16,9 @@ from assistance.models import (
     Project,
     Training,
 )
+from households.models import Member
+from regions.models import Region
+from regions.references import InJurisdiction, Referenced, resolve_all
 from tongren_fupin.api.fields import IdField
 
 AMOUNT = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal("0.01")}
@@ -77,6 +81,20 @@ class FundFlowSerializer(serializers.ModelSerializer):
 class ProjectSerializer(serializers.ModelSerializer):
     """A project with its fund totals (all flows, read-only) and progress."""
 
+    partner = Referenced(
+        queryset=Partner.objects.all(), required=False, allow_null=True, help_text=_("Partner id.")
+    )
+    agreement = InJurisdiction(
+        queryset=Agreement.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id of an agreement in your jurisdiction."),
+    )
+    target_region = InJurisdiction(
+        queryset=Region.objects.all(),
+        scope="code",
+        help_text=_("Code of a region in your jurisdiction."),
+    )
     partner_name = serializers.CharField(source="partner.name", read_only=True, default="")
     region_name = serializers.CharField(source="target_region.name", read_only=True)
     allocated = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
@@ -128,6 +146,14 @@ class ProjectAdvanceSerializer(serializers.Serializer):
 
 
 class TrainingSerializer(serializers.ModelSerializer):
+    partner = Referenced(
+        queryset=Partner.objects.all(), required=False, allow_null=True, help_text=_("Partner id.")
+    )
+    region = InJurisdiction(
+        queryset=Region.objects.all(),
+        scope="code",
+        help_text=_("Code of a region in your jurisdiction."),
+    )
     members = serializers.ListField(
         child=IdField(),
         required=False,
@@ -135,6 +161,14 @@ class TrainingSerializer(serializers.ModelSerializer):
         max_length=1000,
         help_text=_("Ids of registered members trained."),
     )
+
+    def validate_members(self, ids: list[int]) -> list[Member]:
+        """The members in the caller's jurisdiction; any other id is the field's 404, before
+        anything else of the body is judged."""
+        members = Member.objects.select_related("household")
+        user = self.context["request"].user
+        return resolve_all(members, user, ids, "members", scope="household__region")
+
     linked_members: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True, source="members"
     )
@@ -162,7 +196,14 @@ class TrainingSerializer(serializers.ModelSerializer):
 
 
 class JobPlacementSerializer(serializers.ModelSerializer):
-    member = IdField(source="member_id")
+    partner = Referenced(
+        queryset=Partner.objects.all(), required=False, allow_null=True, help_text=_("Partner id.")
+    )
+    member = InJurisdiction(
+        queryset=Member.objects.select_related("household"),
+        scope="household__region",
+        help_text=_("Id of a registered member in your jurisdiction."),
+    )
     member_name = serializers.CharField(source="member.name", read_only=True)
 
     class Meta:

@@ -18,8 +18,10 @@ from exits import selectors, services
 from exits.assessment import as_dicts, assess_exit
 from exits.criteria import Outcome
 from exits.models import ExitApplication, ExitState, ExitStep, Objection
+from households.models import Household
 from households.selectors import household_get
 from publicity import api as publicity_api
+from regions.references import InJurisdiction
 from tongren_fupin.api.fields import IdField
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
@@ -42,6 +44,9 @@ class ObjectionSerializer(serializers.ModelSerializer):
 
 
 class ExitApplicationSerializer(serializers.ModelSerializer):
+    household = InJurisdiction(
+        queryset=Household.objects.all(), help_text=_("Id of a household in your jurisdiction.")
+    )
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     steps = ExitStepSerializer(many=True, read_only=True)
     objections = ObjectionSerializer(many=True, read_only=True)
@@ -155,7 +160,7 @@ class ExitApplicationViewSet(
         return selectors.exit_application_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def create(self, request: Request) -> Response:
-        serializer = ExitApplicationSerializer(data=request.data)
+        serializer = ExitApplicationSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         household = household_get(user=request.user, pk=data["household"].pk)

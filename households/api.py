@@ -28,7 +28,9 @@ from households.serializers import (
     MemberWriteSerializer,
     PovertyLineSerializer,
 )
+from regions.masking import Personal
 from regions.permissions import HasJurisdiction
+from regions.references import key_of, not_found
 from regions.roles import CAPTURE_ROLES, STATUS_ROLES, has_role
 from tongren_fupin.api.fields import IdField, VersionField, YearField
 from tongren_fupin.api.schema import ERROR_RESPONSES
@@ -71,6 +73,16 @@ class ChangeHeadSerializer(serializers.Serializer):
     version = VersionField()
     new_head = IdField(help_text=_("Id of the member who becomes the head."))
     old_head_relation = serializers.ChoiceField(choices=Relation.choices)
+
+    def validate_new_head(self, value: int) -> Member:
+        """A member of the household (``context["household"]``); any other id is the field's
+        404, before anything else of the body is judged."""
+        key = key_of(value)
+        members = Member.objects.filter(household=self.context["household"])
+        member = None if key is None else members.filter(pk=key).first()
+        if member is None:
+            raise not_found("new_head")
+        return member
 
 
 class ChangeStatusSerializer(serializers.Serializer):
@@ -127,6 +139,20 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def get_object(self) -> Household:
         return selectors.household_get(user=self.request.user, pk=self.kwargs["pk"])
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """One household; reading its phones in full is a security event (a write's answer,
+        which echoes what the writer sent, is not)."""
+        household = self.get_object()
+        selectors.log_full_display(
+            user=request.user,
+            household=household,
+            members=[],
+            shown=(Personal.PHONE,),
+            channel="api",
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+        return self._household_response(household)
+
     def _household_response(self, household: Household, code: int = 200) -> Response:
         fresh = selectors.household_get(user=self.request.user, pk=household.pk)
         return Response(
@@ -134,7 +160,7 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
 
     def create(self, request: Request) -> Response:
-        serializer = HouseholdCreateSerializer(data=request.data)
+        serializer = HouseholdCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         head = data.pop("head")
@@ -143,7 +169,9 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def partial_update(self, request: Request, pk: str) -> Response:
         household = self.get_object()
-        serializer = HouseholdUpdateSerializer(household, data=request.data, partial=True)
+        serializer = HouseholdUpdateSerializer(
+            household, data=request.data, partial=True, context={"request": request}
+        )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
@@ -175,10 +203,11 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             )
             return Response(MemberSerializer(member, context=context).data, status=201)
         members = list(selectors.household_members(household))
-        selectors.log_full_id_display(
+        selectors.log_full_display(
             user=request.user,
             household=household,
             members=members,
+            shown=selectors.MEMBER_SHOWN,
             channel="api",
             ip_address=request.META.get("REMOTE_ADDR"),
         )
@@ -267,10 +296,10 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"], url_path="change-head")
     def change_head(self, request: Request, pk: str) -> Response:
         household = self.get_object()
-        serializer = ChangeHeadSerializer(data=request.data)
+        serializer = ChangeHeadSerializer(data=request.data, context={"household": household})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        new_head = selectors.member_get(user=request.user, household=household, pk=data["new_head"])
+        new_head = data["new_head"]
         household = services.household_change_head(
             actor=request.user,
             household=household,

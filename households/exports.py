@@ -14,7 +14,7 @@ from households import resources, spreadsheets
 from households.choices import Relation
 from households.importing.validation import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from households.models import AnnualIncome, Household, Member
-from regions.masking import mask_id_number, sees_full_id
+from regions.masking import MASK, Personal, displayed, sees_full
 from regions.roles import EXPORT_ROLES, require_role
 from regions.scoping import assignment_of, scope_by_region
 from tongren_fupin.errors import DomainError
@@ -93,14 +93,32 @@ def register_export_record(
     )  # fmt: skip
 
 
+# The personal fields of the export's columns (the head's ID number is the household sheet's).
+EXPORTED = {
+    "head_id_number": Personal.ID_NUMBER,
+    "id_number": Personal.ID_NUMBER,
+    "phone": Personal.PHONE,
+    "cadre_phone": Personal.PHONE,
+    "health": Personal.HEALTH,
+}
+
+
+def masked_export(user: Any) -> bool:
+    """Some personal field of the export is masked for ``user``."""
+    return not all(sees_full(user, field) for field in set(EXPORTED.values()))
+
+
 class RegisterExport:
     """The three sheets of the register in the user's jurisdiction, as rows of model values in
-    the column order of ``households.resources``; ID numbers masked for roles that see them so."""
+    the column order of ``households.resources``; personal fields as the user's role may see
+    them (``regions.masking``)."""
 
     def __init__(self, user: Any, progress: Progress | None = None) -> None:
         self.user = user
         self.households = scope_by_region(Household.objects.all(), user)
-        self.masked = not sees_full_id(user)
+        self.masked = masked_export(user)
+        self.household_masks = self._masks(resources.HOUSEHOLD_SHEET)
+        self.member_masks = self._masks(resources.MEMBER_SHEET)
         self.counts = {"households": 0, "members": 0, "incomes": 0}
         self.progress = progress
         self.total = 0
@@ -116,8 +134,22 @@ class RegisterExport:
         done = sum(self.counts.values())
         self.progress(min(99, 100 * done // self.total), _("Writing the file"))
 
-    def _id(self, number: str) -> str:
-        return mask_id_number(number) if self.masked else number
+    def _masks(self, sheet: resources.Sheet) -> list[tuple[int, Personal]]:
+        """(column index, field) of the sheet's personal columns that are masked for the user."""
+        return [
+            (index, EXPORTED[column.field])
+            for index, column in enumerate(sheet.columns)
+            if column.field in EXPORTED and not sees_full(self.user, EXPORTED[column.field])
+        ]
+
+    def _shown(self, row: tuple[Any, ...], masks: list[tuple[int, Personal]]) -> tuple[Any, ...]:
+        if not masks:
+            return row
+        cells = list(row)
+        for index, field in masks:
+            shown = displayed(self.user, field, cells[index])
+            cells[index] = MASK if shown is None else shown
+        return tuple(cells)
 
     def household_rows(self) -> Iterator[tuple[Any, ...]]:
         heads = {
@@ -131,7 +163,8 @@ class RegisterExport:
         for pk, household_no, region, *rest in rows.iterator(chunk_size=CHUNK):
             self._tick("households")
             name, id_number = heads.get(pk, ("", ""))
-            yield (household_no, region, name, self._id(id_number), *rest)
+            row = (household_no, region, name, id_number, *rest)
+            yield self._shown(row, self.household_masks)
 
     def member_rows(self) -> Iterator[tuple[Any, ...]]:
         rows = (
@@ -139,9 +172,9 @@ class RegisterExport:
             .order_by("household__household_no", "relation", "birth_date", "pk")
             .values_list("household__household_no", *MEMBER_FIELDS)
         )
-        for household_no, name, id_number, *rest in rows.iterator(chunk_size=CHUNK):
+        for row in rows.iterator(chunk_size=CHUNK):
             self._tick("members")
-            yield (household_no, name, self._id(id_number), *rest)
+            yield self._shown(row, self.member_masks)
 
     def income_rows(self) -> Iterator[tuple[Any, ...]]:
         rows = (

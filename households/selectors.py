@@ -10,9 +10,9 @@ from django.http import Http404
 
 from audit import events
 from audit.models import AuditEvent, Category
-from households.choices import LineKind
+from households.choices import Health, LineKind
 from households.models import AnnualIncome, Household, Member, PovertyLine
-from regions.masking import sees_full_id
+from regions.masking import ID_LENGTH, Personal, sees_full
 from regions.models import Region
 from regions.scoping import scope_by_region, within_prefix
 
@@ -124,25 +124,57 @@ def poverty_line_list() -> QuerySet[PovertyLine]:
     return PovertyLine.objects.order_by("kind", "year")
 
 
-def log_full_id_display(
+# The personal fields a display of a household's members holds.
+MEMBER_SHOWN = (Personal.ID_NUMBER, Personal.HEALTH, Personal.DISABILITY)
+
+
+def log_full_display(
     *,
     user: Any,
     household: Household,
     members: list[Member],
+    shown: tuple[Personal, ...],
     channel: str,
     ip_address: str | None = None,
-) -> None:
-    """Each display of full ID numbers to a user is a security event."""
-    if not members or not sees_full_id(user):
-        return
+) -> list[str]:
+    """Each display of personal data in full to a user is a security event naming the fields
+    of ``shown`` (what the display holds) that it showed whole (``regions.masking``) and the
+    members they belong to; returns those fields."""
+    fields = full_fields(user=user, household=household, members=members, shown=shown)
+    if not fields:
+        return fields
     events.record(
         actor=user,
-        action="id_number.displayed",
+        action="personal_data.displayed",
         obj=household,
         subject=household,
         category=Category.SECURITY,
         region_code=household.region_id,
-        changes={"members": [None, [m.pk for m in members]], "channel": [None, channel]},
-        summary=f"{len(members)} 个完整证件号码（{channel}）",
+        changes={
+            "fields": [None, fields],
+            "members": [None, [m.pk for m in members]],
+            "channel": [None, channel],
+        },
+        summary=f"{len(members)} 人的完整个人信息（{'、'.join(fields)}；{channel}）",
         ip_address=ip_address,
     )
+    return fields
+
+
+def full_fields(
+    *, user: Any, household: Household, members: list[Member], shown: tuple[Personal, ...]
+) -> list[str]:
+    """The fields of ``shown`` that hold data in the display and that ``user`` sees whole."""
+    present = {
+        Personal.ID_NUMBER: bool(members),
+        Personal.PHONE: bool(household.phone or household.cadre_phone),
+        Personal.HEALTH: bool(members),
+        Personal.DISABILITY: any(
+            m.health == Health.DISABLED or len(m.id_number) > ID_LENGTH for m in members
+        ),
+    }
+    return [
+        str(field)
+        for field, there in present.items()
+        if field in shown and there and sees_full(user, field)
+    ]

@@ -6,10 +6,12 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from households.choices import Cause
+from households.choices import Cause, Health
 from households.models import AnnualIncome, AssistanceMeasure, Household, Member, PovertyLine
 from households.services import HOUSEHOLD_FIELDS, MEMBER_EDITABLE
-from regions.masking import displayed_id
+from regions.masking import Personal, displayed
+from regions.models import Region
+from regions.references import InJurisdiction
 from tongren_fupin.api.fields import VersionField
 
 
@@ -18,10 +20,22 @@ def _beside(fields: Iterable[str], displays: dict[str, list[str]]) -> list[str]:
     return [name for field in fields for name in (field, *displays.get(field, []))]
 
 
+def _reader(serializer: serializers.Serializer) -> Any:
+    request = serializer.context.get("request")
+    return request.user if request is not None else None
+
+
 class MemberSerializer(serializers.ModelSerializer):
-    """ID numbers are masked for roles that do not need them (see regions.masking)."""
+    """ID numbers, health status and disability details as the reader's role may see them
+    (``regions.masking``): a masked health status is ``null``."""
 
     relation_display = serializers.CharField(source="get_relation_display", read_only=True)
+    health = serializers.ChoiceField(
+        choices=Health.choices,
+        allow_null=True,
+        read_only=True,
+        help_text=_("Null where your role does not see health details."),
+    )
 
     class Meta:
         model = Member
@@ -52,12 +66,15 @@ class MemberSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance: Member) -> dict[str, Any]:
         data = super().to_representation(instance)
-        data["id_number"] = displayed_id(self.context["request"].user, instance.id_number)
+        user = _reader(self)
+        data["id_number"] = displayed(user, Personal.ID_NUMBER, instance.id_number)
+        data["health"] = displayed(user, Personal.HEALTH, instance.health)
         return data
 
 
 class MemberWriteSerializer(MemberSerializer):
     version = VersionField(write_only=True, help_text=_("The household's version."))
+    health = None  # type: ignore[assignment]  # written as the model says; only answers mask
 
     class Meta(MemberSerializer.Meta):
         fields = [*MemberSerializer.Meta.fields, "version"]
@@ -71,6 +88,15 @@ class HeadSerializer(serializers.ModelSerializer):
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
+    """The phones as the reader's role may see them (``regions.masking``)."""
+
+    region = InJurisdiction(
+        queryset=Region.objects.all(),
+        scope="code",
+        help_text=_("Code of a village in your jurisdiction."),
+    )
+    phone = serializers.CharField(read_only=True, help_text=_("Masked for some roles."))
+    cadre_phone = serializers.CharField(read_only=True, help_text=_("Masked for some roles."))
     head_name = serializers.CharField(read_only=True)
     member_count = serializers.IntegerField(read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
@@ -111,6 +137,13 @@ class HouseholdSerializer(serializers.ModelSerializer):
         ]
         extra_kwargs: dict[str, dict[str, Any]] = {"household_no": {"validators": []}}
 
+    def to_representation(self, instance: Household) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        user = _reader(self)
+        data["phone"] = displayed(user, Personal.PHONE, instance.phone)
+        data["cadre_phone"] = displayed(user, Personal.PHONE, instance.cadre_phone)
+        return data
+
 
 class HouseholdListSerializer(serializers.ModelSerializer):
     """The compact row of the list; the detail endpoint gives every field."""
@@ -140,6 +173,8 @@ class HouseholdListSerializer(serializers.ModelSerializer):
 
 class HouseholdCreateSerializer(HouseholdSerializer):
     head = HeadSerializer(write_only=True)
+    phone = None  # type: ignore[assignment]  # written as the model says; only answers mask
+    cadre_phone = None  # type: ignore[assignment]
 
     class Meta(HouseholdSerializer.Meta):
         fields = [*HouseholdSerializer.Meta.fields, "head"]
@@ -147,6 +182,8 @@ class HouseholdCreateSerializer(HouseholdSerializer):
 
 class HouseholdUpdateSerializer(HouseholdSerializer):
     version = VersionField(help_text=_("The version you edited (optimistic locking)."))
+    phone = None  # type: ignore[assignment]  # written as the model says; only answers mask
+    cadre_phone = None  # type: ignore[assignment]
 
     class Meta(HouseholdSerializer.Meta):
         read_only_fields = [

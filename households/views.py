@@ -28,7 +28,7 @@ from households.forms import (
 )
 from households.models import Household, annotate_page
 from households.standards import LAST_EXIT_YEAR
-from regions.masking import displayed_id
+from regions.masking import Personal, displayed
 from regions.roles import CAPTURE_ROLES, STATUS_ROLES, has_role, require_page_role
 from tongren_fupin.forms import error_text, posted, status_of, submit
 from tongren_fupin.pagination import BoundedPaginator
@@ -69,11 +69,17 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get(user=request.user, pk=pk)
     members = list(selectors.household_members(household))
     for member in members:
-        member.shown_id = displayed_id(request.user, member.id_number)  # type: ignore[attr-defined]
-    selectors.log_full_id_display(
+        member.shown_id = displayed(request.user, Personal.ID_NUMBER, member.id_number)  # type: ignore[attr-defined]
+        shown_health = displayed(request.user, Personal.HEALTH, member.health)
+        member.shown_health = (  # type: ignore[attr-defined]
+            member.get_health_display() if shown_health else _("health hidden")
+        )
+    household.shown_cadre_phone = displayed(request.user, Personal.PHONE, household.cadre_phone)  # type: ignore[attr-defined]
+    selectors.log_full_display(
         user=request.user,
         household=household,
         members=members,
+        shown=(*selectors.MEMBER_SHOWN, Personal.PHONE),
         channel="page",
         ip_address=request.META.get("REMOTE_ADDR"),
     )

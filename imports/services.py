@@ -27,7 +27,6 @@ from households import exports, resources, spreadsheets
 from households.importing.reading import bundle_csv_files
 from households.importing.run import Result, run_import
 from imports.models import CommitMode, ExportJob, ExportStatus, ImportJob, JobStatus
-from regions.masking import sees_full_id
 from regions.roles import EXPORT_ROLES, IMPORT_ROLES, require_role
 from regions.scoping import assignment_of
 from tongren_fupin import outbox
@@ -315,7 +314,7 @@ def export_job_create(*, actor: Any, fmt: str, ip_address: str | None = None) ->
         created_by=actor,
         region=assignment.region if assignment and not actor.is_superuser else None,
         format=fmt,
-        masked=not sees_full_id(actor),
+        masked=exports.masked_export(actor),
         ip_address=ip_address,
     )
     enqueue_export(job.pk)

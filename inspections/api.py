@@ -54,7 +54,7 @@ class VisitViewSet(
         return selectors.visit_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def create(self, request: Request) -> Response:
-        serializer = VisitSerializer(data=request.data)
+        serializer = VisitSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         household = household_get(user=request.user, pk=data.pop("household").pk)
@@ -111,7 +111,7 @@ class ProblemViewSet(
         return selectors.problem_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def create(self, request: Request) -> Response:
-        serializer = ProblemSerializer(data=request.data)
+        serializer = ProblemSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         household = household_get(user=request.user, pk=data.pop("household").pk)

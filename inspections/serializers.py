@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from households.models import Household
 from inspections.models import (
     ApprovalSurvey,
     ConsistencyItem,
@@ -13,6 +15,7 @@ from inspections.models import (
     Problem,
     Visit,
 )
+from regions.references import InJurisdiction
 
 
 class FiveLooksSerializer(serializers.ModelSerializer):
@@ -48,6 +51,9 @@ class MotivationSerializer(serializers.ModelSerializer):
 class VisitSerializer(serializers.ModelSerializer):
     """A visit with its optional sections; the system column of 五个一致 is filled by the server."""
 
+    household = InJurisdiction(
+        queryset=Household.objects.all(), help_text=_("Id of a household in your jurisdiction.")
+    )
     five_looks = FiveLooksSerializer(required=False, allow_null=True)
     consistency = ConsistencyItemSerializer(
         many=True,
@@ -105,6 +111,16 @@ class VisitSerializer(serializers.ModelSerializer):
 
 
 class ProblemSerializer(serializers.ModelSerializer):
+    household = InJurisdiction(
+        queryset=Household.objects.all(), help_text=_("Id of a household in your jurisdiction.")
+    )
+    responsible = InJurisdiction(
+        queryset=get_user_model().objects.all(),
+        scope=None,
+        required=False,
+        allow_null=True,
+        help_text=_("Id of a user whose jurisdiction lies within yours or above it."),
+    )
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
 

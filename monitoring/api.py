@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from households import selectors
+from households.models import Household
 from monitoring import selectors as monitoring_selectors
 from monitoring import services as monitoring
 from monitoring.models import (
@@ -24,6 +25,7 @@ from monitoring.models import (
     MonitoringStep,
 )
 from publicity import api as publicity_api
+from regions.references import InJurisdiction
 from tongren_fupin.api.fields import IdField
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
@@ -55,6 +57,9 @@ class RiskSerializer(serializers.Serializer):
 
 
 class MonitoringCaseSerializer(serializers.ModelSerializer):
+    household = InJurisdiction(
+        queryset=Household.objects.all(), help_text=_("Id of a household in your jurisdiction.")
+    )
     household_no = serializers.CharField(source="household.household_no", read_only=True)
     region = serializers.CharField(source="household.region_id", read_only=True)
     region_name = serializers.CharField(source="household.region.name", read_only=True)
@@ -204,7 +209,7 @@ class MonitoringCaseViewSet(
         return _case_response(fresh, status)
 
     def create(self, request: Request) -> Response:
-        body = MonitoringCaseSerializer(data=request.data)
+        body = MonitoringCaseSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         data = body.validated_data
         household = selectors.household_get(user=request.user, pk=data["household"].pk)

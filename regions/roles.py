@@ -33,6 +33,14 @@ STATUS_ROLES = frozenset({Role.COUNTY_SUPERVISOR})
 FULL_ID_ROLES = frozenset(
     {Role.VILLAGE_CADRE, Role.WORK_TEAM, Role.TOWNSHIP_REVIEWER, Role.COUNTY_SUPERVISOR}
 )
+# The other personal data (``regions.masking``): phones, health status and disability details go
+# with the ID number — the people who visit, assess and decide on a household see them whole; the
+# city and the API clients compare figures and see them masked. A bank account only where
+# subsidies are paid from: the village cadre who keeps the register and the county.
+FULL_PHONE_ROLES = FULL_ID_ROLES
+FULL_HEALTH_ROLES = FULL_ID_ROLES
+FULL_DISABILITY_ROLES = FULL_ID_ROLES
+FULL_BANK_ACCOUNT_ROLES = frozenset({Role.VILLAGE_CADRE, Role.COUNTY_SUPERVISOR})
 # Import the national register (operators too), within their jurisdiction.
 IMPORT_ROLES = frozenset({Role.COUNTY_SUPERVISOR})
 # Export the register of their jurisdiction (masked where they see IDs masked).

@@ -112,7 +112,7 @@ class SiteViewSet(
         return Response(SiteDetailSerializer(site, context=context).data)
 
     def create(self, request: Request) -> Response:
-        serializer = SiteSerializer(data=request.data)
+        serializer = SiteSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         site = services.site_create(actor=request.user, data=serializer.validated_data)
         fresh = selectors.site_get(user=request.user, pk=site.pk)
@@ -194,7 +194,7 @@ class RelocationViewSet(
         return selectors.relocation_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def create(self, request: Request) -> Response:
-        serializer = RelocationSerializer(data=request.data)
+        serializer = RelocationSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         household = household_get(user=request.user, pk=data["household"].pk)

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from households.models import Household
 from regions.models import Region
+from regions.references import InJurisdiction, Referenced
 from relocation.models import (
     CultureActivity,
     Facility,
@@ -17,7 +18,6 @@ from relocation.models import (
     SiteTally,
 )
 from relocation.selectors import Employment, Systems
-from tongren_fupin.api.fields import BoundedPrimaryKeyRelatedField
 
 
 class SiteTallySerializer(serializers.ModelSerializer):
@@ -27,7 +27,11 @@ class SiteTallySerializer(serializers.ModelSerializer):
 
 
 class SiteSerializer(serializers.ModelSerializer):
-    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
+    region = InJurisdiction(
+        queryset=Region.objects.all(),
+        scope="code",
+        help_text=_("Code of a region in your jurisdiction."),
+    )
     region_name = serializers.CharField(source="region.name", read_only=True)
     register_households = serializers.IntegerField(
         read_only=True,
@@ -144,9 +148,12 @@ class RelocationSummarySerializer(RelocationSystemsSerializer):
 
 
 class RelocationSerializer(serializers.ModelSerializer):
-    household = BoundedPrimaryKeyRelatedField(queryset=Household.objects.all())
+    household = InJurisdiction(
+        queryset=Household.objects.all(), help_text=_("Id of a household in your jurisdiction.")
+    )
     household_no = serializers.CharField(source="household.household_no", read_only=True)
-    site = BoundedPrimaryKeyRelatedField(queryset=Site.objects.all())
+    # Any site: a household may move to a site of another county (跨区域搬迁).
+    site = Referenced(queryset=Site.objects.all(), help_text=_("Id of a relocation site."))
     site_name = serializers.CharField(source="site.name", read_only=True)
     cross_county = serializers.BooleanField(read_only=True)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -115,11 +116,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def _file(self, fmt: str) -> FileResponse:
         report = self.get_object()
-        stored = report.xlsx if fmt == "xlsx" else report.html
-        if not stored:
-            raise Http404
-        name = (stored.name or "").split("/")[-1]
-        return FileResponse(stored.open("rb"), as_attachment=fmt == "xlsx", filename=name)
+        data, name = selectors.report_file(user=self.request.user, report=report, fmt=fmt)
+        return FileResponse(io.BytesIO(data), as_attachment=fmt == "xlsx", filename=name)
 
     @extend_schema(
         responses={
@@ -129,7 +127,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     @action(detail=True, methods=["get"])
     def xlsx(self, request: Request, pk: str) -> FileResponse:
-        """The report's XLSX workbook (quarterly analysis)."""
+        """The report's XLSX workbook (bulletin, quarterly analysis), as the caller may read it."""
         return self._file("xlsx")
 
     @extend_schema(
@@ -137,5 +135,5 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     @action(detail=True, methods=["get"])
     def html(self, request: Request, pk: str) -> FileResponse:
-        """The report's printable HTML (quarterly analysis)."""
+        """The report's printable HTML (bulletin, quarterly analysis), as the caller may read it."""
         return self._file("html")

@@ -1,4 +1,6 @@
-"""Content and files of the quarterly analysis: trends, county comparison, XLSX, printable HTML."""
+"""Content and files of the reports: the quarterly analysis (trends, county comparison) and the
+monthly bulletin (rankings, counties below target, overdue problems), each as the reader may read
+it (``scoped_content``), as an XLSX workbook and as printable HTML."""
 
 from __future__ import annotations
 
@@ -10,11 +12,38 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from openpyxl import Workbook
 
-from regions.models import Level, Region
-from supervision.models import Indicator, IndicatorSnapshot, Report
+from regions.models import PREFIX_LENGTH, Level, Region
+from supervision.models import Indicator, IndicatorSnapshot, Report, ReportKind
 from supervision.periods import Period
 
 BAR_WIDTH = 360  # px of the longest bar in the printable charts
+# The sections of a report's content whose rows name households, problems or people: each row
+# carries ``region``, the code of its village, and a reader sees the rows of their jurisdiction
+# only. Every other section is an aggregate of a county or of the city and reads the same for
+# everyone (the bulletin exists to compare counties; docs/decisions/0020-report-scope.md).
+NAMED_ROWS: dict[str, tuple[str, ...]] = {ReportKind.BULLETIN: ("overdue_problems",)}
+# The kinds with a workbook and a printable report, written when they are read.
+FILE_KINDS = (ReportKind.BULLETIN, ReportKind.ANALYSIS)
+
+
+def scoped_content(report: Report, prefix: str) -> dict[str, Any]:
+    """``report.content`` with the named rows outside the region-code ``prefix`` left out.
+
+    A row without its village code (a bulletin written before rows carried one) is kept only for
+    a reader whose jurisdiction holds the row's whole county; a township or a village does not
+    see it, as nothing says which township it belongs to."""
+    content = dict(report.content or {})
+    for section in NAMED_ROWS.get(report.kind, ()):
+        content[section] = [row for row in content.get(section) or [] if _row_within(row, prefix)]
+    return content
+
+
+def _row_within(row: dict[str, Any], prefix: str) -> bool:
+    code = row.get("region") or ""
+    if code:
+        return str(code).startswith(prefix)
+    county = str(row.get("county") or "")[: PREFIX_LENGTH[Level.COUNTY]]
+    return len(prefix) <= len(county) and county.startswith(prefix)
 
 
 def analysis_content(period: Period, months: list[Period]) -> dict[str, Any]:
@@ -42,8 +71,8 @@ def _label(code: str) -> str:
     return str(Indicator(code).label)
 
 
-def analysis_xlsx(report: Report) -> bytes:
-    content = report.content
+def analysis_xlsx(report: Report, content: dict[str, Any] | None = None) -> bytes:
+    content = report.content if content is None else content
     with translation.override("zh-hans"):
         workbook = Workbook()
         trends = workbook.active
@@ -80,8 +109,8 @@ def bars(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def analysis_html(report: Report) -> bytes:
-    content = report.content
+def analysis_html(report: Report, content: dict[str, Any] | None = None) -> bytes:
+    content = report.content if content is None else content
     with translation.override("zh-hans"):
         sections = [
             {
@@ -97,3 +126,74 @@ def analysis_html(report: Report) -> bytes:
             "supervision/analysis_print.html", {"report": report, "sections": sections}
         )
     return html.encode()
+
+
+def bulletin_xlsx(report: Report, content: dict[str, Any]) -> bytes:
+    """The bulletin as the reader may read it: rankings, counties below target, overdue problems."""
+    with translation.override("zh-hans"):
+        workbook = Workbook()
+        ranking = workbook.active
+        assert ranking is not None
+        ranking.title = "县区排名"
+        ranking.append(["指标", "名次", "区划代码", "县（区）", "数值", "分子", "分母"])
+        for code, rows in (content.get("rankings") or {}).items():
+            for row in rows:
+                ranking.append(
+                    [_label(code), row["rank"], row["region"], row["name"],
+                     _number(row["value"]), _number(row["numerator"]),
+                     _number(row["denominator"])]
+                )  # fmt: skip
+        below = workbook.create_sheet("未达标")
+        below.append(["指标", "区划代码", "县（区）", "数值", "标准"])
+        for row in content.get("below_target") or []:
+            below.append(
+                [_label(row["indicator"]), row["region"], row["name"], _number(row["value"]),
+                 row["threshold"]]
+            )  # fmt: skip
+        overdue = workbook.create_sheet("逾期问题")
+        overdue.append(["县（区）", "村", "户编号", "问题", "整改期限", "状态", "责任人"])
+        for row in content.get("overdue_problems") or []:
+            overdue.append(
+                [row["county_name"], row["village"], row["household_no"], row["description"],
+                 row["deadline"], row["state"], row["responsible"]]
+            )  # fmt: skip
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def bulletin_html(report: Report, content: dict[str, Any]) -> bytes:
+    labels = {code: _label(code) for code in Indicator.values}
+    with translation.override("zh-hans"):
+        rankings = [
+            {"label": labels.get(code, code), "rows": rows}
+            for code, rows in (content.get("rankings") or {}).items()
+        ]
+        below = [
+            {**row, "label": labels.get(row["indicator"], "")}
+            for row in content.get("below_target") or []
+        ]
+        html = render_to_string(
+            "supervision/bulletin_print.html",
+            {
+                "report": report,
+                "rankings": rankings,
+                "below": below,
+                "overdue": content.get("overdue_problems") or [],
+            },
+        )
+    return html.encode()
+
+
+def report_file(report: Report, content: dict[str, Any], fmt: str) -> tuple[bytes, str] | None:
+    """The workbook (``xlsx``) or printable report (``html``) of ``content`` — the report as its
+    reader may read it — and its file name; ``None`` for a kind or format without one."""
+    if report.kind not in FILE_KINDS or fmt not in ("xlsx", "html"):
+        return None
+    writers: dict[tuple[str, str], Any] = {
+        (ReportKind.ANALYSIS, "xlsx"): analysis_xlsx,
+        (ReportKind.ANALYSIS, "html"): analysis_html,
+        (ReportKind.BULLETIN, "xlsx"): bulletin_xlsx,
+        (ReportKind.BULLETIN, "html"): bulletin_html,
+    }
+    return writers[(report.kind, fmt)](report, content), f"{report.kind}-{report.period}.{fmt}"

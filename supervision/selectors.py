@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from regions.models import PREFIX_LENGTH, Level, Region
 from regions.scoping import jurisdiction_prefix, scope_by_region
-from supervision import indicators, services
+from supervision import indicators, reports, services
 from supervision.models import Indicator, IndicatorSnapshot, Notification, Report, ReportKind
 from supervision.periods import Period
 from tongren_fupin.errors import DomainError
@@ -219,6 +219,23 @@ def report_get(*, user: Any, pk: Any) -> Report:
         return report_list(user=user).get(pk=int(pk))
     except (TypeError, ValueError, OverflowError, Report.DoesNotExist):
         raise Http404 from None
+
+
+def report_content(*, user: Any, report: Report) -> dict[str, Any]:
+    """The report's content as ``user`` may read it: rows naming households, problems or people
+    in their jurisdiction only; the aggregates of every county stay (decision 0020)."""
+    prefix = jurisdiction_prefix(user)
+    if prefix is None:
+        raise Http404
+    return reports.scoped_content(report, prefix)
+
+
+def report_file(*, user: Any, report: Report, fmt: str) -> tuple[bytes, str]:
+    """The workbook or printable report of what ``user`` may read of ``report``."""
+    written = reports.report_file(report, report_content(user=user, report=report), fmt)
+    if written is None:
+        raise Http404
+    return written
 
 
 def latest_bulletin(*, user: Any) -> Report | None:

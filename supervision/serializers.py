@@ -6,6 +6,8 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from supervision.models import Report
+from supervision.reports import FILE_KINDS
+from supervision.selectors import report_content
 
 
 class IndicatorRowSerializer(serializers.Serializer):
@@ -41,10 +43,13 @@ class ReportSerializer(serializers.ModelSerializer):
             "files",
         ]
 
+    def to_representation(self, instance: Report) -> dict[str, Any]:
+        """The content as the caller may read it (rows of their jurisdiction; decision 0020)."""
+        data = super().to_representation(instance)
+        data["content"] = report_content(user=self.context["request"].user, report=instance)
+        return data
+
     def get_files(self, report: Report) -> dict[str, str]:
-        files: dict[str, Any] = {}
-        if report.xlsx:
-            files["xlsx"] = reverse("report-xlsx", args=[report.pk])
-        if report.html:
-            files["html"] = reverse("report-html", args=[report.pk])
-        return files
+        if report.kind not in FILE_KINDS:
+            return {}
+        return {fmt: reverse(f"report-{fmt}", args=[report.pk]) for fmt in ("xlsx", "html")}

@@ -212,6 +212,7 @@ def bulletin_content(period: Period) -> dict[str, Any]:
             "id": p.pk,
             "county": p.household.region_id[:6].ljust(12, "0"),
             "county_name": counties.get(p.household.region_id[:6].ljust(12, "0"), ""),
+            "region": p.household.region_id,
             "village": p.household.region.name,
             "household_no": p.household.household_no,
             "description": p.description,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +19,7 @@ from regions.roles import SUPERVISION_PAGE_ROLES, require_page_role
 from supervision import selectors, services
 from supervision.models import Indicator, ReportKind
 from supervision.periods import Period, month_period, parse_period, period_or_default
+from supervision.reports import FILE_KINDS
 
 FIRST_YEAR = 2014
 FIRST_FUND_YEAR = 2013  # the Suzhou–Tongren cooperation began in 2013
@@ -198,7 +200,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_page_role(request.user, SUPERVISION_PAGE_ROLES)
     report = selectors.report_get(user=request.user, pk=pk)
     labels = {code: str(Indicator(code).label) for code in Indicator.values}
-    content = report.content or {}
+    content = selectors.report_content(user=request.user, report=report)
     rankings = [
         {"indicator": code, "label": labels.get(code, code), "rows": rows}
         for code, rows in (content.get("rankings") or {}).items()
@@ -215,6 +217,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rankings": rankings,
             "below": below,
             "overdue": content.get("overdue_problems", []),
+            "content": content,
+            "has_files": report.kind in FILE_KINDS,
             "labels": labels,
         },
     )
@@ -224,11 +228,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     require_page_role(request.user, SUPERVISION_PAGE_ROLES)
     report = selectors.report_get(user=request.user, pk=pk)
-    stored = report.xlsx if fmt == "xlsx" else report.html if fmt == "html" else None
-    if not stored:
-        raise Http404
-    name = (stored.name or "").split("/")[-1]
-    return FileResponse(stored.open("rb"), as_attachment=fmt == "xlsx", filename=name)
+    data, name = selectors.report_file(user=request.user, report=report, fmt=fmt)
+    return FileResponse(io.BytesIO(data), as_attachment=fmt == "xlsx", filename=name)
 
 
 @login_required

@@ -94,9 +94,13 @@ def show_member_ids(*, user: Any, members: list[Member], channel: str) -> None:
     assignment = assignment_of(user)
     events.record(
         actor=user,
-        action="id_number.displayed",
+        action="personal_data.displayed",
         category=Category.SECURITY,
         region_code=assignment.region_id if assignment else "",
-        changes={"members": [None, [m.pk for m in members]], "channel": [None, channel]},
+        changes={
+            "fields": [None, ["id_number"]],
+            "members": [None, [m.pk for m in members]],
+            "channel": [None, channel],
+        },
         summary=f"{len(members)} 个完整证件号码（{channel}）",
     )

@@ -156,7 +156,7 @@ def test_create_a_project(county_supervisor, township_reviewer):
 
 def test_create_a_project_outside_the_jurisdiction_is_refused(county_supervisor_bijiang):
     response = api_for(county_supervisor_bijiang).post("/api/v1/projects/", PROJECT, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 404  # as for a region that does not exist (decision 0020)
     assert "target_region" in response.json()["errors"]
     assert Project.objects.exists() is False
 
@@ -195,7 +195,7 @@ def test_training_with_a_member_of_another_county_is_refused(county_supervisor):
     response = api_for(county_supervisor).post(
         "/api/v1/trainings/", {**TRAINING, "members": [member.pk]}, format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 404  # as for a member that does not exist (decision 0020)
     assert "members" in response.json()["errors"]
     assert Training.objects.exists() is False
 
@@ -226,7 +226,7 @@ def test_job_placements(county_supervisor, county_supervisor_bijiang, township_r
     refused = api_for(county_supervisor_bijiang).post(
         "/api/v1/job-placements/", data, format="json"
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 404  # as for a member that does not exist (decision 0020)
     assert JobPlacement.objects.count() == 1
 
 
@@ -257,6 +257,6 @@ def test_a_project_under_another_countys_agreement_is_refused(
     agreement = Pairing.objects.get(partner__name="玉屏侗族自治县").agreement
     data = {**PROJECT, "target_region": BIJIANG, "agreement": agreement.pk}
     response = api_for(county_supervisor_bijiang).post("/api/v1/projects/", data, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 404  # as for an agreement that does not exist (decision 0020)
     assert "agreement" in response.json()["errors"]
     assert Project.objects.filter(target_region_id=BIJIANG).exists() is False

@@ -310,7 +310,7 @@ def test_picker_masks_ids_for_the_city_and_logs_full_ids_for_the_county(
         .content.decode()
     )
     assert masked in html and member.id_number not in html
-    assert AuditEvent.objects.filter(action="id_number.displayed").exists() is False
+    assert AuditEvent.objects.filter(action="personal_data.displayed").exists() is False
 
     html = (
         client_for(county_supervisor)
@@ -318,7 +318,7 @@ def test_picker_masks_ids_for_the_city_and_logs_full_ids_for_the_county(
         .content.decode()
     )
     assert member.id_number in html
-    event = AuditEvent.objects.get(category=Category.SECURITY, action="id_number.displayed")
+    event = AuditEvent.objects.get(category=Category.SECURITY, action="personal_data.displayed")
     assert event.actor == county_supervisor and event.changes["members"] == [None, [member.pk]]
 
 

@@ -144,8 +144,9 @@ def test_create_in_another_county_is_refused_naming_the_field(api, cadre_bijiang
         format="json",
     )
 
-    assert response.status_code == 400
-    assert response.json()["errors"] == {"region": ["该村不在您的管辖范围内。"]}
+    # the same answer as for a village that does not exist (decision 0020)
+    assert response.status_code == 404
+    assert response.json()["errors"] == {"region": ["您的管辖范围内没有这条记录。"]}
     assert Household.objects.exists() is False
 
 
@@ -216,7 +217,7 @@ def test_id_numbers_are_masked_for_roles_that_do_not_need_them(
     shown = api.get(f"{LIST}{yanhe_household.pk}/members/").json()[0]["id_number"]
 
     assert shown == (f"{full[:6]}********{full[-4:]}" if masked else full)
-    logged = AuditEvent.objects.filter(action="id_number.displayed", actor=user)
+    logged = AuditEvent.objects.filter(action="personal_data.displayed", actor=user)
     assert logged.exists() is (not masked)
 
 
@@ -226,7 +227,7 @@ def test_each_display_of_full_ids_is_logged(api, yanhe_household, cadre_yanhe):
     api.get(f"{LIST}{yanhe_household.pk}/members/")
     api.get(f"{LIST}{yanhe_household.pk}/members/")
 
-    events = AuditEvent.objects.filter(action="id_number.displayed")
+    events = AuditEvent.objects.filter(action="personal_data.displayed")
     assert events.count() == 2
     assert events.first().changes["members"][1] == sorted(
         yanhe_household.members.values_list("pk", flat=True)

@@ -116,7 +116,7 @@ def test_detail_masks_ids_for_the_city_supervisor(client, household, city_superv
 
     assert full not in html
     assert f"{full[:6]}********{full[-4:]}" in html
-    assert AuditEvent.objects.filter(action="id_number.displayed").exists() is False
+    assert AuditEvent.objects.filter(action="personal_data.displayed").exists() is False
 
 
 def test_register_a_household_with_its_head(client, cadre_yanhe):

@@ -103,7 +103,9 @@ def test_a_bulletin_page_lists_overdue_problems_and_the_ranking(
     assert set(listing.context["reports"]) == set(Report.objects.all())
     assert workbook.status_code == 200 and workbook["Content-Disposition"].startswith("attachment")
     assert b"<svg" in b"".join(printable.streaming_content)
-    assert client.get(f"/supervision/reports/{report.pk}/xlsx/").status_code == 404
+    assert client.get(f"/supervision/reports/{report.pk}/xlsx/").status_code == 200
+    dispatch = Report.objects.get(kind="dispatch", period="2019-09")
+    assert client.get(f"/supervision/reports/{dispatch.pk}/xlsx/").status_code == 404
     assert client.get(f"/supervision/reports/{analysis.pk}/pdf/").status_code == 404
 
 
