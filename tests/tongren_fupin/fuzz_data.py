@@ -152,7 +152,7 @@ def _assistance(city: Any) -> None:
     JobPlacement.objects.create(
         member=member,
         employer="苏州某厂",
-        place="out_province",
+        place="suzhou",
         placed_on=datetime.date(YEAR, 4, 1),
         scheme="east_west",
     )
