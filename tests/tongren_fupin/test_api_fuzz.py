@@ -134,7 +134,7 @@ def test_api_operation_keeps_its_documented_contract(operation, mode, role, as_p
 def test_api_sequences_keep_their_documented_contract(role, as_persona):
     headers = as_persona(role)
 
-    class Sequences(SCHEMA.as_state_machine()):  # type: ignore[misc]
+    class Sequences(SCHEMA.as_state_machine()):
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
             return {"app": application, "headers": headers}
 
