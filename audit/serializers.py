@@ -9,7 +9,10 @@ from regions.masking import masked_changes
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    # System events (a scheduled check, a migration) have no actor: null, as documented.
+    actor = serializers.CharField(
+        source="actor.username", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = AuditEvent

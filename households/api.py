@@ -110,7 +110,7 @@ FILTER_PARAMETERS = [
 @extend_schema_view(
     list=extend_schema(
         parameters=FILTER_PARAMETERS,
-        responses={200: HouseholdSerializer(many=True), **ERROR_RESPONSES},
+        responses={200: HouseholdListSerializer(many=True), **ERROR_RESPONSES},
     ),
     retrieve=extend_schema(responses={200: HouseholdSerializer, **ERROR_RESPONSES}),
     create=extend_schema(
@@ -202,7 +202,7 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 actor=request.user, household=household, expected_version=version, data=data
             )
             return Response(MemberSerializer(member, context=context).data, status=201)
-        members = list(selectors.household_members(household))
+        members = list(self.paginate_queryset(selectors.household_members(household)) or [])
         selectors.log_full_display(
             user=request.user,
             household=household,
@@ -211,7 +211,9 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             channel="api",
             ip_address=request.META.get("REMOTE_ADDR"),
         )
-        return Response(MemberSerializer(members, many=True, context=context).data)
+        return self.get_paginated_response(
+            MemberSerializer(members, many=True, context=context).data
+        )
 
     @extend_schema(
         request=MemberWriteSerializer,
@@ -271,7 +273,8 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             )
             fresh = selectors.household_incomes(household).get(pk=income.pk)
             return Response(IncomeSerializer(fresh).data, status=201)
-        return Response(IncomeSerializer(selectors.household_incomes(household), many=True).data)
+        page = self.paginate_queryset(selectors.household_incomes(household))
+        return self.get_paginated_response(IncomeSerializer(page, many=True).data)
 
     @extend_schema(
         request=MeasureSerializer,
@@ -287,7 +290,8 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 actor=request.user, household=household, data=serializer.validated_data
             )
             return Response(MeasureSerializer(measure).data, status=201)
-        return Response(MeasureSerializer(household.measures.all(), many=True).data)
+        page = self.paginate_queryset(selectors.household_measures(household))
+        return self.get_paginated_response(MeasureSerializer(page, many=True).data)
 
     @extend_schema(
         request=ChangeHeadSerializer,

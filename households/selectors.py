@@ -11,7 +11,7 @@ from django.http import Http404
 from audit import events
 from audit.models import AuditEvent, Category
 from households.choices import Health, LineKind
-from households.models import AnnualIncome, Household, Member, PovertyLine
+from households.models import AnnualIncome, AssistanceMeasure, Household, Member, PovertyLine
 from regions.masking import ID_LENGTH, Personal, sees_full
 from regions.models import Region
 from regions.scoping import scope_by_region, within_prefix
@@ -97,7 +97,7 @@ def member_get(*, user: Any, household: Household, pk: Any) -> Member:
 
 
 def household_members(household: Household) -> QuerySet[Member]:
-    return household.members.order_by("relation", "birth_date")
+    return household.members.order_by("relation", "birth_date", "pk")
 
 
 def latest_national_line_year(*, up_to: int) -> int | None:
@@ -112,6 +112,10 @@ def household_incomes(household: Household) -> QuerySet[AnnualIncome]:
     """Income by year with the national line of that year beside it (``line``)."""
     line = PovertyLine.objects.filter(year=OuterRef("year"), kind=LineKind.NATIONAL)
     return household.incomes.annotate(line=Subquery(line.values("amount")[:1])).order_by("-year")
+
+
+def household_measures(household: Household) -> QuerySet[AssistanceMeasure]:
+    return household.measures.order_by("-year", "kind", "pk")
 
 
 def household_history(household: Household) -> QuerySet[AuditEvent]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
+from typing import Any
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,6 +15,9 @@ from django.utils.translation import gettext as _
 
 API_PREFIX = "/api/"
 logger = logging.getLogger(__name__)
+# A NUL in a JSON string: ``\u0000`` after an even number of backslashes (``\\u0000`` is a
+# backslash followed by the text "u0000").
+JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -20,19 +25,29 @@ def _is_api(request: HttpRequest) -> bool:
 
 
 def _has_nul(request: HttpRequest) -> bool:
-    if "\x00" in request.path_info:
+    if "\x00" in request.path_info or _nul_in(request.GET):
         return True
+    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return _nul_in(request.POST)
+    if request.content_type == "application/json":
+        return b"\x00" in request.body or JSON_NUL.search(request.body) is not None
+    return False
+
+
+def _nul_in(query: Any) -> bool:
     return any(
-        "\x00" in key or any("\x00" in value for value in values)
-        for key, values in request.GET.lists()
+        "\x00" in key or any("\x00" in value for value in values) for key, values in query.lists()
     )
 
 
 class RejectNulBytesMiddleware:
-    """A NUL character in the path or query string answers 400 before any view runs.
+    """A NUL character in the path, the query string, a form or a JSON body answers 400 before
+    any view runs.
 
-    PostgreSQL text cannot hold NUL, and psycopg raises ``ValueError`` (a 500) when one reaches
-    a query; no legitimate link carries one, so one check here covers every filter and lookup.
+    PostgreSQL text cannot hold NUL, and psycopg raises ``ValueError`` or ``DataError`` (a 500)
+    when one reaches a query; no legitimate link or record carries one, so one check here covers
+    every filter and lookup, and every field of a body (a region code looked up by a related
+    field, which no NUL validator guards).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -1,60 +1,65 @@
 """Every API operation, fuzzed from its OpenAPI description (schemathesis + Hypothesis).
 
-Each operation gets schema-conforming (positive) requests as a city supervisor and as a village
-cadre, and schema-violating (negative) ones as the supervisor, sent in-process to the WSGI
-application in the test database. Every answer must be below 500 and carry a documented status
-code, content type and body.
+Two phases, both against a register with rows of every kind (``fuzz_data``), on PostgreSQL and
+on SQLite (marked ``sqlite``), sent in-process to the WSGI application in the test database:
+
+- each operation alone: schema-conforming (positive) requests as a city supervisor and as a
+  village cadre, schema-violating (negative) ones as the supervisor; the path parameters of the
+  positive ones are often an existing row's, so that answers carry real bodies;
+- sequences (the stateful phase): an answer's ids feed the next request along the links
+  schemathesis infers (a list, then an item, then its actions), as each persona.
+
+Every answer must be below 500 and carry a documented status code, content type and body.
+What the fuzz leaves out, and why: docs/decisions/0023-schema-conformance-fuzz.md.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
-from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.renderers import OpenApiJsonRenderer
+from django.db import connection, transaction
+from django.test import TestCase
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from schemathesis import APIOperation, GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
+from tests.api_schema import CHECKS, in_process_requests, openapi_schema  # noqa: F401
+from tests.tongren_fupin.fuzz_data import known_path_parameters, seed_register
 from tongren_fupin.wsgi import application
 
-pytestmark = pytest.mark.django_db
-
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.sqlite,
+    pytest.mark.usefixtures("in_process_requests"),
 ]
-# 25 examples per operation, split where they find the most: valid requests as the supervisor
+
+# Examples per operation, split where they find the most: valid requests as the supervisor
 # reach every code path, invalid ones as the supervisor reach the validation that must refuse
 # them (a cadre's would mostly stop at the permission check), valid ones as a cadre exercise
 # the scoping. Derandomized: the same examples every run.
 EXAMPLES = {
-    (GenerationMode.POSITIVE, "city_supervisor"): 12,
-    (GenerationMode.NEGATIVE, "city_supervisor"): 8,
-    (GenerationMode.POSITIVE, "cadre_yanhe"): 5,
+    (GenerationMode.POSITIVE, "city_supervisor"): 8,
+    (GenerationMode.NEGATIVE, "city_supervisor"): 5,
+    (GenerationMode.POSITIVE, "cadre_yanhe"): 4,
 }
-
-
-def _openapi_document() -> dict[str, Any]:
-    """The document /api/schema/ serves, rendered to plain JSON (no lazy strings)."""
-    schema = SchemaGenerator().get_schema(request=None, public=True)
-    document: dict[str, Any] = json.loads(OpenApiJsonRenderer().render(schema))
-    return document
+# The stateful phase: scenarios per persona and the longest sequence of calls in one.
+SCENARIOS = 25
+STEPS = 6
+SETTINGS = {
+    "deadline": None,
+    "derandomize": True,
+    "database": None,
+    "suppress_health_check": [
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
+}
 
 
 def _negatable(operation: APIOperation) -> bool:
@@ -68,22 +73,20 @@ def _cases(operation: APIOperation) -> Iterator[Any]:
             yield pytest.param(operation, mode, role)
 
 
-SCHEMA = schemathesis.openapi.from_dict(_openapi_document())
+SCHEMA = openapi_schema()
 CASES = [case for result in SCHEMA.get_all_operations() for case in _cases(result.ok())]
 
 
-@pytest.fixture
-def in_process_requests() -> Iterator[None]:
-    """Keep the test's database connection across the in-process requests.
-
-    The WSGI handler closes "old" connections at the start and end of each request, which would
-    drop the test transaction; Django's own test client disconnects the same receivers.
-    """
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+@pytest.fixture(scope="module")
+def register(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, str]]:
+    """The rows and the personas' tokens, written once for the module and rolled back after."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with TestCase.captureOnCommitCallbacks(execute=False):
+            users = seed_register()
+            tokens = {role: Token.objects.create(user=user).key for role, user in users.items()}
+        connection.check_constraints()
+        yield tokens
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -95,27 +98,53 @@ def fast_password_hashing(settings: Any) -> None:
     ]
 
 
+@pytest.fixture
+def as_persona(
+    register: dict[str, str], fast_password_hashing: None
+) -> Callable[[str], dict[str, str]]:
+    return lambda role: {"Authorization": f"Token {register[role]}"}
+
+
 @pytest.mark.parametrize(
     ("operation", "mode", "role"),
     CASES,
     ids=lambda value: value.label if isinstance(value, APIOperation) else str(value),
 )
-def test_api_operation_keeps_its_documented_contract(
-    operation, mode, role, request, in_process_requests, fast_password_hashing
-):
-    token = Token.objects.create(user=request.getfixturevalue(role))
-    headers = {"Authorization": f"Token {token.key}"}
+def test_api_operation_keeps_its_documented_contract(operation, mode, role, as_persona):
+    headers = as_persona(role)
+    known = known_path_parameters(operation.path)
+    # Valid requests name an existing row about half the time (None: the generated parameters).
+    existing = None
+    if known and mode is GenerationMode.POSITIVE:
+        existing = st.one_of(st.none(), st.sampled_from(known))
 
     @hypothesis_settings(
-        max_examples=EXAMPLES[mode, role],
-        deadline=None,
-        derandomize=True,
-        database=None,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        max_examples=EXAMPLES[mode, role], phases=[Phase.explicit, Phase.generate], **SETTINGS
     )
-    @given(case=operation.as_strategy(generation_mode=mode))
-    def call(case: schemathesis.Case) -> None:
+    @given(case=operation.as_strategy(generation_mode=mode), data=st.data())
+    def call(case: schemathesis.Case, data: st.DataObject) -> None:
+        if existing is not None and (parameters := data.draw(existing)) is not None:
+            case.path_parameters = {**(case.path_parameters or {}), **parameters}
         case.call_and_validate(app=application, headers=headers, checks=CHECKS)
 
     call()
+
+
+@pytest.mark.parametrize("role", ["city_supervisor", "cadre_yanhe"])
+def test_api_sequences_keep_their_documented_contract(role, as_persona):
+    headers = as_persona(role)
+
+    class Sequences(SCHEMA.as_state_machine()):
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+            return {"app": application, "headers": headers}
+
+        def validate_response(
+            self, response: Any, case: schemathesis.Case, additional_checks: Any = None, **_: Any
+        ) -> None:
+            case.validate_response(response, checks=CHECKS, headers=headers)
+
+    Sequences.run(
+        settings=hypothesis_settings(
+            max_examples=SCENARIOS, stateful_step_count=STEPS, phases=[Phase.generate], **SETTINGS
+        )
+    )
