@@ -214,7 +214,7 @@ def test_id_numbers_are_masked_for_roles_that_do_not_need_them(
     api.force_authenticate(user)
     full = yanhe_household.members.order_by("relation").first().id_number
 
-    shown = api.get(f"{LIST}{yanhe_household.pk}/members/").json()[0]["id_number"]
+    shown = api.get(f"{LIST}{yanhe_household.pk}/members/").json()["results"][0]["id_number"]
 
     assert shown == (f"{full[:6]}********{full[-4:]}" if masked else full)
     logged = AuditEvent.objects.filter(action="personal_data.displayed", actor=user)
@@ -240,7 +240,7 @@ def test_incomes_show_the_line_of_their_year(api, yanhe_household, cadre_yanhe):
     income(yanhe_household, 2019, Decimal("3700"), 2)
     api.force_authenticate(cadre_yanhe)
 
-    row = api.get(f"{LIST}{yanhe_household.pk}/incomes/").json()[0]
+    row = api.get(f"{LIST}{yanhe_household.pk}/incomes/").json()["results"][0]
 
     assert (row["per_capita_net_income"], row["line"]) == ("3700.00", "3747.00")
 
