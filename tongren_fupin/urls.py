@@ -12,8 +12,8 @@ from inspections.api import ProblemViewSet, VisitViewSet
 from inspections.look_back_api import LookBackTaskViewSet
 from monitoring.api import MonitoringCaseViewSet
 from regions.api import RegionViewSet
-from regions.views import home
 from tongren_fupin.api.views import ObtainTokenView
+from workbench.views import home
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -55,6 +55,7 @@ urlpatterns = [
     path("", include("assistance.urls")),
     path("", include("relocation.urls")),
     path("", include("supervision.urls")),
+    path("", include("workbench.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file (?script): the CSP forbids inline ones.
