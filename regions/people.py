@@ -28,9 +28,9 @@ def loaded_assignment(user: Any) -> Any:
 
 
 def person_label(user: Any) -> str:
-    """``张秀英（村干部）`` — or the name alone when the role is not loaded or there is none."""
+    """``张秀英 · 乡镇审核`` — or the name alone when the role is not loaded or there is none."""
     if user is None:
         return ""
     assignment = loaded_assignment(user)
     name = person_name(user)
-    return f"{name}（{assignment.get_role_display()}）" if assignment is not None else name
+    return f"{name} · {assignment.get_role_display()}" if assignment is not None else name
