@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 APPS = [
-    "supervision", "imports", "exits", "monitoring", "publicity", "relocation", "inspections",
+    "workbench", "supervision", "imports", "exits", "monitoring", "publicity", "relocation", "inspections",
     "assistance", "households", "audit", "regions", "tongren_fupin",
 ]  # fmt: skip
 
