@@ -4,6 +4,7 @@ violation) and every tap target is at least 44 px."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -165,4 +166,6 @@ def test_every_page_of_the_cadre_and_the_township_passes_axe_with_44_px_targets(
         found |= {f"{login} {url}": result for url, result in _audit_all(axe_phone, urls).items()}
 
     axe_phone.screenshot(path=os.path.join(artifacts_dir, "workbench_axe_last_page_360.png"))
+    with open(os.path.join(artifacts_dir, "workbench_axe_report.json"), "w") as report:
+        json.dump(found, report, ensure_ascii=False, indent=1)
     assert found == {}
