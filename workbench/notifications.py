@@ -62,6 +62,7 @@ def _problem_link(problem: Problem) -> str:
 
 
 def _problem_notification(problem: Problem, key: str, title: str) -> Notification:
+    assert problem.responsible_id is not None  # _problems() keeps only assigned problems
     return Notification(
         user_id=problem.responsible_id,
         key=f"problem:{problem.pk}:{key}",
@@ -139,7 +140,8 @@ def _returned(applications: Any) -> list[Notification]:
 
 def _people(applications: list[ExitApplication]) -> set[int]:
     people = {application.created_by_id for application in applications}
-    return people | {a.household.responsible_cadre_id for a in applications} - {None}
+    cadres = {a.household.responsible_cadre_id for a in applications}
+    return people | {cadre for cadre in cadres if cadre is not None}
 
 
 @transaction.atomic

@@ -83,7 +83,10 @@ def _visit_event(visit: Any) -> Event:
     five = getattr(visit, "five_looks", None)
     if five is not None:
         looks = [
-            (str(FiveLooks._meta.get_field(look).verbose_name), bool(getattr(five, look)))
+            (
+                str(getattr(FiveLooks._meta.get_field(look), "verbose_name", look)),
+                bool(getattr(five, look)),
+            )
             for look in FiveLooks.LOOKS
         ]
     if not visit.checked_items:

@@ -28,7 +28,7 @@ MIN_TAP = 44
 # Every visible control and link, each measured by its box (a check box or radio by its label:
 # the label is what a finger hits). Elements scrolled inside a menu or a table count as well.
 TAP_TARGETS = """
-() => {
+(min) => {
   const small = [];
   const seen = new Set();
   for (const el of document.querySelectorAll(
@@ -41,20 +41,25 @@ TAP_TARGETS = """
     if (style.visibility === 'hidden' || style.display === 'none') continue;
     const box = target.getBoundingClientRect();
     if (box.width <= 1 || box.height <= 1) continue;  // visually hidden
-    if (box.height < %(min)d || box.width < %(min)d) {
-      small.push(`${target.tagName.toLowerCase()} "${(target.innerText || target.value || target.name || '').trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
+    if (box.height < min || box.width < min) {
+      const text = (target.innerText || target.value || target.name || '').trim().slice(0, 30);
+      const size = `${Math.round(box.width)}×${Math.round(box.height)}`;
+      small.push(`${target.tagName.toLowerCase()} "${text}" ${size}`);
     }
   }
   return small;
 }
-""" % {"min": MIN_TAP}
+"""
 
 AXE_RUN = """
 async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
   return result.violations
     .filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`);
+    .map(v => {
+      const where = v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ');
+      return `${v.id} (${v.impact}): ${where}`;
+    });
 }
 """
 
@@ -90,17 +95,19 @@ def _audit(page: Any, url: str) -> tuple[list[str], list[str]]:
     page.goto(url)
     page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE))
-    return page.evaluate(AXE_RUN), page.evaluate(TAP_TARGETS)
+    return page.evaluate(AXE_RUN), page.evaluate(TAP_TARGETS, MIN_TAP)
 
 
 def _menu(page: Any, site: str) -> list[str]:
     page.goto(f"{site}/")
-    hrefs = page.eval_on_selector_all(".app-menu a", "links => links.map(a => a.getAttribute('href'))")
+    hrefs = page.eval_on_selector_all(
+        ".app-menu a", "links => links.map(a => a.getAttribute('href'))"
+    )
     return [f"{site}{href}" for href in hrefs if href.startswith("/") and "/api/" not in href]
 
 
 def _audit_all(page: Any, urls: list[str]) -> dict[str, tuple[list[str], list[str]]]:
-    found = {}
+    found: dict[str, tuple[list[str], list[str]]] = {}
     for url in urls:
         violations, small = _audit(page, url)
         if violations or small:
@@ -157,12 +164,14 @@ def test_every_page_of_the_cadre_and_the_township_passes_axe_with_44_px_targets(
         "/problems/?mine=1",
         "/notifications/",
     ]
-    found = {}
+    found: dict[str, tuple[list[str], list[str]]] = {}
     for login in ("demo_cadre", "demo_township"):
         axe_phone.context.clear_cookies()
         log_in(axe_phone, demo_site, login, DEMO_PASSWORD)
         urls = [f"{demo_site}/", *_menu(axe_phone, demo_site)]
-        urls += [f"{demo_site}{path}" for path in details if login == "demo_cadre" or "visit" not in path]
+        urls += [
+            f"{demo_site}{path}" for path in details if login == "demo_cadre" or "visit" not in path
+        ]
         found |= {f"{login} {url}": result for url, result in _audit_all(axe_phone, urls).items()}
 
     axe_phone.screenshot(path=os.path.join(artifacts_dir, "workbench_axe_last_page_360.png"))
