@@ -60,6 +60,7 @@ def test_a_problem_opened_for_someone_rings_their_bell_once(
     assert bell(cadre_yanhe) == []
 
 
+@pytest.mark.sqlite
 def test_the_daily_check_sends_each_deadline_reminder_once_however_often_it_runs(cadre_yanhe):
     overdue = problem(household(), TODAY - 2 * DAY, responsible=cadre_yanhe)
     soon = problem(household(), TODAY + 3 * DAY, responsible=cadre_yanhe, state="rectifying")

@@ -35,6 +35,7 @@ def households_of(task):
     return [row.household.pk for row in task.rows]
 
 
+@pytest.mark.sqlite
 def test_the_cadre_sees_the_five_field_lists_with_exactly_their_rows(cadre_yanhe, work_team_yanhe):
     # given: in the cadre's village, and the same things in another county
     late_task, soon_task, done_task = exited(), exited(), exited()
@@ -93,6 +94,7 @@ def test_the_work_team_waits_on_its_own_exit_steps(cadre_yanhe, work_team_yanhe)
     assert lists["exits"].summary == "2 份退出申请待办"
 
 
+@pytest.mark.sqlite
 def test_a_household_visited_within_the_months_is_not_listed_and_the_months_are_a_setting(
     cadre_yanhe, township_reviewer
 ):
@@ -121,6 +123,7 @@ def test_a_household_visited_within_the_months_is_not_listed_and_the_months_are_
     assert default.title == "近3个月未走访的农户"
 
 
+@pytest.mark.sqlite
 def test_the_township_sees_the_four_review_lists_with_exactly_their_rows(
     township_reviewer, cadre_yanhe
 ):

@@ -49,6 +49,7 @@ def _a_bit_of_everything(home, cadre, times=1, first=0):
         case(home, datetime.date(2020, 5, 1 + n), status="not_included")
 
 
+@pytest.mark.sqlite
 def test_the_timeline_holds_every_kind_newest_first(cadre_yanhe):
     home = exited()
     seen = _visit_with_checks(home, datetime.date(2020, 10, 8), cadre_yanhe, mismatch=True)
@@ -82,6 +83,7 @@ def test_the_timeline_holds_every_kind_newest_first(cadre_yanhe):
     assert by_kind["income"].title == "2019年收入"
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize("times", [1, 6])
 def test_the_timeline_page_runs_in_the_same_number_of_queries_whatever_the_events(
     times, client, cadre_yanhe, django_assert_num_queries
