@@ -13,6 +13,7 @@ from inspections.look_back_api import LookBackTaskViewSet
 from monitoring.api import MonitoringCaseViewSet
 from regions.api import RegionViewSet
 from tongren_fupin.api.views import ObtainTokenView
+from workbench.api import MyTasksView
 from workbench.views import home
 
 router = DefaultRouter()
@@ -31,6 +32,7 @@ router.register("look-back-tasks", LookBackTaskViewSet, basename="look-back-task
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("misclassification/", MisclassificationView.as_view(), name="misclassification"),
+    path("my-tasks/", MyTasksView.as_view(), name="my-tasks"),
     path(
         "households/<int:pk>/exit-assessment/",
         HouseholdExitAssessmentView.as_view(),

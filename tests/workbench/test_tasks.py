@@ -223,3 +223,44 @@ def test_the_home_page_asks_an_anonymous_visitor_to_log_in(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+def test_the_api_gives_the_same_lists_to_the_signed_in_user(api, cadre_yanhe, township_reviewer):
+    late = problem(household(), TODAY - 5 * DAY, responsible=cadre_yanhe)
+
+    anonymous = api.get("/api/v1/my-tasks/")
+    api.force_authenticate(cadre_yanhe)
+    mine = api.get("/api/v1/my-tasks/").json()
+    api.force_authenticate(township_reviewer)
+    reviews = api.get("/api/v1/my-tasks/").json()
+
+    assert anonymous.status_code == 401
+    assert [task["key"] for task in mine] == [
+        "look_back",
+        "my_problems",
+        "exits",
+        "identify",
+        "unvisited",
+    ]
+    problems = mine[1]
+    assert (problems["count"], problems["summary"]) == (1, "1 个问题待整改")
+    assert problems["rows"] == [
+        {
+            "title": "勤能补拙",
+            "detail": f"危房改造未验收 · 整改期限 {late.deadline.isoformat()}",
+            "url": f"/problems/?mine=1#problem-{late.pk}",
+            "household_no": late.household.household_no,
+            "head_name": f"户主{late.household_id}",
+            "late": True,
+        }
+    ]
+    assert [task["key"] for task in reviews] == ["exits", "closure", "overdue", "past_deadline"]
+    assert reviews[2]["count"] == 1
+
+
+def test_the_api_gives_an_api_client_no_lists(api, api_client_user):
+    api.force_authenticate(api_client_user)
+
+    response = api.get("/api/v1/my-tasks/")
+
+    assert (response.status_code, response.json()) == (200, [])
