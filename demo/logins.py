@@ -22,6 +22,8 @@ class DemoLogin:
     role: str
     region_code: str
     description: str
+    # The person's name, shown wherever the person is (never the login).
+    name: str
 
 
 def _first_village(county_code: str) -> Region:
@@ -36,13 +38,17 @@ def demo_logins() -> list[DemoLogin]:
     village_bijiang = _first_village(BIJIANG)
     township = village_yanhe.parent_id or YANHE
     return [
-        DemoLogin("demo_city", Role.CITY_SUPERVISOR, "520600000000", "市级督导（全市）"),
-        DemoLogin("demo_county", Role.COUNTY_SUPERVISOR, YANHE, "沿河县扶贫办"),
-        DemoLogin("demo_township", Role.TOWNSHIP_REVIEWER, township, "沿河县乡镇审核"),
-        DemoLogin("demo_cadre", Role.VILLAGE_CADRE, village_yanhe.code, "沿河县村干部"),
-        DemoLogin("demo_team", Role.WORK_TEAM, village_yanhe.code, "沿河县驻村工作队"),
-        DemoLogin("demo_cadre_bijiang", Role.VILLAGE_CADRE, village_bijiang.code, "碧江区村干部"),
-        DemoLogin("demo_api", Role.API_CLIENT, "520600000000", "接口客户端（全市）"),
+        DemoLogin("demo_city", Role.CITY_SUPERVISOR, "520600000000", "市级督导（全市）", "杨文华"),
+        DemoLogin("demo_county", Role.COUNTY_SUPERVISOR, YANHE, "沿河县扶贫办", "田茂林"),
+        DemoLogin("demo_township", Role.TOWNSHIP_REVIEWER, township, "沿河县乡镇审核", "冉光明"),
+        DemoLogin("demo_cadre", Role.VILLAGE_CADRE, village_yanhe.code, "沿河县村干部", "张秀英"),
+        DemoLogin("demo_team", Role.WORK_TEAM, village_yanhe.code, "沿河县驻村工作队", "龙建国"),
+        DemoLogin(
+            "demo_cadre_bijiang", Role.VILLAGE_CADRE, village_bijiang.code, "碧江区村干部", "吴海燕"
+        ),
+        DemoLogin(
+            "demo_api", Role.API_CLIENT, "520600000000", "接口客户端（全市）", "数据接口（全市）"
+        ),
     ]
 
 
@@ -54,7 +60,8 @@ def load_demo_logins() -> list[DemoLogin]:
     for login in logins:
         user, _created = user_model.objects.get_or_create(username=login.username)
         user.set_password(DEMO_PASSWORD)
-        user.first_name = login.description
+        # A Chinese name is written whole, surname first: all of it in first_name.
+        user.first_name, user.last_name = login.name, ""
         user.save()
         Assignment.objects.update_or_create(
             user=user, defaults={"role": login.role, "region_id": login.region_code}
@@ -65,5 +72,6 @@ def load_demo_logins() -> list[DemoLogin]:
         username="demo_admin", defaults={"is_staff": True, "is_superuser": True}
     )
     admin.set_password(DEMO_PASSWORD)
+    admin.first_name, admin.last_name = "系统管理员", ""
     admin.save()
     return logins

@@ -42,6 +42,7 @@ from regions.roles import (
     EXIT_VERIFY_ROLES,
     require_role,
 )
+from tongren_fupin import outbox
 from tongren_fupin.errors import DomainError
 
 # Who moves the application into each state.
@@ -505,4 +506,7 @@ def exit_send_back(
         raise ValidationError({"reason": _("Give the reason for sending the application back.")})
     locked = _lock(application, ExitState.RETURNED)
     locked.return_reason = reason.strip()[:200]
-    return _advance(actor, locked, ExitState.RETURNED, on, note=reason)
+    returned = _advance(actor, locked, ExitState.RETURNED, on, note=reason)
+    # The proposer's and the responsible cadre's bell (``workbench.notifications``).
+    outbox.enqueue("workbench.notify_exit_returned", returned.pk)
+    return returned

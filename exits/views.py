@@ -116,6 +116,7 @@ def exit_queue(request: HttpRequest) -> HttpResponse:
         state = ""
         applications = applications.filter(state__in=_awaiting(role_of(request.user)))
     page = Paginator(applications, 25).get_page(request.GET.get("page"))
+    annotate_page([application.household for application in page.object_list])
     return render(
         request,
         "exits/queue.html",

@@ -61,8 +61,11 @@ def problem_list(
     state: str = "",
     overdue_on: datetime.date | None = None,
     household: Household | None = None,
+    mine: bool = False,
 ) -> QuerySet[Problem]:
     problems = scope_by_region(Problem.objects.all(), user, field="household__region")
+    if mine:  # the problems the user is responsible for
+        problems = problems.filter(responsible_id=user.pk)
     if household is not None:
         problems = problems.filter(household=household)
     if state:
@@ -70,7 +73,11 @@ def problem_list(
     if overdue_on is not None:
         problems = problems.overdue(overdue_on)  # type: ignore[attr-defined]
     return problems.select_related(
-        "household", "household__region", "responsible", "rectified_by", "verified_by"
+        "household",
+        "household__region",
+        "responsible__assignment",
+        "rectified_by",
+        "verified_by",
     ).order_by("deadline", "id")
 
 

@@ -147,7 +147,7 @@ def _save_consistency(
             f"{item.get_field_display()}：" + " / ".join(v or "—" for v in item.values())
             for item in mismatched
         )
-        Problem.objects.create(
+        problem = Problem.objects.create(
             household=visit.household,
             visit=visit,
             source=ProblemSource.CHECK,
@@ -156,6 +156,8 @@ def _save_consistency(
             deadline=visit.date + datetime.timedelta(days=MISMATCH_DEADLINE_DAYS),
             description=_("The five sources disagree: %(details)s") % {"details": details},
         )
+        # The bell of the person responsible (``workbench.notifications``), once committed.
+        outbox.enqueue("workbench.notify_problem_assigned", problem.pk)
 
 
 @transaction.atomic
@@ -176,6 +178,8 @@ def problem_open(*, actor: Any, household: Household, data: Mapping[str, Any]) -
         },
         summary=_("Problem opened: %(text)s") % {"text": problem.description[:60]},
     )
+    if problem.responsible_id:
+        outbox.enqueue("workbench.notify_problem_assigned", problem.pk)
     return problem
 
 

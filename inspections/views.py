@@ -88,10 +88,15 @@ def _problem_list_page(request: HttpRequest, status: int = 200) -> HttpResponse:
     state = request.GET.get("state", "")
     state = state if state in ProblemState.values else ""
     overdue = request.GET.get("overdue") == "1"
+    mine = request.GET.get("mine") == "1"
     problems = selectors.problem_list(
-        user=request.user, state=state, overdue_on=timezone.localdate() if overdue else None
+        user=request.user,
+        state=state,
+        overdue_on=timezone.localdate() if overdue else None,
+        mine=mine,
     )
     page = Paginator(problems, 25).get_page(request.GET.get("page"))
+    annotate_page([problem.household for problem in page.object_list])
     return render(
         request,
         "inspections/problem_list.html",
@@ -99,9 +104,10 @@ def _problem_list_page(request: HttpRequest, status: int = 200) -> HttpResponse:
             "page": page,
             "state": state,
             "overdue": overdue,
+            "mine": mine,
             "states": ProblemState.choices,
             "today": timezone.localdate(),
-            "query": f"state={state}&overdue={'1' if overdue else ''}",
+            "query": f"state={state}&overdue={'1' if overdue else ''}&mine={'1' if mine else ''}",
         },
         status=status,
     )

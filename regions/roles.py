@@ -100,6 +100,11 @@ SUPERVISION_PAGE_ROLES = frozenset(
 )
 # The indicator and report API adds the REST clients (dashboards, statisticians).
 SUPERVISION_API_ROLES = SUPERVISION_PAGE_ROLES | {Role.API_CLIENT}
+# 我的任务 (the home page): the field lists (look-back visits, my problems, the exit steps of the
+# village, cases to identify, households not visited) and the review lists (applications to
+# review, problems awaiting 销号, overdue rectification, cases past their deadline).
+FIELD_TASK_ROLES = CAPTURE_ROLES
+REVIEW_TASK_ROLES = SUPERVISION_PAGE_ROLES
 # Receive the monthly bulletin as a notification.
 BULLETIN_RECIPIENT_ROLES = frozenset({Role.CITY_SUPERVISOR, Role.COUNTY_SUPERVISOR})
 

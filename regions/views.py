@@ -15,13 +15,18 @@ CHILDREN_PER_PAGE = 30
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html", home_context(request))
+
+
+def home_context(request: HttpRequest) -> dict[str, object]:
+    """The user's jurisdiction and its region browser (the home page shows it under the tasks)."""
     assignment = assignment_of(request.user)
     context: dict[str, object] = {"assignment": assignment}
     if assignment is not None:
         context.update(_region_context(request, assignment.region.code))
     elif request.user.is_superuser:
         context.update(_region_context(request, "520600000000", missing_ok=True))
-    return render(request, "home.html", context)
+    return context
 
 
 @login_required

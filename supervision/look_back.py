@@ -34,6 +34,7 @@ from inspections.look_back_models import (
 from inspections.models import Problem
 from monitoring.models import OPEN_STATUSES, MonitoringCase
 from regions.scoping import within_prefix
+from tongren_fupin import outbox
 
 SAMPLE_PERCENT = 10
 LOCK = 52060902
@@ -89,6 +90,8 @@ def create_look_back_tasks(*, period: str, region: str = "") -> int:
         [_created_event(task, regions.get(task.household_id, "")) for task in created],
         batch_size=2000,
     )
+    if created:  # the field's bell (``workbench.notifications``), once committed
+        outbox.enqueue("workbench.notify_look_back_assigned", period)
     return len(created)
 
 

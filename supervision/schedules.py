@@ -62,6 +62,14 @@ SCHEDULES = (
         "*",
         description="Daily: open monitoring cases from risk signals.",
     ),
+    Schedule(
+        "现场提醒 field reminders",
+        "workbench.field_reminders",
+        "0",
+        "7",
+        "*",
+        description="Daily: problem deadlines in 3 days or passed, and any missed field notice.",
+    ),
 )
 
 

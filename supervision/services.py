@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.events import record
+from households.models import annotate_page
 from inspections.models import Problem, ProblemState
 from regions.models import Assignment, Level, Region
+from regions.people import person_name
 from regions.roles import BULLETIN_RECIPIENT_ROLES
 from supervision import indicators, reports
 from supervision.indicators import Result
@@ -207,6 +209,8 @@ def bulletin_content(period: Period) -> dict[str, Any]:
                     }
                 )
     counties = dict(Region.objects.filter(level=Level.COUNTY).values_list("code", "name"))
+    problems = overdue_problems_at(period)
+    annotate_page([p.household for p in problems])  # the heads' names, one query
     overdue = [
         {
             "id": p.pk,
@@ -215,12 +219,13 @@ def bulletin_content(period: Period) -> dict[str, Any]:
             "region": p.household.region_id,
             "village": p.household.region.name,
             "household_no": p.household.household_no,
+            "head_name": getattr(p.household, "head_name", None) or "",
             "description": p.description,
             "deadline": p.deadline.isoformat(),
             "state": p.state,
-            "responsible": p.responsible.get_username() if p.responsible else "",
+            "responsible": person_name(p.responsible) if p.responsible else "",
         }
-        for p in overdue_problems_at(period)
+        for p in problems
     ]
     return {"rankings": rankings, "below_target": below, "overdue_problems": overdue}
 

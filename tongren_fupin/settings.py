@@ -179,6 +179,7 @@ INSTALLED_APPS = [
     "exits",
     "monitoring",
     "supervision",
+    "workbench",
     "demo",
 ]
 
@@ -276,6 +277,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # The largest register upload (the files of one import together); Tongren's whole register is
 # about 100 MB as XLSX.
 IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 200)
+
+# 我的任务: a household not visited for this many months is listed on its cadre's home page.
+WORKBENCH_UNVISITED_MONTHS = env_int("WORKBENCH_UNVISITED_MONTHS", 3)
 # Where `manage.py backup` writes; a relative path is taken from the project directory.
 BACKUP_DIR = BASE_DIR / env_str("BACKUP_DIR", "var/backups")
 

@@ -12,9 +12,10 @@ from inspections.api import ProblemViewSet, VisitViewSet
 from inspections.look_back_api import LookBackTaskViewSet
 from monitoring.api import MonitoringCaseViewSet
 from regions.api import RegionViewSet
-from regions.views import home
 from tongren_fupin.api.views import ObtainTokenView
 from tongren_fupin.health import health
+from workbench.api import MyTasksView
+from workbench.views import home
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -32,6 +33,7 @@ router.register("look-back-tasks", LookBackTaskViewSet, basename="look-back-task
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("misclassification/", MisclassificationView.as_view(), name="misclassification"),
+    path("my-tasks/", MyTasksView.as_view(), name="my-tasks"),
     path(
         "households/<int:pk>/exit-assessment/",
         HouseholdExitAssessmentView.as_view(),
@@ -56,6 +58,7 @@ urlpatterns = [
     path("", include("assistance.urls")),
     path("", include("relocation.urls")),
     path("", include("supervision.urls")),
+    path("", include("workbench.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file (?script): the CSP forbids inline ones.

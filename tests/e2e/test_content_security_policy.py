@@ -25,7 +25,7 @@ def test_login_and_home_page_run_without_a_policy_violation(demo_site, desktop_p
     assert "default-src 'self'" in response.headers["content-security-policy"]
     log_in(page, demo_site, "demo_county", DEMO_PASSWORD)
 
-    assert page.locator("h1").inner_text() == "我的管辖范围"
+    assert page.locator("h1").inner_text() == "我的任务"
     assert desktop_page.console_errors == []
 
 

@@ -25,7 +25,8 @@ def test_demo_cadre_logs_in_on_a_phone_and_sees_the_village(demo_site, phone_pag
     log_in(page, demo_site, "demo_cadre", DEMO_PASSWORD)
 
     village = Region.objects.get(code="520627100200")
-    assert page.locator("h1").inner_text() == "我的管辖范围"
+    assert page.locator("h1").inner_text() == "我的任务"
+    assert page.get_by_role("heading", name="我的管辖范围", exact=True).count() == 1
     assert village.name in page.locator(".region-facts h2").inner_text()
     assert page.locator(".breadcrumb").inner_text().startswith("铜仁市")
     # Usable at 360 px: nothing wider than the viewport.

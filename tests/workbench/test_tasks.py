@@ -1,0 +1,266 @@
+"""我的任务: each list holds exactly its rows, within the jurisdiction, in constant queries."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from tests.workbench.helpers import (
+    TODAY,
+    application,
+    case,
+    exited,
+    household,
+    look_back,
+    problem,
+    visit,
+)
+from workbench import selectors
+
+pytestmark = pytest.mark.django_db
+
+BIJIANG_VILLAGE = "520602100200"
+DAY = datetime.timedelta(days=1)
+
+
+def lists_of(user):
+    return {task.key: task for task in selectors.my_tasks(user=user, today=TODAY)}
+
+
+def households_of(task):
+    return [row.household.pk for row in task.rows]
+
+
+@pytest.mark.sqlite
+def test_the_cadre_sees_the_five_field_lists_with_exactly_their_rows(cadre_yanhe, work_team_yanhe):
+    # given: in the cadre's village, and the same things in another county
+    late_task, soon_task, done_task = exited(), exited(), exited()
+    look_back(late_task, TODAY - 2 * DAY)
+    look_back(soon_task, TODAY + 9 * DAY)
+    look_back(done_task, TODAY, status="open").delete()
+    look_back(exited(BIJIANG_VILLAGE), TODAY)
+    mine_late = problem(household(), TODAY - 5 * DAY, responsible=cadre_yanhe)
+    mine_soon = problem(household(), TODAY + 2 * DAY, responsible=cadre_yanhe, state="rectifying")
+    problem(household(), TODAY - DAY, responsible=cadre_yanhe, state="rectified")
+    problem(household(), TODAY - DAY, responsible=work_team_yanhe)
+    agreed = application(household(), "verified", cadre_yanhe)
+    to_publicize = application(household(), "household_agreed", cadre_yanhe)
+    application(household(), "proposed", cadre_yanhe)  # the work team verifies
+    application(household(), "publicized", cadre_yanhe)  # the township reviews
+    old_case = case(exited(), TODAY - 20 * DAY)
+    new_case = case(exited(), TODAY - 3 * DAY)
+    case(exited(), TODAY - 3 * DAY, status="assisting")
+    case(exited(BIJIANG_VILLAGE), TODAY - 3 * DAY)
+
+    # when
+    lists = lists_of(cadre_yanhe)
+
+    # then
+    assert list(lists) == ["look_back", "my_problems", "exits", "identify", "unvisited"]
+    assert households_of(lists["look_back"]) == [late_task.pk, soon_task.pk]
+    assert [row.late for row in lists["look_back"].rows] == [True, False]
+    assert [row.url.rsplit("#", 1)[1] for row in lists["my_problems"].rows] == [
+        f"problem-{mine_late.pk}",
+        f"problem-{mine_soon.pk}",
+    ]
+    assert [row.late for row in lists["my_problems"].rows] == [True, False]
+    assert households_of(lists["exits"]) == [agreed.household_id, to_publicize.household_id]
+    assert households_of(lists["identify"]) == [old_case.household_id, new_case.household_id]
+    assert [row.late for row in lists["identify"].rows] == [True, False]
+    assert lists["identify"].rows[0].detail == "脱贫不稳定户 · 超期5天"
+    assert lists["identify"].rows[1].detail == "脱贫不稳定户 · 剩余12天（共15天）"
+    assert {key: task.count for key, task in lists.items()} == {
+        "look_back": 2,
+        "my_problems": 2,
+        "exits": 2,
+        "identify": 2,
+        "unvisited": 14,  # every followed household of the village: none has a visit
+    }
+    assert len(lists["unvisited"].rows) == selectors.SHOWN
+
+
+def test_the_work_team_waits_on_its_own_exit_steps(cadre_yanhe, work_team_yanhe):
+    proposed = application(household(), "proposed", cadre_yanhe)
+    agreed = application(household(), "verified", cadre_yanhe)
+    application(household(), "household_agreed", cadre_yanhe)
+
+    lists = lists_of(work_team_yanhe)
+
+    assert households_of(lists["exits"]) == [proposed.household_id, agreed.household_id]
+    assert lists["exits"].summary == "2 份退出申请待办"
+
+
+@pytest.mark.sqlite
+def test_a_household_visited_within_the_months_is_not_listed_and_the_months_are_a_setting(
+    cadre_yanhe, township_reviewer
+):
+    recent = household()
+    visit(recent, TODAY - datetime.timedelta(days=40), cadre_yanhe)
+    older = household()
+    visit(older, TODAY - datetime.timedelta(days=120), cadre_yanhe)
+    never = household()
+    someone_elses = household(responsible_cadre=township_reviewer)
+    household(status="removed")
+
+    default = lists_of(cadre_yanhe)["unvisited"]
+    with override_settings(WORKBENCH_UNVISITED_MONTHS=6):
+        six = lists_of(cadre_yanhe)["unvisited"]
+    with override_settings(WORKBENCH_UNVISITED_MONTHS=1):
+        one = lists_of(cadre_yanhe)["unvisited"]
+
+    assert households_of(default) == [older.pk, never.pk] or households_of(default) == [
+        never.pk,
+        older.pk,
+    ]
+    assert someone_elses.pk not in households_of(default)
+    assert default.count == 2
+    assert households_of(six) == [never.pk]
+    assert sorted(households_of(one)) == sorted([recent.pk, older.pk, never.pk])
+    assert default.title == "近3个月未走访的农户"
+
+
+@pytest.mark.sqlite
+def test_the_township_sees_the_four_review_lists_with_exactly_their_rows(
+    township_reviewer, cadre_yanhe
+):
+    awaiting = application(household(), "publicized", cadre_yanhe)
+    application(household(), "township_reviewed", cadre_yanhe)  # the county's step
+    rectified = problem(household(), TODAY + 5 * DAY, state="rectified")
+    overdue = problem(household(), TODAY - 3 * DAY, state="rectifying")
+    problem(household(), TODAY - 3 * DAY, state="verified")
+    problem(household(BIJIANG_VILLAGE), TODAY - 3 * DAY)
+    past = case(exited(), TODAY - 16 * DAY)
+    case(exited(), TODAY - 15 * DAY)  # its last day on time
+    case(exited(BIJIANG_VILLAGE), TODAY - 30 * DAY)
+
+    lists = lists_of(township_reviewer)
+
+    assert list(lists) == ["exits", "closure", "overdue", "past_deadline"]
+    assert households_of(lists["exits"]) == [awaiting.household_id]
+    assert households_of(lists["closure"]) == [rectified.household_id]
+    assert households_of(lists["overdue"]) == [overdue.household_id]
+    assert households_of(lists["past_deadline"]) == [past.household_id]
+    assert [task.summary for task in lists.values()] == [
+        "1 份退出申请待办",
+        "1 个问题待销号",
+        "1 个问题整改逾期",
+        "1 户超期未认定",
+    ]
+
+
+def test_nothing_of_another_county_reaches_a_cadre_there(cadre_bijiang, cadre_yanhe):
+    look_back(exited(), TODAY)
+    problem(household(), TODAY - DAY, responsible=cadre_yanhe)
+    application(household(), "verified", cadre_yanhe)
+    case(exited(), TODAY - 20 * DAY)
+
+    lists = lists_of(cadre_bijiang)
+
+    assert {key: task.count for key, task in lists.items()} == {
+        "look_back": 0,
+        "my_problems": 0,
+        "exits": 0,
+        "identify": 0,
+        "unvisited": 0,
+    }
+
+
+def test_a_role_without_field_or_review_work_has_no_lists(api_client_user, unassigned_user):
+    assert selectors.my_tasks(user=api_client_user, today=TODAY) == []
+    assert selectors.my_tasks(user=unassigned_user, today=TODAY) == []
+
+
+def _load_home(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    return response
+
+
+def _more_of_everything(cadre, times):
+    for _ in range(times):
+        look_back(exited(), TODAY)
+        problem(household(), TODAY - DAY, responsible=cadre)
+        application(household(), "verified", cadre)
+        case(exited(), TODAY - 20 * DAY)
+
+
+@pytest.mark.parametrize("who", ["cadre_yanhe", "township_reviewer"])
+def test_the_home_page_runs_in_the_same_number_of_queries_whatever_the_tasks(
+    who, request, client, cadre_yanhe, django_assert_num_queries
+):
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    _more_of_everything(cadre_yanhe, 1)
+    with CaptureQueriesContext(connection) as few:
+        _load_home(client)
+
+    _more_of_everything(cadre_yanhe, 12)
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = _load_home(client)
+    assert sum(task.count for task in response.context["task_lists"]) >= 13
+
+
+def test_the_home_page_shows_counts_with_their_noun_and_links_to_each_row(client, cadre_yanhe):
+    late = problem(household(), TODAY - 5 * DAY, responsible=cadre_yanhe)
+    client.force_login(cadre_yanhe)
+
+    html = _load_home(client).content.decode()
+
+    assert "<h1>我的任务</h1>" in html
+    assert "1 个问题待整改" in html
+    assert f'href="/problems/?mine=1#problem-{late.pk}"' in html
+    assert f"户主{late.household_id} · {late.household.household_no}" in html
+    assert "我的管辖范围" in html
+
+
+def test_the_home_page_asks_an_anonymous_visitor_to_log_in(client):
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_the_api_gives_the_same_lists_to_the_signed_in_user(api, cadre_yanhe, township_reviewer):
+    late = problem(household(), TODAY - 5 * DAY, responsible=cadre_yanhe)
+
+    anonymous = api.get("/api/v1/my-tasks/")
+    api.force_authenticate(cadre_yanhe)
+    mine = api.get("/api/v1/my-tasks/").json()
+    api.force_authenticate(township_reviewer)
+    reviews = api.get("/api/v1/my-tasks/").json()
+
+    assert anonymous.status_code == 401
+    assert [task["key"] for task in mine] == [
+        "look_back",
+        "my_problems",
+        "exits",
+        "identify",
+        "unvisited",
+    ]
+    problems = mine[1]
+    assert (problems["count"], problems["summary"]) == (1, "1 个问题待整改")
+    assert problems["rows"] == [
+        {
+            "title": "勤能补拙",
+            "detail": f"危房改造未验收 · 整改期限 {late.deadline.isoformat()}",
+            "url": f"/problems/?mine=1#problem-{late.pk}",
+            "household_no": late.household.household_no,
+            "head_name": f"户主{late.household_id}",
+            "late": True,
+        }
+    ]
+    assert [task["key"] for task in reviews] == ["exits", "closure", "overdue", "past_deadline"]
+    assert reviews[2]["count"] == 1
+
+
+def test_the_api_gives_an_api_client_no_lists(api, api_client_user):
+    api.force_authenticate(api_client_user)
+
+    response = api.get("/api/v1/my-tasks/")
+
+    assert (response.status_code, response.json()) == (200, [])
