@@ -8,6 +8,8 @@ import pytest
 
 from regions.masking import Personal, displayed, masked_changes
 
+pytestmark = pytest.mark.django_db
+
 ID = "522228198005170011"
 CERTIFICATE = f"{ID}43"  # a disability certificate: category 4, grade 3
 PHONE = "13812345678"
