@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -73,10 +72,8 @@ admin.site.site_header = "铜仁扶贫 · 管理后台"
 admin.site.site_title = "铜仁扶贫"
 admin.site.index_title = "系统管理"
 
-if settings.DEBUG:  # pragma: no cover - media files are served by the web server in production
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL, not even in development: photos of households
+# are read only through the scoped views of their app (decision 0025).
 
 handler400 = "tongren_fupin.views.bad_request"
 handler403 = "tongren_fupin.views.permission_denied"
