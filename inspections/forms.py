@@ -24,6 +24,7 @@ from inspections.models import (
     Satisfaction,
     Visit,
 )
+from tongren_fupin.photos import PhotosField
 
 FIELD_SOURCES = tuple(s for s in SOURCES if s != "system")  # the four the visitor checks
 # The input of each checked item is the register's: a choice list for coded items, a number
@@ -35,32 +36,6 @@ CODED_ITEMS: dict[str, Any] = {
 }
 COUNT_ITEMS = {CheckedField.FAMILY_SIZE, CheckedField.MEASURES}
 MONEY_ITEMS = {CheckedField.PER_CAPITA_INCOME}
-
-
-class PhotoInput(forms.ClearableFileInput):
-    """Several photos at once, straight from the phone's camera."""
-
-    allow_multiple_selected = True
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__({"accept": "image/*", "capture": "environment", **(attrs or {})})
-
-
-class PhotosField(forms.FileField):
-    """Zero or more photos; the service re-encodes them (and refuses what is not a photo)."""
-
-    widget = PhotoInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("label", _("photos"))
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(PhotosField, self).clean(file, initial) for file in files]
 
 
 def _label(model: Any, name: str) -> Any:

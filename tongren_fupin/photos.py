@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models
@@ -227,3 +228,29 @@ def photo_response(photo: PhotoBase, *, thumbnail: bool = False) -> FileResponse
     response["Cache-Control"] = "private, max-age=3600"
     response["Content-Disposition"] = "inline"
     return response
+
+
+class PhotoInput(forms.ClearableFileInput):
+    """Several photos at once, straight from the phone's camera."""
+
+    allow_multiple_selected = True
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"accept": "image/*", "capture": "environment", **(attrs or {})})
+
+
+class PhotosField(forms.FileField):
+    """Zero or more photos; the service re-encodes them (and refuses what is not a photo)."""
+
+    widget = PhotoInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("photos"))
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(PhotosField, self).clean(file, initial) for file in files]
