@@ -31,6 +31,7 @@ from assistance.models import (
 from regions.roles import (
     ASSISTANCE_READ_ROLES,
     ASSISTANCE_WRITE_ROLES,
+    PAGE_ROLES,
     has_role,
     require_page_role,
 )
@@ -214,7 +215,7 @@ def fund_flow_new(request: HttpRequest, pk: int) -> HttpResponse:
 def voucher_photo(request: HttpRequest, pk: int, size: str = "full") -> HttpResponse:
     """A fund flow's voucher photo, for a reader of a project targeting the jurisdiction."""
     voucher = selectors.voucher_get(user=request.user, pk=pk)
-    require_page_role(request.user, ASSISTANCE_READ_ROLES)
+    require_page_role(request.user, ASSISTANCE_READ_ROLES & PAGE_ROLES)  # a file is for a person
     return photo_response(voucher, thumbnail=size == "thumb")
 
 
