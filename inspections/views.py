@@ -116,6 +116,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opened (each a link) and a button to report another."""
     visit = selectors.visit_get(user=request.user, pk=pk)
     require_page_role(request.user, PAGE_ROLES)
+    annotate_page([visit.household])
     photos = list(visit.photos.all())
     looks = getattr(visit, "five_looks", None)
     return render(
@@ -189,6 +190,7 @@ def _problem_detail_page(
     request: HttpRequest, problem: Any, form: ProblemActionForm, status: int = 200
 ) -> HttpResponse:
     photos = list(selectors.problem_photos(user=request.user, problem=problem))
+    annotate_page([problem.household])
     return render(
         request,
         "inspections/problem_detail.html",
