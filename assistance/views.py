@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -212,7 +213,7 @@ def fund_flow_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def voucher_photo(request: HttpRequest, pk: int, size: str = "full") -> HttpResponse:
+def voucher_photo(request: HttpRequest, pk: int, size: str = "full") -> HttpResponseBase:
     """A fund flow's voucher photo, for a reader of a project targeting the jurisdiction."""
     voucher = selectors.voucher_get(user=request.user, pk=pk)
     require_page_role(request.user, ASSISTANCE_READ_ROLES & PAGE_ROLES)  # a file is for a person

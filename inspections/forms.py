@@ -361,7 +361,7 @@ class ProblemReportForm(forms.ModelForm):
             }
         )
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = people
+        self.fields["responsible"].queryset = people  # type: ignore[attr-defined]
 
     def problem_data(self, *, from_visit: bool) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k != "photos"}

@@ -385,7 +385,10 @@ class Photo(PhotoBase):
         _("look"),
         max_length=12,
         blank=True,
-        choices=[(name, FiveLooks._meta.get_field(name).verbose_name) for name in FiveLooks.LOOKS],
+        choices=[
+            (name, getattr(FiveLooks._meta.get_field(name), "verbose_name", name))
+            for name in FiveLooks.LOOKS
+        ],
     )
     problem = models.ForeignKey(
         Problem,

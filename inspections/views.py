@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,8 +49,9 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     data, files = posted(request), posted_files(request)
     kind = request.GET.get("kind", "")
     form = VisitForm(data, files, initial={"kind": kind} if kind in VisitKind.values else {})
-    sections = {
-        "looks": FiveLooksForm(data, files),
+    looks = FiveLooksForm(data, files)
+    sections: dict[str, Any] = {
+        "looks": looks,
         "check": ConsistencyForm(data, system=services.register_values(household)),
         "survey": SurveyForm(data),
         "motivation": MotivationForm(data),
@@ -67,7 +69,7 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
                 motivation=sections["motivation"].values(),
                 client_token=form.cleaned_data["client_token"],
                 photos=form.cleaned_data["photos"],
-                look_photos=sections["looks"].photos(),
+                look_photos=looks.photos(),
             ),
         )
         if visit is not None:
@@ -80,7 +82,7 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
             "household": household,
             "form": form,
             **sections,
-            "looks_rows": _look_rows(sections["looks"]),
+            "looks_rows": _look_rows(looks),
             "progress": _progress(sections),
         },
         status=status_of(form),
@@ -128,7 +130,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "visit_photos": [p for p in photos if not p.look],
             "looks": [
                 {
-                    "label": FiveLooks._meta.get_field(name).verbose_name,
+                    "label": getattr(FiveLooks._meta.get_field(name), "verbose_name", name),
                     "adequate": getattr(looks, name) if looks else None,
                     "note": getattr(looks, f"{name}_note") if looks else "",
                     "photos": [p for p in photos if p.look == name],
@@ -208,7 +210,7 @@ def _problem_detail_page(
 
 
 @login_required
-def photo(request: HttpRequest, pk: int, size: str = "full") -> HttpResponse:
+def photo(request: HttpRequest, pk: int, size: str = "full") -> HttpResponseBase:
     """A photo's file, for a user whose jurisdiction holds its household (else 404)."""
     found = selectors.photo_get(user=request.user, pk=pk)
     require_page_role(request.user, PAGE_ROLES)

@@ -220,6 +220,8 @@ def store_photos(rows: Sequence[tuple[PhotoBase, Processed]]) -> None:
 def photo_response(photo: PhotoBase, *, thumbnail: bool = False) -> FileResponse:
     """The file of a photo the caller's selector found in the user's jurisdiction."""
     file = photo.thumbnail if thumbnail else photo.image
+    if not file.name:
+        raise Http404
     try:
         handle = file.storage.open(file.name, "rb")
     except (FileNotFoundError, OSError):
