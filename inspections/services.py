@@ -125,6 +125,30 @@ def visit_record(
     return visit
 
 
+@transaction.atomic
+def visit_photos_add(
+    *, actor: Any, visit: Visit, photos: Sequence[Any], look: str = ""
+) -> list[Photo]:
+    """More photos of a recorded visit (of one of its looks when ``look`` is given), by
+    someone who may record visits in its household's area (the API, a phone sending later)."""
+    require_role(actor, VISIT_ROLES, visit.household.region_id)
+    if not photos:
+        message = _("Choose at least one photo.")
+        raise DomainError("no_photo", message, errors={"photos": [message]})
+    accepted = _accept_visit_photos(photos if not look else [], {look: photos} if look else {})
+    _store_visit_photos(actor, visit, accepted)
+    events.record(
+        actor=actor,
+        action="visit.photos_added",
+        obj=visit,
+        subject=visit.household,
+        region_code=visit.household.region_id,
+        changes={"photos": [None, len(accepted)], "look": [None, look]},
+        summary=_("%(count)s photo(s) added to the visit") % {"count": len(accepted)},
+    )
+    return list(visit.photos.order_by("-id")[: len(accepted)])
+
+
 def _accept_visit_photos(
     photos: Sequence[Any], look_photos: Mapping[str, Sequence[Any]]
 ) -> list[tuple[str, Processed]]:

@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 from exits.api import ExitApplicationViewSet, HouseholdExitAssessmentView, MisclassificationView
 from households.api import HouseholdViewSet, PovertyLineViewSet
 from imports.api import ExportJobViewSet, ImportJobViewSet
-from inspections.api import ProblemViewSet, VisitViewSet
+from inspections.api import PhotoFileViewSet, ProblemViewSet, VisitViewSet
 from inspections.look_back_api import LookBackTaskViewSet
 from monitoring.api import MonitoringCaseViewSet
 from regions.api import RegionViewSet
@@ -24,6 +24,7 @@ router.register("exports", ExportJobViewSet, basename="export-job")
 router.register("exit-applications", ExitApplicationViewSet, basename="exit-application")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("problems", ProblemViewSet, basename="problem")
+router.register("photos", PhotoFileViewSet, basename="photo")
 router.register("monitoring-cases", MonitoringCaseViewSet, basename="monitoring-case")
 router.register("look-back-tasks", LookBackTaskViewSet, basename="look-back-task")
 

@@ -443,3 +443,71 @@ def test_rectification_photos_go_with_the_evidence(client, cadre_yanhe, cadre_bi
     page = client.get(f"/problems/{problem.pk}/").content.decode()
     photo = problem.photos.get()
     assert f'src="/photos/{photo.pk}/thumb/"' in page
+
+
+def test_api_adds_photos_to_a_visit_and_serves_them_in_the_jurisdiction_only(
+    api, cadre_yanhe, cadre_bijiang, api_client_user, city_supervisor
+):
+    household = household_with_head()
+    visit = services.visit_record(
+        actor=cadre_yanhe, household=household, data={"date": datetime.date(2026, 12, 1)}
+    )
+    url = f"/api/v1/visits/{visit.pk}/photos/"
+    api.force_authenticate(cadre_bijiang)
+    assert api.post(url, {"photos": [jpeg_with_gps()]}, format="multipart").status_code == 404
+    api.force_authenticate(city_supervisor)
+    assert api.post(url, {"photos": [jpeg_with_gps()]}, format="multipart").status_code == 403
+    assert Photo.objects.exists() is False
+    api.force_authenticate(cadre_yanhe)
+
+    response = api.post(url, {"photos": [jpeg_with_gps()], "look": "pot"}, format="multipart")
+
+    assert response.status_code == 201
+    photo = Photo.objects.get()
+    assert response.json() == [
+        {
+            "id": photo.pk,
+            "subject": "look",
+            "look": "pot",
+            "taken_at": "2026-11-30T09:15:00+08:00",
+            "width": 1600,
+            "height": 1200,
+            "created": response.json()[0]["created"],
+        }
+    ]
+    assert api.get(f"/api/v1/visits/{visit.pk}/").json()["photos"][0]["id"] == photo.pk
+    served = check_permission_matrix(
+        f"/api/v1/photos/{photo.pk}/",
+        own=api_client_user,
+        other_jurisdiction=cadre_bijiang,
+    )
+    body = b"".join(served.streaming_content)
+    assert dict(Image.open(io.BytesIO(body)).getexif()) == {}
+
+
+def test_api_refuses_a_20_mb_photo_with_413_and_adds_nothing(api, cadre_yanhe):
+    household = household_with_head()
+    visit = services.visit_record(
+        actor=cadre_yanhe, household=household, data={"date": datetime.date(2026, 12, 1)}
+    )
+    api.force_authenticate(cadre_yanhe)
+    big = SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"0" * (20 * 1024 * 1024), "image/jpeg")
+
+    response = api.post(
+        f"/api/v1/visits/{visit.pk}/photos/",
+        {"photos": [jpeg_with_gps(), big]},
+        format="multipart",
+    )
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "photo_too_large"
+    assert Photo.objects.exists() is False
+
+
+def test_the_household_page_offers_to_report_a_problem(client, cadre_yanhe):
+    household = household_with_head()
+    client.force_login(cadre_yanhe)
+
+    html = client.get(f"/households/{household.pk}/").content.decode()
+
+    assert f'href="/households/{household.pk}/problems/new/"' in html
