@@ -50,6 +50,7 @@ def stored_files(root: Any) -> list[Any]:
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
+@pytest.mark.sqlite
 def test_a_photo_comes_back_without_any_metadata_and_keeps_its_capture_time(
     client, cadre_yanhe, _media
 ):
@@ -133,6 +134,7 @@ def visit_post(household: Any, token: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize(
     ("upload", "status", "message"),
     [
@@ -234,6 +236,7 @@ def test_the_visit_page_keeps_photos_of_the_looks_and_the_position_only_when_all
     assert response["Location"] == f"/visits/{allowed.pk}/"
 
 
+@pytest.mark.sqlite
 def test_five_sources_in_taps_store_the_register_value_and_one_differing_source(
     client, cadre_yanhe
 ):
@@ -343,6 +346,7 @@ def test_problem_report_page_permission_matrix(
     )
 
 
+@pytest.mark.sqlite
 def test_a_problem_reported_from_a_visit_with_photos_is_linked_from_the_visit(
     client, cadre_yanhe, work_team_yanhe
 ):
