@@ -22,6 +22,7 @@ from assistance.models import (
 from regions.models import Level, Region
 from regions.scoping import jurisdiction_prefix, scope_by_region
 from tongren_fupin.bounds import ID_MAX, ID_MIN
+from tongren_fupin.photos import PhotosField
 
 
 class DateInput(forms.DateInput):
@@ -38,6 +39,7 @@ class FundFlowForm(forms.Form):
     )
     date = forms.DateField(label=_("date"), widget=DateInput)
     note = forms.CharField(label=_("note"), max_length=200, required=False)
+    vouchers = PhotosField(label=_("photos of the vouchers"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ the actor's jurisdiction, runs in one transaction and records an audit event.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ from assistance.models import (
     PROJECT_STATE_ORDER,
     FundFlow,
     FundFlowKind,
+    FundFlowVoucher,
     JobPlacement,
     Project,
     ProjectState,
@@ -31,6 +32,7 @@ from households.models import Member
 from regions.roles import ASSISTANCE_WRITE_ROLES, require_role
 from regions.scoping import in_jurisdiction
 from tongren_fupin.errors import DomainError
+from tongren_fupin.photos import accept_photos, store_photos
 
 # The date field set when a project reaches each state.
 STATE_DATE_FIELD = {
@@ -180,9 +182,12 @@ def fund_flow_record(
     amount: Decimal,
     date: datetime.date,
     note: str = "",
+    vouchers: Sequence[Any] = (),
 ) -> FundFlow:
-    """Record 下达 / 拨付 / 报账 on a project, refusing more than the stage before allows."""
+    """Record 下达 / 拨付 / 报账 on a project, refusing more than the stage before allows,
+    with photos of its vouchers (re-encoded without metadata; a refused one refuses all)."""
     require_role(actor, ASSISTANCE_WRITE_ROLES, project.target_region_id)
+    accepted = accept_photos(vouchers, "vouchers")
     locked = Project.objects.select_for_update().get(pk=project.pk)
     flow = FundFlow(
         project=locked, kind=kind, amount=amount, date=date, note=note, recorded_by=actor
@@ -191,13 +196,19 @@ def fund_flow_record(
     _not_in_future("date", date)
     _check_flow(kind, flow.amount, _flow_totals(locked))
     flow.save()
+    store_photos([(FundFlowVoucher(flow=flow, uploaded_by=actor), p) for p in accepted])
     events.record(
         actor=actor,
         action="fund_flow.recorded",
         obj=flow,
         subject=locked,
         region_code=locked.target_region_id,
-        changes={"kind": [None, kind], "amount": [None, flow.amount], "date": [None, date]},
+        changes={
+            "kind": [None, kind],
+            "amount": [None, flow.amount],
+            "date": [None, date],
+            "vouchers": [None, len(accepted)],
+        },
         summary=_("%(kind)s of %(amount)s yuan on %(project)s")
         % {"kind": flow.get_kind_display(), "amount": _yuan(flow.amount), "project": locked.name},
     )

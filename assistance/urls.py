@@ -20,6 +20,13 @@ urlpatterns: list[URLPattern] = [
         name="fund-flow-new",
     ),
     path("assistance/projects/<int:pk>/advance/", views.project_advance, name="project-advance"),
+    path("assistance/vouchers/<int:pk>/", views.voucher_photo, name="voucher"),
+    path(
+        "assistance/vouchers/<int:pk>/thumb/",
+        views.voucher_photo,
+        {"size": "thumb"},
+        name="voucher-thumb",
+    ),
     path("assistance/trainings/", views.training_list, name="trainings"),
     path("assistance/trainings/new/", views.training_new, name="training-new"),
     path("assistance/job-placements/", views.job_placement_list, name="job-placements"),

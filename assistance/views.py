@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -31,11 +32,13 @@ from assistance.models import (
 from regions.roles import (
     ASSISTANCE_READ_ROLES,
     ASSISTANCE_WRITE_ROLES,
+    PAGE_ROLES,
     has_role,
     require_page_role,
 )
-from tongren_fupin.forms import error_text, posted, status_of, submit
+from tongren_fupin.forms import error_text, posted, posted_files, status_of, submit
 from tongren_fupin.pagination import BoundedPaginator
+from tongren_fupin.photos import photo_response
 
 PAGE_SIZE = 25
 # Pairing levels whose targets are schools and hospitals (``Institution`` rows).
@@ -190,7 +193,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def fund_flow_new(request: HttpRequest, pk: int) -> HttpResponse:
     require_page_role(request.user, ASSISTANCE_WRITE_ROLES)
     project = selectors.project_get(user=request.user, pk=pk)
-    form = FundFlowForm(posted(request))
+    form = FundFlowForm(posted(request), posted_files(request))
     if form.is_bound and form.is_valid():
         flow = submit(
             form,
@@ -207,6 +210,14 @@ def fund_flow_new(request: HttpRequest, pk: int) -> HttpResponse:
         {"project": project, "form": form},
         status=status_of(form),
     )
+
+
+@login_required
+def voucher_photo(request: HttpRequest, pk: int, size: str = "full") -> HttpResponseBase:
+    """A fund flow's voucher photo, for a reader of a project targeting the jurisdiction."""
+    voucher = selectors.voucher_get(user=request.user, pk=pk)
+    require_page_role(request.user, ASSISTANCE_READ_ROLES & PAGE_ROLES)  # a file is for a person
+    return photo_response(voucher, thumbnail=size == "thumb")
 
 
 def _next_state_label(state: str) -> str:

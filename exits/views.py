@@ -21,7 +21,12 @@ from exits.assessment import assess_exit
 from exits.models import ExitApplication, ExitState
 from households.models import annotate_page
 from households.selectors import household_get, latest_national_line_year
-from inspections.selectors import latest_consistency_check, latest_five_looks, problem_list
+from inspections.selectors import (
+    latest_consistency_check,
+    latest_five_looks,
+    problem_list,
+    visit_photos,
+)
 from publicity import views as publicity_pages
 from publicity.forms import OBJECTION_ACTIONS, OwnerActionForm
 from regions.roles import EXIT_APPROVE_ROLES, EXIT_OBJECTION_ROLES, require_page_role, role_of
@@ -161,6 +166,7 @@ def exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         status = status_of(form)
         application = selectors.exit_application_get(user=request.user, pk=pk)
     rows = _criteria_rows(application, household)
+    looks, check = latest_five_looks(household), latest_consistency_check(household)
     return render(
         request,
         "exits/detail.html",
@@ -170,8 +176,9 @@ def exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "steps": application.steps.select_related("actor"),
             "objections": application.objections.all(),
-            "looks": latest_five_looks(household),
-            "check": latest_consistency_check(household),
+            "looks": looks,
+            "check": check,
+            "evidence_photos": _evidence_photos(request.user, looks, check),
             "problems": problem_list(user=request.user, household=household).exclude(
                 state="verified"
             ),
@@ -182,6 +189,12 @@ def exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _evidence_photos(user: Any, looks: Any, check: Any) -> list[Any]:
+    """The photos of the visits whose five looks and 五个一致 the review relies on."""
+    visit_ids = sorted({row.visit_id for row in (looks, check) if row is not None})
+    return list(visit_photos(user=user, visit_ids=visit_ids)) if visit_ids else []
 
 
 def _criteria_rows(application: ExitApplication, household: Any) -> list[dict[str, Any]]:
@@ -231,6 +244,7 @@ def exit_approve(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The exit was approved: the household has exited."))
             return redirect("exits:detail", pk=application.pk)
     rows = _criteria_rows(application, household)
+    looks, check = latest_five_looks(household), latest_consistency_check(household)
     return render(
         request,
         "exits/approve.html",
@@ -238,6 +252,8 @@ def exit_approve(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "household": household,
             "rows": rows,
+            "looks": looks,
+            "evidence_photos": _evidence_photos(request.user, looks, check),
             "all_pass": all(row["live"].passed for row in rows),
             "form": form,
         },

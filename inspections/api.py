@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, parsers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,9 +15,16 @@ from rest_framework.response import Response
 from households.selectors import household_get
 from inspections import selectors, services
 from inspections.models import ProblemState
-from inspections.serializers import ProblemSerializer, RectifySerializer, VisitSerializer
+from inspections.serializers import (
+    PhotoSerializer,
+    PhotoUploadSerializer,
+    ProblemSerializer,
+    RectifySerializer,
+    VisitSerializer,
+)
 from tongren_fupin.api.fields import ID_PARAMETER, query_id
 from tongren_fupin.api.schema import ERROR_RESPONSES
+from tongren_fupin.photos import photo_response
 
 CONFLICT = {409: ERROR_RESPONSES[400]}
 
@@ -73,6 +80,40 @@ class VisitViewSet(
             selectors.visit_list(user=request.user).prefetch_related("problems").get(pk=visit.pk)
         )
         return Response(VisitSerializer(fresh).data, status=201)
+
+    @extend_schema(
+        request={"multipart/form-data": PhotoUploadSerializer},
+        responses={201: PhotoSerializer(many=True), **ERROR_RESPONSES, 413: ERROR_RESPONSES[400]},
+    )
+    @action(
+        detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser, parsers.FormParser]
+    )
+    def photos(self, request: Request, pk: str) -> Response:
+        """Add photos to a visit (multipart: ``photos``, optional ``look``); each is re-encoded
+        without its metadata, and one refused (too large: 413, not an image: 400) adds none."""
+        visit = self.get_object()
+        body = PhotoUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        added = services.visit_photos_add(
+            actor=request.user,
+            visit=visit,
+            photos=body.validated_data["photos"],
+            look=body.validated_data["look"],
+        )
+        return Response(PhotoSerializer(added, many=True).data, status=201)
+
+
+class PhotoFileViewSet(viewsets.GenericViewSet):
+    """``GET /api/v1/photos/{id}/``: the JPEG of a photo of the jurisdiction (else 404)."""
+
+    serializer_class = PhotoSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.visit_photos(user=self.request.user, visit_ids=[])
+
+    @extend_schema(responses={(200, "image/jpeg"): bytes, **ERROR_RESPONSES})
+    def retrieve(self, request: Request, pk: str) -> Any:
+        return photo_response(selectors.photo_get(user=request.user, pk=pk))
 
 
 @extend_schema_view(

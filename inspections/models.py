@@ -6,8 +6,11 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from tongren_fupin.photos import PhotoBase
 
 
 class VisitKind(models.TextChoices):
@@ -37,6 +40,28 @@ class Visit(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     location = models.CharField(_("location"), max_length=100, blank=True)
+    # The phone's position, only when the visitor allowed it (navigator.geolocation); never
+    # read from a photo's EXIF, which is dropped.
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    position_accuracy = models.PositiveIntegerField(
+        _("position accuracy (m)"), null=True, blank=True
+    )
+    position_taken_at = models.DateTimeField(_("position taken at"), null=True, blank=True)
     # One visit per form: a resubmitted form (double tap, resend) carries the same token.
     client_token = models.UUIDField(
         _("form token"), default=uuid.uuid4, unique=True, editable=False
@@ -48,9 +73,20 @@ class Visit(models.Model):
         verbose_name_plural = _("household visits")
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["household", "-date"], name="visit_household_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="visit_position_whole",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.date}"
+
+    @property
+    def has_position(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 class FiveLooks(models.Model):
@@ -84,6 +120,7 @@ class CheckedField(models.TextChoices):
     FAMILY_SIZE = "family_size", _("Family size")
     PER_CAPITA_INCOME = "per_capita_income", _("Per-capita net income")
     POVERTY_ATTRIBUTE = "poverty_attribute", _("Poverty attribute")
+    MAIN_CAUSE = "main_cause", _("Main poverty cause")
     STATUS = "status", _("Status")
     MEASURES = "measures", _("Assistance measures")
     RESPONSIBLE_CADRE = "responsible_cadre", _("Responsible cadre")
@@ -214,6 +251,7 @@ class MotivationAssessment(models.Model):
 
 class ProblemSource(models.TextChoices):
     VISIT = "visit", _("Visit")
+    BY_HAND = "by_hand", _("Reported by hand")
     CHECK = "check", _("Consistency check")
     LOOK_BACK = "look_back", _("Look-back")
     CROSS_INSPECTION = "cross_inspection", _("Cross-inspection")
@@ -316,6 +354,75 @@ class Problem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} · {self.household_id}"
+
+
+class PhotoSubject(models.TextChoices):
+    VISIT = "visit", _("Visit")
+    LOOK = "look", _("Five looks")
+    PROBLEM = "problem", _("Problem")
+    RECTIFICATION = "rectification", _("Rectification evidence")
+
+
+class Photo(PhotoBase):
+    """A photo of a visit (of one of its five looks) or of a problem (reported, rectified)."""
+
+    household = models.ForeignKey(
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="photos",
+    )
+    subject = models.CharField(_("photo of"), max_length=16, choices=PhotoSubject.choices)
+    visit = models.ForeignKey(
+        Visit,
+        verbose_name=_("visit"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+    )
+    look = models.CharField(
+        _("look"),
+        max_length=12,
+        blank=True,
+        choices=[
+            (name, getattr(FiveLooks._meta.get_field(name), "verbose_name", name))
+            for name in FiveLooks.LOOKS
+        ],
+    )
+    problem = models.ForeignKey(
+        Problem,
+        verbose_name=_("problem"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+    )
+
+    folder = "inspections"
+
+    class Meta(PhotoBase.Meta):
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        indexes = [models.Index(fields=["household", "-id"], name="photo_household")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(subject__in=["visit", "look"], visit__isnull=False)
+                | models.Q(subject__in=["problem", "rectification"], problem__isnull=False),
+                name="photo_has_its_subject",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(subject="look") | models.Q(look=""),
+                name="photo_look_only_for_looks",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(subject="look") | ~models.Q(look=""),
+                name="photo_look_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_display()} · {self.household_id}"
 
 
 # Look-back tasks live in their own module.

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from households.models import Household
 from inspections.look_back_models import LookBackTask
-from inspections.models import ConsistencyCheck, FiveLooks, Problem, Visit
+from inspections.models import ConsistencyCheck, FiveLooks, Photo, Problem, Visit
 from regions.scoping import scope_by_region
 
 
@@ -22,7 +22,7 @@ def visit_list(*, user: Any, household: Household | None = None) -> QuerySet[Vis
         visits.select_related(
             "household", "visitor", "five_looks", "consistency", "survey", "motivation"
         )
-        .prefetch_related("consistency__items")
+        .prefetch_related("consistency__items", "photos", "problems")
         .order_by("-date", "-id")
     )
 
@@ -96,4 +96,39 @@ def look_back_task_list(*, user: Any, status: str = "", period: str = "") -> Que
         tasks = tasks.filter(period=period)
     return tasks.select_related("household", "household__region", "visit").order_by(
         "status", "due", "household__household_no", "id"
+    )
+
+
+def photo_get(*, user: Any, pk: Any) -> Photo:
+    """A photo of the user's jurisdiction (another one's is a 404, never a file)."""
+    photos = scope_by_region(Photo.objects.all(), user, field="household__region")
+    try:
+        return photos.get(pk=int(pk))
+    except (TypeError, ValueError, Photo.DoesNotExist):
+        raise Http404 from None
+
+
+def visit_photos(*, user: Any, visit_ids: list[int]) -> QuerySet[Photo]:
+    """The photos of these visits (the evidence an exit review relies on), scoped."""
+    photos = scope_by_region(Photo.objects.all(), user, field="household__region")
+    return photos.filter(visit_id__in=visit_ids).order_by("visit_id", "look", "id")
+
+
+def problem_photos(*, user: Any, problem: Problem) -> QuerySet[Photo]:
+    photos = scope_by_region(Photo.objects.all(), user, field="household__region")
+    return photos.filter(problem=problem).order_by("subject", "id")
+
+
+def responsible_choices(*, household: Household) -> QuerySet[Any]:
+    """The people a problem of this household may be given to: users whose jurisdiction
+    holds it (its village's cadres and work team, the township, the county, the city)."""
+    from django.contrib.auth import get_user_model
+
+    code = household.region_id
+    prefixes = {code[:n].ljust(12, "0") for n in (4, 6, 9, 12)}
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, assignment__region_id__in=prefixes)
+        .select_related("assignment")
+        .order_by("-assignment__region_id", "last_name", "first_name", "username")
     )

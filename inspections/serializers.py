@@ -12,6 +12,7 @@ from inspections.models import (
     ConsistencyItem,
     FiveLooks,
     MotivationAssessment,
+    Photo,
     Problem,
     Visit,
 )
@@ -48,6 +49,27 @@ class MotivationSerializer(serializers.ModelSerializer):
         fields = [*MotivationAssessment.ITEMS, "met_count", "flagged"]
 
 
+class PhotoSerializer(serializers.ModelSerializer):
+    """A photo's facts; its file is ``GET /api/v1/photos/{id}/`` (a JPEG without metadata)."""
+
+    class Meta:
+        model = Photo
+        fields = ["id", "subject", "look", "taken_at", "width", "height", "created"]
+        read_only_fields = fields
+
+
+class PhotoUploadSerializer(serializers.Serializer):
+    photos = serializers.ListField(
+        child=serializers.FileField(), allow_empty=False, help_text=_("JPEG, PNG or WebP files")
+    )
+    look = serializers.ChoiceField(
+        choices=[("", "")] + [(name, name) for name in FiveLooks.LOOKS],
+        required=False,
+        default="",
+        help_text=_("One of the five looks, or empty for a photo of the visit."),
+    )
+
+
 class VisitSerializer(serializers.ModelSerializer):
     """A visit with its optional sections; the system column of 五个一致 is filled by the server."""
 
@@ -70,6 +92,7 @@ class VisitSerializer(serializers.ModelSerializer):
         ),
     )
     problems_opened = serializers.SerializerMethodField()
+    photos = PhotoSerializer(many=True, read_only=True)
 
     class Meta:
         model = Visit
@@ -81,12 +104,17 @@ class VisitSerializer(serializers.ModelSerializer):
             "kind",
             "note",
             "location",
+            "latitude",
+            "longitude",
+            "position_accuracy",
+            "position_taken_at",
             "client_token",
             "five_looks",
             "consistency",
             "survey",
             "motivation",
             "problems_opened",
+            "photos",
             "created",
         ]
         read_only_fields = ["id", "visitor", "created"]

@@ -9,6 +9,7 @@ ALLOW_CONSOLE_EMAIL; docs/decisions/0022-runtime-hardening.md).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from datetime import timedelta
@@ -86,6 +87,20 @@ def env_rate(name: str, default: str) -> str:
     if raw and not _RATE.match(raw):
         raise ImproperlyConfigured(f"{name} must be a rate such as 600/minute, not {raw!r}")
     return raw
+
+
+def env_json_object(name: str) -> dict[str, object]:
+    """A JSON object (a storage backend's options); unset or blank is an empty one."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a JSON object, not {raw!r}") from exc
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object, not {raw!r}")
+    return value
 
 
 def parse_database_url(url: str) -> dict[str, object]:
@@ -263,7 +278,13 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files (import jobs, photo evidence). Production may name any django-storages
+    # backend (e.g. "storages.backends.s3.S3Storage") with its options as a JSON object; photos
+    # are always read back through the scoped views, never from the storage's own URL.
+    "default": {
+        "BACKEND": env_str("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env_json_object("STORAGE_OPTIONS"),
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -280,6 +301,10 @@ IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 200)
 
 # 我的任务: a household not visited for this many months is listed on its cadre's home page.
 WORKBENCH_UNVISITED_MONTHS = env_int("WORKBENCH_UNVISITED_MONTHS", 3)
+# Photo evidence: the largest photo accepted (a phone's full-resolution JPEG is 3-10 MB) and
+# the most photos one item takes at once; each is re-encoded to 1600 px (tongren_fupin/photos.py).
+PHOTO_MAX_UPLOAD_MB = env_int("PHOTO_MAX_UPLOAD_MB", 12)
+PHOTO_MAX_COUNT = env_int("PHOTO_MAX_COUNT", 10)
 # Where `manage.py backup` writes; a relative path is taken from the project directory.
 BACKUP_DIR = BASE_DIR / env_str("BACKUP_DIR", "var/backups")
 

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -8,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 from exits.api import ExitApplicationViewSet, HouseholdExitAssessmentView, MisclassificationView
 from households.api import HouseholdViewSet, PovertyLineViewSet
 from imports.api import ExportJobViewSet, ImportJobViewSet
-from inspections.api import ProblemViewSet, VisitViewSet
+from inspections.api import PhotoFileViewSet, ProblemViewSet, VisitViewSet
 from inspections.look_back_api import LookBackTaskViewSet
 from monitoring.api import MonitoringCaseViewSet
 from regions.api import RegionViewSet
@@ -27,6 +26,7 @@ router.register("exports", ExportJobViewSet, basename="export-job")
 router.register("exit-applications", ExitApplicationViewSet, basename="exit-application")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("problems", ProblemViewSet, basename="problem")
+router.register("photos", PhotoFileViewSet, basename="photo")
 router.register("monitoring-cases", MonitoringCaseViewSet, basename="monitoring-case")
 router.register("look-back-tasks", LookBackTaskViewSet, basename="look-back-task")
 
@@ -78,10 +78,8 @@ admin.site.site_header = "铜仁扶贫 · 管理后台"
 admin.site.site_title = "铜仁扶贫"
 admin.site.index_title = "系统管理"
 
-if settings.DEBUG:  # pragma: no cover - media files are served by the web server in production
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL, not even in development: photos of households
+# are read only through the scoped views of their app (decision 0025).
 
 handler400 = "tongren_fupin.views.bad_request"
 handler403 = "tongren_fupin.views.permission_denied"

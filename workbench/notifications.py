@@ -58,7 +58,7 @@ def _send(notifications: Iterable[Notification]) -> int:
 
 
 def _problem_link(problem: Problem) -> str:
-    return reverse("inspections:problems") + f"?mine=1#problem-{problem.pk}"
+    return reverse("inspections:problem-detail", args=[problem.pk])
 
 
 def _problem_notification(problem: Problem, key: str, title: str) -> Notification:

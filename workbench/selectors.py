@@ -126,7 +126,7 @@ def my_problems(*, user: Any, today: datetime.date) -> TaskList:
                 title=problem.get_category_display(),
                 detail=_("%(text)s · deadline %(date)s")
                 % {"text": problem.description[:40], "date": problem.deadline.isoformat()},
-                url=reverse("inspections:problems") + f"?mine=1#problem-{problem.pk}",
+                url=reverse("inspections:problem-detail", args=[problem.pk]),
                 household=problem.household,
                 late=problem.deadline < today,
             )
@@ -268,7 +268,7 @@ def _problem_rows(problems: Iterable[Problem], today: datetime.date) -> list[Tas
             title=problem.get_category_display(),
             detail=_("%(text)s · deadline %(date)s")
             % {"text": problem.description[:40], "date": problem.deadline.isoformat()},
-            url=reverse("inspections:problems") + f"?state={problem.state}#problem-{problem.pk}",
+            url=reverse("inspections:problem-detail", args=[problem.pk]),
             household=problem.household,
             late=problem.deadline < today,
         )

@@ -70,6 +70,7 @@ def _visits(household: Household) -> list[Event]:
     visits = (
         Visit.objects.filter(household=household)
         .select_related("visitor__assignment", "five_looks", "consistency")
+        .prefetch_related("photos")
         .annotate(
             checked_items=_count(items),
             mismatched_items=_count(items.filter(mismatch=True)),
@@ -148,8 +149,7 @@ def _problems(household: Household, today: datetime.date) -> list[Event]:
                 actor=problem.responsible,
                 detail=_("%(text)s · deadline %(date)s")
                 % {"text": problem.description, "date": problem.deadline.isoformat()},
-                url=reverse("inspections:problems")
-                + f"?state={problem.state}#problem-{problem.pk}",
+                url=reverse("inspections:problem-detail", args=[problem.pk]),
                 late=problem.state != "verified" and problem.deadline < today,
                 steps=steps,
                 record=problem,

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assistance.models.partners import Agreement, Partner, Scheme
+from tongren_fupin.photos import PhotoBase
 
 
 class ProjectState(models.TextChoices):
@@ -175,3 +176,20 @@ class FundFlow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"
+
+
+class FundFlowVoucher(PhotoBase):
+    """A photo of a fund flow's voucher (拨付凭证, 报账单据), re-encoded without metadata."""
+
+    flow = models.ForeignKey(
+        FundFlow, verbose_name=_("fund flow"), on_delete=models.CASCADE, related_name="vouchers"
+    )
+
+    folder = "vouchers"
+
+    class Meta(PhotoBase.Meta):
+        verbose_name = _("fund flow voucher")
+        verbose_name_plural = _("fund flow vouchers")
+
+    def __str__(self) -> str:
+        return f"{self.flow} · {self.pk}"

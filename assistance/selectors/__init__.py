@@ -43,6 +43,7 @@ from assistance.selectors.projects import (
     project_flows,
     project_get,
     project_list,
+    voucher_get,
 )
 from assistance.selectors.rates import (
     CENT,
@@ -97,4 +98,5 @@ __all__ = [
     "summary_region",
     "training_get",
     "training_list",
+    "voucher_get",
 ]

@@ -9,7 +9,7 @@ from django.db.models import DecimalField, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from assistance.models import FundFlow, FundFlowKind, Partner, Project
+from assistance.models import FundFlow, FundFlowKind, FundFlowVoucher, Partner, Project
 from regions.scoping import scope_by_region
 
 ZERO = Decimal("0.00")
@@ -67,4 +67,19 @@ def project_get(*, user: Any, pk: Any) -> Project:
 
 
 def project_flows(project: Project) -> QuerySet[FundFlow]:
-    return project.flows.select_related("recorded_by").order_by("date", "id")
+    return (
+        project.flows.select_related("recorded_by")
+        .prefetch_related("vouchers")
+        .order_by("date", "id")
+    )
+
+
+def voucher_get(*, user: Any, pk: Any) -> FundFlowVoucher:
+    """A voucher photo of a project targeting the jurisdiction (else 404)."""
+    vouchers = scope_by_region(
+        FundFlowVoucher.objects.all(), user, field="flow__project__target_region"
+    )
+    try:
+        return vouchers.get(pk=int(pk))
+    except (TypeError, ValueError, FundFlowVoucher.DoesNotExist):
+        raise Http404 from None

@@ -10,7 +10,9 @@
 
   function fields() {
     return Array.prototype.filter.call(form.elements, function (el) {
-      return el.name && el.name !== "csrfmiddlewaretoken" && el.type !== "submit";
+      // A file cannot be kept (nor set back); the position is asked for again.
+      return el.name && el.name !== "csrfmiddlewaretoken" && el.type !== "submit" &&
+        el.type !== "file" && el.name !== "share_position";
     });
   }
 

@@ -1,5 +1,6 @@
 import datetime
 import os
+import re
 from decimal import Decimal
 
 import pytest
@@ -37,17 +38,19 @@ def test_cadre_records_a_visit_with_five_looks_and_five_sources_on_a_phone(
     page.wait_for_url(f"{site}/households/{household.pk}/visit/")
     for look in ("屋里摆的", "身上穿的", "柜里放的", "床上铺的", "锅里煮的"):
         page.get_by_role("group", name=look).get_by_label("是").check()
-    page.locator("#id_check-family_size__wall").fill("1")
-    page.locator("#id_check-family_size__bag").fill("1")
+    size = page.locator("[data-check-row]").first
+    for source in ("墙上挂的", "袋里装的", "客观有的"):
+        size.get_by_role("group", name=source).get_by_label("一致", exact=True).check()
+    size.get_by_role("group", name="嘴上说的").get_by_label("不一致", exact=True).check()
     page.locator("#id_check-family_size__spoken").fill("2")
-    page.locator("#id_check-family_size__observed").fill("1")
     page.screenshot(path=os.path.join(artifacts_dir, "visit_form_360.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.get_by_role("button", name="保存走访").click()
 
-    page.wait_for_url(f"{site}/households/{household.pk}/")
-    assert "已记录走访。" in page.locator("main").inner_text()
+    page.wait_for_url(re.compile(r"/visits/\d+/$"))
     visit = Visit.objects.get(household=household)
+    assert page.url == f"{site}/visits/{visit.pk}/"
+    assert "已记录走访。" in page.locator("main").inner_text()
     assert visit.five_looks.pot is True
     assert ConsistencyItem.objects.get(consistency__visit=visit).mismatch is True
     assert Problem.objects.filter(household=household, source="check").count() == 1

@@ -131,11 +131,11 @@ def test_the_cadre_works_from_my_tasks_to_the_timeline_on_a_phone(
     assert mine >= 2
     assert "张秀英" in page.locator("hgroup p").inner_text()
 
-    page.locator(f"#tasks-my_problems a[href$='#problem-{overdue.pk}']").click()
-    page.wait_for_url(f"**/problems/?mine=1#problem-{overdue.pk}")
-    row = page.locator(f"#problem-{overdue.pk}")
-    assert "逾期" in row.inner_text() and "张秀英 · 村干部（帮扶责任人）" in row.inner_text()
-    row.locator(f"a[href='/households/{overdue.household_id}/']").click()
+    page.locator(f"#tasks-my_problems a[href='/problems/{overdue.pk}/']").click()
+    page.wait_for_url(f"**/problems/{overdue.pk}/")
+    problem_page = page.locator("main").inner_text()
+    assert "逾期" in problem_page and "张秀英 · 村干部（帮扶责任人）" in problem_page
+    page.locator(f"main a[href='/households/{overdue.household_id}/']").first.click()
     page.wait_for_url(f"{demo_site}/households/{overdue.household_id}/")
     page.locator("#timeline").scroll_into_view_if_needed()
     events = page.locator("#timeline-events > li")

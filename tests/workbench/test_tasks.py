@@ -213,7 +213,7 @@ def test_the_home_page_shows_counts_with_their_noun_and_links_to_each_row(client
 
     assert "<h1>我的任务</h1>" in html
     assert "1 个问题待整改" in html
-    assert f'href="/problems/?mine=1#problem-{late.pk}"' in html
+    assert f'href="/problems/{late.pk}/"' in html
     assert f"户主{late.household_id} · {late.household.household_no}" in html
     assert "我的管辖范围" in html
 
@@ -248,7 +248,7 @@ def test_the_api_gives_the_same_lists_to_the_signed_in_user(api, cadre_yanhe, to
         {
             "title": "勤能补拙",
             "detail": f"危房改造未验收 · 整改期限 {late.deadline.isoformat()}",
-            "url": f"/problems/?mine=1#problem-{late.pk}",
+            "url": f"/problems/{late.pk}/",
             "household_no": late.household.household_no,
             "head_name": f"户主{late.household_id}",
             "late": True,
