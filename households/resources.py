@@ -47,6 +47,15 @@ YES, NO = "是", "否"
 # Short names the national system uses besides the full labels.
 ALIASES: dict[type[models.TextChoices], dict[str, str]] = {
     Status: {"未脱贫": Status.REGISTERED, "已脱贫": Status.EXITED},
+    Cause: {"缺劳动力": Cause.LABOUR},
+    Relation: {"本人": Relation.HEAD, "本人或户主": Relation.HEAD, "之侄子": Relation.NEPHEW},
+    Health: {
+        "患有大病及残疾": Health.SERIOUS_DISABLED,
+        "大病及残疾": Health.SERIOUS_DISABLED,
+        "长期慢性病残疾": Health.CHRONIC_DISABLED,
+    },
+    LabourAbility: {"弱劳动力": LabourAbility.WEAK, "半劳动力": LabourAbility.WEAK},
+    WorkStatus: {"无": WorkStatus.NONE},
 }
 
 
