@@ -404,6 +404,7 @@ def outcomes_sql(
         "v.date >= %s AND v.date <= %s",
     )
     unresolved = f"p.state <> '{ProblemState.VERIFIED.value}'"
+    out_of_school = ", ".join(["%s"] * len(NOT_IN_SCHOOL))
     sql = f"""
         WITH target AS (
             SELECT h.id, h.region_id, h.housing_grade, h.is_relocated, h.water_safe
@@ -412,8 +413,8 @@ def outcomes_sql(
         mb AS (
             SELECT m.household_id, COUNT(*) AS people,
                 SUM(CASE WHEN NOT m.basic_medical_insurance THEN 1 ELSE 0 END) AS uninsured,
-                SUM(CASE WHEN m.schooling IN ({", ".join(["%s"] * len(NOT_IN_SCHOOL))}) AND m.birth_date > %s AND m.birth_date <= %s
-                    THEN 1 ELSE 0 END) AS dropouts
+                SUM(CASE WHEN m.schooling IN ({out_of_school}) AND m.birth_date > %s
+                    AND m.birth_date <= %s THEN 1 ELSE 0 END) AS dropouts
             FROM {tables["member"]} m JOIN target t ON t.id = m.household_id
             GROUP BY m.household_id
         ),
