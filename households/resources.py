@@ -28,12 +28,14 @@ from django.utils.translation import gettext as _
 from households.choices import (
     Cause,
     Education,
+    Fuel,
     Health,
     HousingGrade,
     IdentificationStandard,
     LabourAbility,
     PovertyAttribute,
     Relation,
+    RoadType,
     Schooling,
     Status,
     WorkStatus,
@@ -95,6 +97,10 @@ HOUSEHOLD_SHEET = Sheet(
         Column("危房等级", "housing_grade", "choice", HousingGrade),
         Column("饮水安全", "water_safe", "bool"),
         Column("联系电话", "phone"),
+        # Code lists of the national form that older exports leave out: a file without the
+        # column leaves a registered household's value as it is.
+        Column("入户路类型", "road_type", "choice", RoadType, optional=True),
+        Column("主要燃料类型", "fuel", "choice", Fuel, optional=True),
     ),
 )
 MEMBER_SHEET = Sheet(
