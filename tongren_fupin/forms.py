@@ -135,7 +135,8 @@ def choices_named(form: AnyForm) -> None:
         if isinstance(field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
             continue  # "选择一个有效的选项" without the value: no code is shown
         if isinstance(field, forms.ChoiceField):
-            labels = [str(label) for value, label in field.choices if value != ""]
+            choices: Any = field.choices
+            labels = [str(label) for value, label in choices if value != ""]
             field.error_messages["invalid_choice"] = _(
                 "%(column)s should be one of %(choices)s."
             ) % {"column": field.label, "choices": accepted_list(labels)}
