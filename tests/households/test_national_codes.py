@@ -226,3 +226,30 @@ def test_the_other_spellings_of_the_national_lists_are_read_as_their_code(
     field = {"健康状况": "health", "劳动技能": "labour_ability", "与户主关系": "relation",
              "务工状况": "work_status"}[column]  # fmt: skip
     assert getattr(Member.objects.get(id_number=members[1]["证件号码"]), field) == stored
+
+
+def test_a_file_without_the_optional_columns_leaves_the_registered_values(operator):
+    household, members = f.family(1)
+    household.update(入户路类型="水泥路", 主要燃料类型="柴草")
+    assert f.errors_of(f.run(f.workbook([household], members, []), operator, commit=True)) == []
+    without = [h for h in HOUSEHOLD_SHEET.headers if h not in ("入户路类型", "主要燃料类型")]
+
+    same = f.run(f.workbook([household], members, [], headers={"贫困户": without}), operator)
+    changed = f.run(
+        f.workbook([{**household, "联系电话": "13900000000"}], members, [],
+                   headers={"贫困户": without}),
+        operator,
+        commit=True,
+    )  # fmt: skip
+
+    assert same.counts["贫困户"] == {"new": 0, "updated": 0, "unchanged": 1, "invalid": 0}
+    assert changed.counts["贫困户"] == {"new": 0, "updated": 1, "unchanged": 0, "invalid": 0}
+    stored = Household.objects.get(household_no=household["户编号"])
+    assert (stored.phone, stored.road_type, stored.fuel) == ("13900000000", "cement", "firewood")
+
+    emptied_row = {**household, "联系电话": "13900000000", "入户路类型": "", "主要燃料类型": "煤炭"}
+    emptied = f.run(f.workbook([emptied_row], members, []), operator, commit=True)
+
+    assert emptied.counts["贫困户"] == {"new": 0, "updated": 1, "unchanged": 0, "invalid": 0}
+    stored.refresh_from_db()
+    assert (stored.road_type, stored.fuel) == ("", "coal")
