@@ -49,6 +49,7 @@ def test_a_member_added_on_the_page_recomputes_the_latest_income_year(client, ca
     assert event.subject_id == str(household.pk)
 
 
+@pytest.mark.sqlite
 def test_a_member_removed_recomputes_it_back(cadre_yanhe):
     household = household_with_head()
     child = MemberFactory(household=household, relation="03")

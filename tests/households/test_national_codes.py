@@ -137,6 +137,7 @@ def exported(content: bytes, sheet: Sheet) -> list[tuple[str, ...]]:
     return sorted(tuple(text(cell) for cell in row) for row in body)
 
 
+@pytest.mark.sqlite
 def test_every_value_of_every_code_list_imports_and_exports_back_unchanged(
     operator, county_supervisor
 ):
@@ -228,6 +229,7 @@ def test_the_other_spellings_of_the_national_lists_are_read_as_their_code(
     assert getattr(Member.objects.get(id_number=members[1]["证件号码"]), field) == stored
 
 
+@pytest.mark.sqlite
 def test_a_file_without_the_optional_columns_leaves_the_registered_values(operator):
     household, members = f.family(1)
     household.update(入户路类型="水泥路", 主要燃料类型="柴草")
@@ -253,3 +255,23 @@ def test_a_file_without_the_optional_columns_leaves_the_registered_values(operat
     assert emptied.counts["贫困户"] == {"new": 0, "updated": 1, "unchanged": 0, "invalid": 0}
     stored.refresh_from_db()
     assert (stored.road_type, stored.fuel) == ("", "coal")
+
+
+def test_the_api_schema_offers_the_same_code_lists(api, city_supervisor):
+    api.force_authenticate(city_supervisor)
+    spec = api.get("/api/schema/", {"format": "json"}).json()
+
+    member = spec["components"]["schemas"]["Member"]["properties"]
+
+    def enum_of(prop: dict[str, Any]) -> list[str]:
+        refs = [prop.get("$ref"), *(p.get("$ref") for p in prop.get("oneOf", []))]
+        values: list[str] = []
+        for ref in filter(None, refs):
+            values += spec["components"]["schemas"][ref.rsplit("/", 1)[1]].get("enum", [])
+        return [v for v in values if v not in ("", None)]
+
+    assert enum_of(member["schooling"]) == Schooling.values
+    assert enum_of(member["health"]) == Health.values
+    assert enum_of(member["relation"]) == Relation.values
+    assert enum_of(member["labour_ability"]) == LabourAbility.values
+    assert enum_of(member["work_status"]) == [v for v in WorkStatus.values if v]
