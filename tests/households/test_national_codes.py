@@ -264,7 +264,8 @@ def test_the_api_schema_offers_the_same_code_lists(api, city_supervisor):
     member = spec["components"]["schemas"]["Member"]["properties"]
 
     def enum_of(prop: dict[str, Any]) -> list[str]:
-        refs = [prop.get("$ref"), *(p.get("$ref") for p in prop.get("oneOf", []))]
+        parts = [prop, *prop.get("oneOf", []), *prop.get("allOf", []), *prop.get("anyOf", [])]
+        refs = [part.get("$ref") for part in parts]
         values: list[str] = []
         for ref in filter(None, refs):
             values += spec["components"]["schemas"][ref.rsplit("/", 1)[1]].get("enum", [])
