@@ -78,6 +78,8 @@ def build_workbook(path: Path, households: int) -> dict[str, int]:
                 household.housing_grade,
                 household.water_safe,
                 household.phone,
+                household.road_type,
+                household.fuel,
             )
         )
         for person in people:
@@ -109,6 +111,7 @@ def build_workbook(path: Path, households: int) -> dict[str, int]:
                 income.business_expense,
                 income.property_total,
                 income.transfer_total,
+                size,
             )
         )
     with path.open("wb") as target:

@@ -92,6 +92,21 @@ CAUSE_WEIGHTS = {
     Cause.MOTIVATION: 3,
     Cause.OTHER: 1,
 }
+# What the generator draws from, fixed lists so a new code in a list does not change the draws.
+HEALTH_DRAWN = [Health.HEALTHY, Health.CHRONIC, Health.SERIOUS, Health.DISABLED]
+WORK_DRAWN = [
+    WorkStatus.IN_TOWNSHIP,
+    WorkStatus.IN_COUNTY,
+    WorkStatus.IN_PROVINCE,
+    WorkStatus.OUT_OF_PROVINCE,
+]
+# 15, 16 and 17 years old (by calendar year in 2020): first, second and third year.
+SENIOR_GRADES = [Schooling.SENIOR_1, Schooling.SENIOR_2, Schooling.SENIOR_3]
+VOCATIONAL_GRADES = [
+    Schooling.VOCATIONAL_SECONDARY_1,
+    Schooling.VOCATIONAL_SECONDARY_2,
+    Schooling.VOCATIONAL_SECONDARY_3,
+]
 FAMILY_SIZES = {1: 10, 2: 16, 3: 20, 4: 24, 5: 17, 6: 9, 7: 4}
 DEMO_LATE_HOUSEHOLDS = 8  # households of the demo village that exit only in 2020
 # The deliberate exceptions, as shares (each rounded down: none at a scale too small for one).
@@ -208,7 +223,7 @@ class Generator:
                 if age < 12
                 else [Schooling.GRADE_7, Schooling.GRADE_8, Schooling.GRADE_9][min(age - 12, 2)]
                 if age < 15
-                else rng.choice([Schooling.SENIOR, Schooling.VOCATIONAL_SECONDARY])
+                else rng.choice([SENIOR_GRADES, VOCATIONAL_GRADES])[min(age - 15, 2)]
                 if age < 18
                 else Schooling.COLLEGE
             )
@@ -223,7 +238,7 @@ class Generator:
                     [15 if age > 55 else 3, 40, 40, 8],
                 )[0]
             )
-        health = rng.choices(list(Health.values), [70, 17, 6, 7])[0]
+        health = rng.choices(HEALTH_DRAWN, [70, 17, 6, 7])[0]
         if age < 16 or age > 70:
             labour = (
                 LabourAbility.NONE
@@ -249,7 +264,7 @@ class Generator:
             schooling=schooling,
             health=health,
             labour_ability=labour,
-            work_status=rng.choice(list(WorkStatus.values)[1:]) if working else "",
+            work_status=rng.choice(WORK_DRAWN) if working else "",
             work_months=rng.randint(3, 12) if working else 0,
             basic_medical_insurance=True,
             serious_illness_insurance=True,

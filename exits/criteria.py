@@ -166,7 +166,7 @@ def _members(e: Evidence) -> list[Member]:
 def _education(e: Evidence) -> Verdict:
     september = datetime.date(e.year, 9, 1)
     school_age = [m for m in _members(e) if of_compulsory_age(m.birth_date, september)]
-    dropouts = [m for m in school_age if m.schooling == NOT_IN_SCHOOL]
+    dropouts = [m for m in school_age if m.schooling in NOT_IN_SCHOOL]
     if dropouts:
         return Outcome.FAILED, _("Out of school at compulsory age: %(names)s.") % {
             "names": "、".join(m.name for m in dropouts)
@@ -404,6 +404,7 @@ def outcomes_sql(
         "v.date >= %s AND v.date <= %s",
     )
     unresolved = f"p.state <> '{ProblemState.VERIFIED.value}'"
+    out_of_school = ", ".join(["%s"] * len(NOT_IN_SCHOOL))
     sql = f"""
         WITH target AS (
             SELECT h.id, h.region_id, h.housing_grade, h.is_relocated, h.water_safe
@@ -412,8 +413,8 @@ def outcomes_sql(
         mb AS (
             SELECT m.household_id, COUNT(*) AS people,
                 SUM(CASE WHEN NOT m.basic_medical_insurance THEN 1 ELSE 0 END) AS uninsured,
-                SUM(CASE WHEN m.schooling = %s AND m.birth_date > %s AND m.birth_date <= %s
-                    THEN 1 ELSE 0 END) AS dropouts
+                SUM(CASE WHEN m.schooling IN ({out_of_school}) AND m.birth_date > %s
+                    AND m.birth_date <= %s THEN 1 ELSE 0 END) AS dropouts
             FROM {tables["member"]} m JOIN target t ON t.id = m.household_id
             GROUP BY m.household_id
         ),
@@ -460,7 +461,7 @@ def outcomes_sql(
     """
     params = [
         *target_params,
-        NOT_IN_SCHOOL,
+        *NOT_IN_SCHOOL,
         born_after,
         born_on_or_before,
         year,

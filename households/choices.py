@@ -98,6 +98,16 @@ class Relation(models.TextChoices):
     GRANDMOTHER = "18", _("Grandmother")
     MATERNAL_GRANDFATHER = "19", _("Maternal grandfather")
     MATERNAL_GRANDMOTHER = "20", _("Maternal grandmother")
+    # The later relations of the national list. Their labels are the national ones; the
+    # numbers 21–27 are the register's own (the national numbering of these is not known), so
+    # a file gives them by label.
+    SIBLING = "21", _("Brother or sister")
+    SIBLING_IN_LAW = "22", _("Brother's wife")
+    NEPHEW = "23", _("Nephew")
+    NIECE = "24", _("Niece")
+    UNCLE = "25", _("Father's brother")
+    GREAT_GRANDSON = "26", _("Great-grandson")
+    GREAT_GRANDDAUGHTER = "27", _("Great-granddaughter")
     OTHER = "99", _("Other")
 
 
@@ -116,16 +126,40 @@ class Education(models.TextChoices):
 
 
 class Schooling(models.TextChoices):
+    """在校生状况 by grade, in the national order; 送教上门 (taught at home, for a child with a
+    disability) is Guizhou's addition. A member not in school has 非在校生 or nothing here, and
+    a 文化程度 instead (``standards.NOT_IN_SCHOOL``)."""
+
+    NOT_IN_SCHOOL = "not_in_school", _("Not in school")
     PRESCHOOL = "preschool", _("Pre-school education")
     PRIMARY = "primary", _("Primary school")
     GRADE_7 = "grade_7", _("Grade 7")
     GRADE_8 = "grade_8", _("Grade 8")
     GRADE_9 = "grade_9", _("Grade 9")
-    SENIOR = "senior", _("Senior middle school")
-    VOCATIONAL_SECONDARY = "vocational_secondary", _("Secondary vocational school")
-    VOCATIONAL_HIGHER = "vocational_higher", _("Higher vocational school")
+    SENIOR_1 = "senior_1", _("Senior middle school, year 1")
+    SENIOR_2 = "senior_2", _("Senior middle school, year 2")
+    SENIOR_3 = "senior_3", _("Senior middle school, year 3")
+    VOCATIONAL_SECONDARY_1 = "vocational_secondary_1", _("Secondary vocational school, year 1")
+    VOCATIONAL_SECONDARY_2 = "vocational_secondary_2", _("Secondary vocational school, year 2")
+    VOCATIONAL_SECONDARY_3 = "vocational_secondary_3", _("Secondary vocational school, year 3")
+    VOCATIONAL_HIGHER_1 = "vocational_higher_1", _("Higher vocational school, year 1")
+    VOCATIONAL_HIGHER_2 = "vocational_higher_2", _("Higher vocational school, year 2")
+    VOCATIONAL_HIGHER_3 = "vocational_higher_3", _("Higher vocational school, year 3")
     COLLEGE = "college", _("College and above")
     HOME_TAUGHT = "home_taught", _("Taught at home (送教上门)")
+
+
+# The grades of compulsory education (义务教育: 小学 to 九年级; 送教上门 is compulsory education
+# at home).
+COMPULSORY_GRADES = frozenset(
+    {
+        Schooling.PRIMARY,
+        Schooling.GRADE_7,
+        Schooling.GRADE_8,
+        Schooling.GRADE_9,
+        Schooling.HOME_TAUGHT,
+    }
+)
 
 
 class Health(models.TextChoices):
@@ -133,6 +167,13 @@ class Health(models.TextChoices):
     CHRONIC = "chronic", _("Long-term chronic illness")
     SERIOUS = "serious", _("Serious illness")
     DISABLED = "disabled", _("Disabled")
+    CHRONIC_DISABLED = "chronic_disabled", _("Long-term chronic illness and disabled")
+    SERIOUS_DISABLED = "serious_disabled", _("Serious illness and disabled")
+
+
+# The health statuses that include a serious illness, and those that include a disability.
+SERIOUSLY_ILL = frozenset({Health.SERIOUS, Health.SERIOUS_DISABLED})
+WITH_DISABILITY = frozenset({Health.DISABLED, Health.CHRONIC_DISABLED, Health.SERIOUS_DISABLED})
 
 
 class LabourAbility(models.TextChoices):
@@ -152,6 +193,7 @@ class WorkStatus(models.TextChoices):
     IN_COUNTY = "in_county", _("Working outside the township, in the county")
     IN_PROVINCE = "in_province", _("Working outside the county, in the province")
     OUT_OF_PROVINCE = "out_of_province", _("Working outside the province")
+    OTHER = "other", _("Other")
 
 
 class MeasureKind(models.TextChoices):

@@ -14,9 +14,10 @@ from households.models import AnnualIncome, AssistanceMeasure, Household, Member
 from households.services import HOUSEHOLD_EDITABLE, MEMBER_EDITABLE
 from regions.models import Region
 from tongren_fupin.bounds import VERSION_MAX, VERSION_MIN
+from tongren_fupin.forms import NamedChoices
 
 
-class ServiceFormMixin:
+class ServiceFormMixin(NamedChoices):
     """Model validation happens in the service; the form only parses the fields."""
 
     def _post_clean(self) -> None:  # skip ModelForm's instance.full_clean()
@@ -135,7 +136,7 @@ class RemoveForm(forms.Form):
     version = VersionField(required=False)
 
 
-class StatusForm(forms.Form):
+class StatusForm(NamedChoices, forms.Form):
     version = VersionField()
     status = forms.ChoiceField(label=_("new status"), choices=Status.choices)
     year = forms.IntegerField(
@@ -148,7 +149,7 @@ class StatusForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=200)
 
 
-class ChangeHeadForm(forms.Form):
+class ChangeHeadForm(NamedChoices, forms.Form):
     version = VersionField()
     new_head = forms.ModelChoiceField(label=_("new head"), queryset=Member.objects.none())
     old_head_relation = forms.ChoiceField(

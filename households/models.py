@@ -32,6 +32,7 @@ from households.choices import (
     WorkStatus,
 )
 from households.id_numbers import parse_id_number
+from households.standards import NOT_IN_SCHOOL
 
 MAX_OTHER_CAUSES = 2
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
@@ -273,7 +274,7 @@ class Member(models.Model):
         _("schooling status"), max_length=24, choices=Schooling.choices, blank=True
     )
     health = models.CharField(
-        _("health"), max_length=10, choices=Health.choices, default=Health.HEALTHY
+        _("health"), max_length=20, choices=Health.choices, default=Health.HEALTHY
     )
     labour_ability = models.CharField(
         _("labour ability"),
@@ -313,9 +314,10 @@ class Member(models.Model):
                 condition=models.Q(relation="01"),
                 name="member_one_head_per_household",
             ),
+            # In school: a grade and no 文化程度; not in school (非在校生 or nothing): a 文化程度.
             models.CheckConstraint(
-                condition=(models.Q(education="") & ~models.Q(schooling=""))
-                | (~models.Q(education="") & models.Q(schooling="")),
+                condition=(models.Q(education="") & ~models.Q(schooling__in=NOT_IN_SCHOOL))
+                | (~models.Q(education="") & models.Q(schooling__in=NOT_IN_SCHOOL)),
                 name="member_education_xor_schooling",
             ),
             models.CheckConstraint(
@@ -346,10 +348,10 @@ class Member(models.Model):
                 self.id_number = facts.number
                 self.sex = facts.sex
                 self.birth_date = facts.birth_date
-        if bool(self.education) == bool(self.schooling):
+        if bool(self.education) == (self.schooling not in NOT_IN_SCHOOL):
             errors["schooling"] = _(
-                "Give exactly one of education level (not in school) or schooling status "
-                "(in school)."
+                "A member not in school (schooling status 'not in school' or empty) has an "
+                "education level; a member in school has a grade and no education level."
             )
         if self.work_months and not self.work_status:
             errors["work_months"] = _("Months worked away need a work status.")

@@ -28,12 +28,14 @@ from django.utils.translation import gettext as _
 from households.choices import (
     Cause,
     Education,
+    Fuel,
     Health,
     HousingGrade,
     IdentificationStandard,
     LabourAbility,
     PovertyAttribute,
     Relation,
+    RoadType,
     Schooling,
     Status,
     WorkStatus,
@@ -47,6 +49,15 @@ YES, NO = "是", "否"
 # Short names the national system uses besides the full labels.
 ALIASES: dict[type[models.TextChoices], dict[str, str]] = {
     Status: {"未脱贫": Status.REGISTERED, "已脱贫": Status.EXITED},
+    Cause: {"缺劳动力": Cause.LABOUR},
+    Relation: {"本人": Relation.HEAD, "本人或户主": Relation.HEAD, "之侄子": Relation.NEPHEW},
+    Health: {
+        "患有大病及残疾": Health.SERIOUS_DISABLED,
+        "大病及残疾": Health.SERIOUS_DISABLED,
+        "长期慢性病残疾": Health.CHRONIC_DISABLED,
+    },
+    LabourAbility: {"弱劳动力": LabourAbility.WEAK, "半劳动力": LabourAbility.WEAK},
+    WorkStatus: {"无": WorkStatus.NONE},
 }
 
 
@@ -86,6 +97,10 @@ HOUSEHOLD_SHEET = Sheet(
         Column("危房等级", "housing_grade", "choice", HousingGrade),
         Column("饮水安全", "water_safe", "bool"),
         Column("联系电话", "phone"),
+        # Code lists of the national form that older exports leave out: a file without the
+        # column leaves a registered household's value as it is.
+        Column("入户路类型", "road_type", "choice", RoadType, optional=True),
+        Column("主要燃料类型", "fuel", "choice", Fuel, optional=True),
     ),
 )
 MEMBER_SHEET = Sheet(

@@ -216,7 +216,31 @@ def member_add(
         changes={k: [None, v] for k, v in events.snapshot(member, MEMBER_FIELDS).items()},
         summary=_("Added member %(name)s") % {"name": member.name},
     )
+    _resize_latest_income(actor, locked)
     return member
+
+
+def _resize_latest_income(actor: Any, locked: Household) -> None:
+    """After a member is added or removed: the household's latest income row takes the new
+    household size, so its per-capita income is never stale (earlier years are history: their
+    size is what it was that year). Recorded as an event of its own."""
+    income = AnnualIncome.objects.filter(household=locked).order_by("-year").first()
+    size = locked.members.count()
+    if income is None or size == 0 or income.member_count == size:
+        return
+    before = events.snapshot(income, ["member_count", "per_capita_net_income"])
+    income.member_count = size
+    income.save()
+    events.record_change(
+        actor=actor,
+        action="income.resized",
+        obj=income,
+        before=before,
+        subject=locked,
+        region_code=locked.region_id,
+        summary=_("The income of %(year)s counted again with %(size)s members")
+        % {"year": income.year, "size": size},
+    )
 
 
 @transaction.atomic
@@ -266,6 +290,7 @@ def member_remove(*, actor: Any, member: Member, expected_version: int | None) -
         changes={**{k: [v, None] for k, v in before.items()}, "member_id": [member_id, None]},
         summary=_("Removed member %(name)s") % {"name": before["name"]},
     )
+    _resize_latest_income(actor, locked)
 
 
 @transaction.atomic

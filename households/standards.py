@@ -1,7 +1,9 @@
 """Register facts the exit standard and the monitoring checks both read, defined once.
 
 - compulsory education (义务教育): the ages 6 to 15 on 1 September of the school year;
-- a member with no schooling status (``schooling`` empty) is not in school;
+- a member whose 在校生状况 is 非在校生 or empty is not in school (any grade, 学前教育 to
+  大专及以上 or 送教上门, is in school); the grades of compulsory education are
+  ``choices.COMPULSORY_GRADES``;
 - safe housing: grade A or B (``choices.SAFE_HOUSING_GRADES``) or a relocation home.
 """
 
@@ -9,10 +11,11 @@ from __future__ import annotations
 
 import datetime
 
-from households.choices import SAFE_HOUSING_GRADES
+from households.choices import COMPULSORY_GRADES, SAFE_HOUSING_GRADES, Schooling
 
 __all__ = [
     "COMPULSORY_AGES",
+    "COMPULSORY_GRADES",
     "LAST_EXIT_YEAR",
     "NOT_IN_SCHOOL",
     "SAFE_HOUSING_GRADES",
@@ -25,7 +28,8 @@ __all__ = [
 # difficulty go through 防返贫监测 (monitoring cases).
 LAST_EXIT_YEAR = 2020
 COMPULSORY_AGES = (6, 15)  # the youngest and the oldest age on 1 September
-NOT_IN_SCHOOL = ""  # the schooling status of a member who is not in school
+# The 在校生状况 of a member who is not in school: 非在校生, or left empty (older rows and files).
+NOT_IN_SCHOOL: tuple[str, ...] = ("", Schooling.NOT_IN_SCHOOL.value)
 
 
 def school_year_start(on: datetime.date) -> datetime.date:

@@ -231,6 +231,17 @@ class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(ExportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
+        request=None,
+        responses={202: ExportJobSerializer, 409: ERROR_RESPONSES[400], **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: str) -> Response:
+        job = self.get_object()
+        import_jobs.export_job_retry(actor=request.user, job=job)
+        job.refresh_from_db()
+        return Response(ExportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
         responses={
             (200, "application/octet-stream"): OpenApiResponse(
                 description=str(_("The exported file (XLSX, or a zip of CSV files)"))

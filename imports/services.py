@@ -378,6 +378,23 @@ def _export(job: ExportJob) -> None:
             )
 
 
+@transaction.atomic
+def export_job_retry(*, actor: Any, job: ExportJob) -> ExportJob:
+    """Send an export that did not finish (its worker died, the queue lost it, or it failed) to
+    a worker again; the run writes the file from the start and records the export once."""
+    require_role(actor, EXPORT_ROLES)
+    locked = ExportJob.objects.select_for_update().get(pk=job.pk)
+    if locked.status == ExportStatus.DONE:
+        raise DomainError(
+            "job_state", _("Only an export that did not finish can be run again."), status=409
+        )
+    if locked.status == ExportStatus.FAILED:
+        locked.status, locked.finished = ExportStatus.QUEUED, None
+        locked.save(update_fields=["status", "finished"])
+    enqueue_export(locked.pk)
+    return locked
+
+
 def export_job_download(*, actor: Any, job: ExportJob) -> ExportJob:
     """The file of a finished export, for the user who asked; each download is recorded."""
     require_role(actor, EXPORT_ROLES)

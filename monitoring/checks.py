@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent, Category
-from households.choices import Health, LineKind, Status
+from households.choices import SERIOUSLY_ILL, WITH_DISABILITY, Health, LineKind, Status
 from households.models import AnnualIncome, Household, Member, PovertyLine
 from households.standards import NOT_IN_SCHOOL, compulsory_birth_bounds, school_year_start
 from monitoring.models import (
@@ -147,7 +147,7 @@ def _income_signals(monitored: QuerySet[Household], on: datetime.date) -> list[F
 
 def _health_signals(monitored: QuerySet[Household], on: datetime.date) -> list[Found]:
     """Members now seriously ill or disabled whose health was recorded so in the last year."""
-    serious = [Health.SERIOUS, Health.DISABLED]
+    serious = sorted(SERIOUSLY_ILL | WITH_DISABILITY)
     recorded = AuditEvent.objects.filter(
         action__in=("member.added", "member.updated"),
         object_type="households.member",
@@ -167,7 +167,7 @@ def _health_signals(monitored: QuerySet[Household], on: datetime.date) -> list[F
             row,
             Risk(
                 key=f"health:{row['pk']}:{row['health']}",
-                code=RiskCode.ILLNESS if row["health"] == Health.SERIOUS else RiskCode.DISABILITY,
+                code=RiskCode.ILLNESS if row["health"] in SERIOUSLY_ILL else RiskCode.DISABILITY,
                 evidence=_("%(name)s: %(health)s, recorded in the last 12 months.")
                 % {"name": row["name"], "health": Health(row["health"]).label},
                 found_on=found_on,
@@ -178,12 +178,13 @@ def _health_signals(monitored: QuerySet[Household], on: datetime.date) -> list[F
 
 
 def _dropout_signals(monitored: QuerySet[Household], on: datetime.date) -> list[Found]:
-    """Members of compulsory school age (6–15 on 1 September) with no schooling status."""
+    """Members of compulsory school age (6–15 on 1 September) not in school (非在校生 or no
+    在校生状况)."""
     start = school_year_start(on)
     born_after, born_on_or_before = compulsory_birth_bounds(start)
     rows = Member.objects.filter(
         household__in=monitored,
-        schooling=NOT_IN_SCHOOL,
+        schooling__in=NOT_IN_SCHOOL,
         birth_date__lte=born_on_or_before,
         birth_date__gt=born_after,
     ).values(*ROW, "pk", "name", "birth_date")

@@ -28,6 +28,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 
 from tongren_fupin.errors import DomainError
 
@@ -116,3 +117,35 @@ def act(request: HttpRequest, form: AnyForm, call: Callable[[], object]) -> bool
         messages.error(request, error_text(form))
         return False
     return True
+
+
+def accepted_list(labels: list[str]) -> str:
+    """What a code list accepts, as a form names it (each label before its bracket): all of
+    them, or the first ten and 等."""
+    names = list(dict.fromkeys(str(label).split("（")[0] for label in labels))
+    if len(names) > 10:
+        return _("%(labels)s etc.") % {"labels": "、".join(names[:10])}
+    return "、".join(names)
+
+
+def choices_named(form: AnyForm) -> None:
+    """A refused choice of ``form`` names the field and what it accepts ("在校生状况 应为 …
+    之一"), as the import does, instead of echoing the value typed in."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
+            continue  # "选择一个有效的选项" without the value: no code is shown
+        if isinstance(field, forms.ChoiceField):
+            choices: Any = field.choices
+            labels = [str(label) for value, label in choices if value != ""]
+            field.error_messages["invalid_choice"] = _(
+                "%(column)s should be one of %(choices)s."
+            ) % {"column": field.label, "choices": accepted_list(labels)}
+
+
+class NamedChoices:
+    """A form whose refused choices name the field and what it accepts (``choices_named``),
+    built when the form is cleaned, so choices narrowed in ``__init__`` are the ones listed."""
+
+    def full_clean(self) -> None:
+        choices_named(self)  # type: ignore[arg-type]
+        super().full_clean()  # type: ignore[misc]

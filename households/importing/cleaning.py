@@ -25,6 +25,7 @@ from households.resources import (
     choice_lookup,
     is_blank,
 )
+from tongren_fupin.forms import accepted_list
 
 _MISSING = object()
 
@@ -251,7 +252,4 @@ def rule_message(column: Column, error: ValidationError, cell: Any, model: Any) 
 def accepted_labels(choices: type[models.TextChoices]) -> str:
     """What a code list accepts, as the form names it (the label before its bracket): all of
     them, or the first ten and 等."""
-    labels = list(dict.fromkeys(label.split("（")[0] for label in choice_labels(choices).values()))
-    if len(labels) > 10:
-        return _("%(labels)s etc.") % {"labels": "、".join(labels[:10])}
-    return "、".join(labels)
+    return accepted_list(list(choice_labels(choices).values()))

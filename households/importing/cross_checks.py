@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -277,14 +278,30 @@ def _resize_latest_incomes(plan: Plan) -> None:
 # -- phase 3: compare ---------------------------------------------------------------------------
 
 
-def classify(plan: Plan, dropped: Counter[str]) -> dict[str, dict[str, int]]:
+def _keeping(
+    values: tuple[Any, ...], registered: Any, positions: tuple[int, ...]
+) -> tuple[Any, ...]:
+    """A row's values with the registered ones where the file has no column."""
+    merged = list(values)
+    for index in positions:
+        merged[index] = registered[index]
+    return tuple(merged)
+
+
+def classify(
+    plan: Plan, dropped: Counter[str], absent: dict[str, tuple[int, ...]] | None = None
+) -> dict[str, dict[str, int]]:
+    absent = absent or {}
     register = plan.register
     counts = {
         sheet.name: {"new": 0, "updated": 0, "unchanged": 0, "invalid": dropped[sheet.name]}
         for sheet in SHEETS
     }
+    kept = absent.get(HOUSEHOLDS, ())
     for number_key, row in plan.households.items():
         existing = register.households.get(number_key)
+        if kept and existing is not None and row.values is not None:
+            row.values = _keeping(row.values, existing[2:], kept)
         row.status = (
             "invalid" if not row.valid
             else "new" if existing is None

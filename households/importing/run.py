@@ -168,7 +168,7 @@ def _run_import(
 
 def _compare(plan: Plan, ctx: Context) -> Result:
     cross_check(plan, ctx)
-    counts = classify(plan, ctx.dropped)
+    counts = classify(plan, ctx.dropped, ctx.absent)
     order = {sheet.name: index for index, sheet in enumerate(SHEETS)}
     errors = sorted(ctx.errors, key=lambda e: (order.get(e.sheet, -1), e.row))
     ctx.errors = errors

@@ -71,6 +71,9 @@ class Context:
     regions: dict[str, Region]
     errors: list[RowError] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)  # repeated rows kept out of the plan
+    # sheet → positions in its rows' values of the optional columns the file leaves out: a
+    # registered row keeps its own values there
+    absent: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def error(self, sheet: str, row: int, column: str, value: Any, message: str) -> None:
         self.errors.append(RowError(sheet, row, column, text(value)[:200], str(message)))
@@ -79,11 +82,18 @@ class Context:
 # -- phase 1: each row on its own -----------------------------------------------------------
 
 
+def absent_positions(data: SheetData, fields: tuple[str, ...]) -> tuple[int, ...]:
+    """Where the optional columns that the file leaves out sit in a row's values."""
+    left_out = {c.field for c in data.sheet.columns if c.optional} - set(data.positions)
+    return tuple(index for index, name in enumerate(fields) if name in left_out)
+
+
 def check_households(data: SheetData, ctx: Context, tick: Callable[[], None]) -> dict[str, Row]:
     if data.empty:
         return {}
     cleaner = ModelCleaner(Household, checked=set(HOUSEHOLD_FIELDS) - {"region_id"})
     converter = Converter(data, Household)
+    ctx.absent[HOUSEHOLDS] = absent_positions(data, HOUSEHOLD_FIELDS)
     rows: dict[str, Row] = {}
     duplicates: dict[str, list[int]] = defaultdict(list)
     for number, cells in data.numbered_rows():

@@ -44,6 +44,19 @@ def test_the_demo_register_is_consistent(register):
     assert children.filter(schooling="").count() == 0
 
 
+def test_the_demo_register_uses_only_the_codes_of_the_national_lists(register):
+    for model in (Household, Member):
+        for field in model._meta.concrete_fields:
+            if not field.choices:
+                continue
+            stored = set(model.objects.values_list(field.attname, flat=True).distinct())
+            allowed = {value for value, _label in field.choices} | ({""} if field.blank else set())
+            assert stored <= allowed, (model.__name__, field.name, stored - allowed)
+    grades = set(Member.objects.values_list("schooling", flat=True).distinct())
+    assert {"senior_1", "senior_2", "senior_3", "vocational_secondary_1"} <= grades
+    assert {"senior", "vocational_secondary"} & grades == set()
+
+
 def test_the_plan_scales_the_rural_population_with_the_register():
     small, full = plan(0.01), plan(1.0)
 

@@ -17,8 +17,9 @@ from django.db import connection
 from exits.assessment import assess_exit, assess_exit_many
 from exits.criteria import RULES, STANDARD, Outcome, outcomes_sql, standard_outcome
 from exits.misclassification import misclassification_suspects
-from households.choices import Status
+from households.choices import Schooling, Status
 from households.models import Household
+from households.standards import NOT_IN_SCHOOL
 from inspections.models import Problem
 from supervision import indicators
 from supervision.periods import parse_period
@@ -50,7 +51,7 @@ def _child(household: Household, born: datetime.date, schooling: str) -> None:
     MemberFactory(
         household=household,
         birth_date=born,
-        education="" if schooling else "primary",
+        education="primary" if schooling in NOT_IN_SCHOOL else "",
         schooling=schooling,
     )
 
@@ -77,6 +78,15 @@ CASES: list[Case] = [
     ("a child out of school", lambda c: _with_child(c, datetime.date(2010, 3, 1), ""),
      {"education": "failed"}),
     ("a child in school", lambda c: _with_child(c, datetime.date(2010, 3, 1), "primary"),
+     {"education": "passed"}),
+    ("a child marked 非在校生",
+     lambda c: _with_child(c, datetime.date(2010, 3, 1), Schooling.NOT_IN_SCHOOL),
+     {"education": "failed"}),
+    ("aged 15 in 高中一年级",
+     lambda c: _with_child(c, datetime.date(2005, 3, 1), Schooling.SENIOR_1),
+     {"education": "passed"}),
+    ("aged 15 in 中职二年级",
+     lambda c: _with_child(c, datetime.date(2005, 3, 1), Schooling.VOCATIONAL_SECONDARY_2),
      {"education": "passed"}),
     ("aged 6 on 1 September", lambda c: _with_child(c, datetime.date(2014, 9, 1), ""),
      {"education": "failed"}),

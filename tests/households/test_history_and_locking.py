@@ -72,13 +72,18 @@ def test_every_write_appears_in_the_history_with_actor_and_old_and_new_values(
         "household.head_changed",
         "household.status_changed",
         "member.added",
+        "income.resized",  # the 2019 row counted 2 members; the household now has 3
     ]
     assert events[0].changes == {"housing_grade": ["C", "A"]}
     assert events[1].changes == {"health": ["healthy", "chronic"]}
     assert events[2].changes["per_capita_net_income"] == [None, "4500.00"]
     assert events[4].changes["head"] == [f"户主{household.pk}", "田小明"]
     assert events[5].changes["status"] == ["registered", "removed"]
-    assert [e.actor for e in events] == [cadre_yanhe] * 5 + [county_supervisor, cadre_yanhe]
+    assert events[7].changes == {
+        "member_count": [2, 3],
+        "per_capita_net_income": ["4500.00", "3000.00"],
+    }
+    assert [e.actor for e in events] == [cadre_yanhe] * 5 + [county_supervisor] + [cadre_yanhe] * 2
     assert Household.objects.get(pk=household.pk).version == 7
 
 

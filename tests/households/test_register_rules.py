@@ -109,8 +109,22 @@ def test_an_invalid_head_id_names_the_head_field(cadre_yanhe):
         ("", "home_taught", True),
         ("", "", False),
         ("junior", "grade_8", False),
+        ("junior", "not_in_school", True),
+        ("", "not_in_school", False),
+        ("", "senior_2", True),
+        ("college", "vocational_higher_3", False),
     ],
-    ids=["education-only", "schooling-only", "home-taught", "neither", "both"],
+    ids=[
+        "education-only",
+        "schooling-only",
+        "home-taught",
+        "neither",
+        "both",
+        "not-in-school-with-education",
+        "not-in-school-without-education",
+        "senior-grade",
+        "higher-vocational-grade-with-education",
+    ],
 )
 def test_exactly_one_of_education_and_schooling(cadre_yanhe, education, schooling, ok):
     household = household_with_head()
@@ -132,14 +146,20 @@ def test_exactly_one_of_education_and_schooling(cadre_yanhe, education, schoolin
             services.member_add(
                 actor=cadre_yanhe, household=household, expected_version=1, data=data
             )
-        assert error.value.message_dict["schooling"] == [
-            "文化程度（非在校生）和在校生状况必须且只能填写一项。"
-        ]
+        assert error.value.message_dict["schooling"] == [SCHOOLING_RULE]
+
+
+SCHOOLING_RULE = "在校生状况为非在校生或不填时须填写文化程度；在校生填写年级，不填文化程度。"
 
 
 def test_the_database_refuses_a_member_with_both_education_and_schooling():
     with pytest.raises(IntegrityError):
         MemberFactory(education="junior", schooling="grade_8")
+
+
+def test_the_database_refuses_a_member_not_in_school_without_education():
+    with pytest.raises(IntegrityError):
+        MemberFactory(education="", schooling="not_in_school")
 
 
 def test_a_second_head_is_refused(cadre_yanhe):

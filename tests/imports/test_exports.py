@@ -258,3 +258,45 @@ def test_an_export_is_written_by_a_real_worker_through_the_outbox(
     done = ExportJob.objects.get(pk=job.pk)
     assert (done.counts["households"], done.attempts) == (1, 1)
     assert AuditEvent.objects.filter(action="register.exported", object_id=str(job.pk)).count() == 1
+
+
+def _unfinished(user: Any, status: str) -> ExportJob:
+    """A job as a dead worker or a failed run leaves it."""
+    return ExportJob.objects.create(
+        created_by=user, region_id=YANHE, format="xlsx", masked=False, status=status
+    )
+
+
+@pytest.mark.parametrize("left", ["queued", "running", "failed"])
+def test_an_export_that_did_not_finish_is_run_again_by_its_requester(api, demo_county, left):
+    dangerous_register()
+    job = _unfinished(demo_county, left)
+    api.force_authenticate(demo_county)
+
+    response = api.post(f"/api/v1/exports/{job.pk}/retry/")
+
+    assert response.status_code == 202
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.counts) == (
+        "done",
+        100,
+        {"households": 1, "members": 1, "incomes": 0},
+    )
+    assert AuditEvent.objects.filter(action="register.exported").count() == 1
+    assert api.get(f"/api/v1/exports/{job.pk}/download/").status_code == 200
+
+
+def test_a_finished_export_is_not_run_again_and_another_user_cannot_retry(
+    api, demo_county, demo_city, county_supervisor_bijiang
+):
+    dangerous_register()
+    job, _content = export_by_api(api, demo_county)
+
+    again = api.post(f"/api/v1/exports/{job['id']}/retry/")
+
+    assert again.status_code == 409
+    assert again.json()["code"] == "job_state"
+    assert AuditEvent.objects.filter(action="register.exported").count() == 1
+    for other in (demo_city, county_supervisor_bijiang):
+        api.force_authenticate(other)
+        assert api.post(f"/api/v1/exports/{job['id']}/retry/").status_code == 404
