@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.events import record
+from exits import services as exit_services
 from inspections.models import Problem, ProblemState
 from regions.models import Assignment, Level, Region
 from regions.roles import BULLETIN_RECIPIENT_ROLES
@@ -121,14 +122,18 @@ def dispatch_run(*, period: Period) -> Report:
     ).first()
     if existing is not None:
         return existing
-    results = compute_period(period)
+    # The misclassification suspects as of the period's end, judged once (decision 0027): the
+    # misclassification page reads them, and so do 错退率, 缺少佐证率 and 漏评率 below.
+    run = exit_services.suspects_compute(on=period.end)
+    with indicators.reading_stored_suspects(period.end):
+        results = compute_period(period)
     stored = snapshots_store(period=period, results=results)
     report = Report.objects.create(
         kind=ReportKind.DISPATCH,
         region=city,
         period=period.code,
         title=_("Monthly dispatch %(period)s") % {"period": period.code},
-        content={"snapshots": stored, "indicators": sorted(results)},
+        content={"snapshots": stored, "indicators": sorted(results), "suspects": run.counts},
     )
     record(
         actor=None,
