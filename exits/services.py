@@ -566,7 +566,10 @@ def suspect_run_execute(*, run_id: int) -> str:
         return "missing"
     if run.state == SuspectRunState.DONE:
         return str(run.state)
-    parts = _parts(run.prefix)
+    return _execute(run, _parts(run.prefix))
+
+
+def _execute(run: SuspectRun, parts: list[str]) -> str:
     _set_run(run, state=SuspectRunState.RUNNING, progress=0, stage=_("Judging the households"))
     counts: dict[str, int] = {}
     try:
@@ -590,10 +593,10 @@ def suspect_run_execute(*, run_id: int) -> str:
 
 
 def suspects_compute(*, on: datetime.date, prefix: str = "") -> SuspectRun:
-    """Compute the suspects as of ``on`` now, in the caller's transaction (the monthly
-    dispatch; ``manage.py`` and tests): a finished run of the system."""
+    """Compute the suspects as of ``on`` now, in the caller's transaction and in one statement
+    (the monthly dispatch; ``manage.py`` and tests): a finished run of the system."""
     run = SuspectRun.objects.create(as_of=on, prefix=prefix)
-    suspect_run_execute(run_id=run.pk)
+    _execute(run, [prefix])
     run.refresh_from_db()
     return run
 

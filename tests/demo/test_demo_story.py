@@ -24,6 +24,8 @@ from rest_framework.test import APIClient
 from demo.cases import generate_demo_cases
 from demo.evidence import Flaw
 from demo.register import generate_register
+from exits.services import suspects_compute
+from exits.suspects import year_end
 from regions import reference
 from supervision import selectors
 from supervision.models import ExitThreshold
@@ -49,6 +51,9 @@ def demo(request: Any, django_db_setup: None, django_db_blocker: Any) -> Iterato
             counts = generate_register(scale=SCALES[request.param], batch_size=20000)
             generate_demo_cases()
             city = assigned_user("story_city", "city_supervisor", CITY)
+            # The page reads the stored suspects: computed once a year, as the dispatch does.
+            for year in YEARS:
+                suspects_compute(on=year_end(year))
         # The deferred foreign-key checks of the rows just written, once here rather than at
         # the end of every test (each ends with them, in its savepoint); then their statistics.
         connection.check_constraints()
