@@ -62,6 +62,15 @@ SCHEDULES = (
         "*",
         description="Daily: open monitoring cases from risk signals.",
     ),
+    Schedule(
+        "本月快照 current month's snapshots",
+        "supervision.current_snapshots",
+        "*/15",
+        "*",
+        "*",
+        description="Every 15 minutes: the running month's and year's figures the dashboard"
+        " shows (problems, employment, funds), so the page reads snapshots only.",
+    ),
 )
 
 

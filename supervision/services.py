@@ -32,7 +32,7 @@ from supervision.models import (
     ReportKind,
     Zone,
 )
-from supervision.periods import Kind, Period
+from supervision.periods import Kind, Period, month_period, parse_period
 from tongren_fupin import outbox
 from tongren_fupin.errors import DomainError
 
@@ -108,6 +108,47 @@ def snapshots_store(
         update_fields=["value", "numerator", "denominator", "computed_at"],
     )
     return len(rows)
+
+
+# The figures of a running period the dashboard shows, refreshed by a periodic task (decision
+# 0027): the page reads their snapshots and never counts live.
+CURRENT_MONTH = (
+    Indicator.OPEN_PROBLEMS,
+    Indicator.OVERDUE_PROBLEMS,
+    Indicator.RELOCATION_EMPLOYMENT,
+)
+CURRENT_YEAR = (
+    Indicator.DISBURSEMENT_RATE,
+    Indicator.REIMBURSEMENT_RATE,
+    Indicator.FILING_RATE,
+    Indicator.COMPLETION_RATE,
+)
+
+
+def current_snapshots_store(*, today: datetime.date | None = None) -> int:
+    """Snapshots of the running month (problems, employment) and year (fund rates) for every
+    county, township and village and the city: set-based, one grouped pass per indicator and
+    level. Returns the number of snapshots written."""
+    today = today or timezone.localdate()
+    periods = (
+        (month_period(today.year, today.month), CURRENT_MONTH),
+        (parse_period(str(today.year)), CURRENT_YEAR),
+    )
+    stored = 0
+    now = timezone.now()
+    for period, codes in periods:
+        results: dict[str, Result] = {}
+        for level in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE):
+            codes_of_level = list(Region.objects.filter(level=level).values_list("code", flat=True))
+            for code in codes:
+                result = indicators.compute(code, level=level, period=period)
+                empty = indicators.figure(0, None, indicators.SPECS[code].kind)
+                filled = {region: result.get(region, empty) for region in codes_of_level}
+                if level == Level.COUNTY:
+                    filled.update(indicators.roll_up(code, filled, Level.CITY))
+                results[code] = {**results.get(code, {}), **filled}
+        stored += snapshots_store(period=period, results=results, computed_at=now)
+    return stored
 
 
 # -- the monthly dispatch (一月一调度) ----------------------------------------------------------

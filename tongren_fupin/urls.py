@@ -14,6 +14,7 @@ from monitoring.api import MonitoringCaseViewSet
 from regions.api import RegionViewSet
 from regions.views import home
 from tongren_fupin.api.views import ObtainTokenView
+from tongren_fupin.views import ping
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -44,6 +45,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", home, name="home"),
+    path("ping/", ping, name="ping"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("regions.urls")),

@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from demo.cases import generate_demo_cases
 from demo.register import delete_register, generate_register, incidence_at_end_of
+from exits.services import suspects_compute
+from exits.suspects import year_end
 from households.models import Household
 
 
@@ -42,6 +44,10 @@ class Command(BaseCommand):
         if get_user_model().objects.filter(username="demo_cadre").exists():
             cases = generate_demo_cases()
             self.stdout.write(f"demo casework: {cases}")
+        # The misclassification page reads stored suspects (decision 0027): the story's years.
+        for year in range(2014, 2021):
+            suspects_compute(on=year_end(year))
+        self.stdout.write("misclassification suspects computed for 2014–2020")
         for year in (2014, 2019, 2020):
             self.stdout.write(
                 f"poverty incidence at the end of {year}: {incidence_at_end_of(year):.2f}%"
