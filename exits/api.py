@@ -437,8 +437,9 @@ class MisclassificationView(APIView):
         responses={202: SuspectRunSerializer, **ERROR_RESPONSES},
     )
     def post(self, request: Request) -> Response:
-        year = _year_of(str(request.data.get("year", request.query_params.get("year", ""))))
-        code = str(request.data.get("region", request.query_params.get("region", "")))
+        data = request.data if isinstance(request.data, dict) else {}
+        year = _year_of(str(data.get("year", request.query_params.get("year", ""))))
+        code = str(data.get("region", request.query_params.get("region", "")))
         region = region_get(user=request.user, code=code) if code else None
         prefix = region.prefix if region is not None else jurisdiction_prefix(request.user) or ""
         run = services.suspect_run_request(

@@ -18,7 +18,6 @@ from demo.register import generate_register
 from households import selectors
 from households.models import Household, Member
 from regions.scoping import scope_by_region
-from tests.households.factories import household_with_head
 from tests.regions.factories import assigned_user
 
 pytestmark = pytest.mark.django_db
@@ -96,14 +95,3 @@ def test_a_prefix_matching_more_than_the_bound_lists_the_bound_each_time(registe
         ]
     )
     assert sorted(first) == sorted(expected)  # the first numbers, listed by village
-
-
-@pytest.mark.sqlite
-def test_the_search_reads_two_bounded_queries_before_the_list(
-    django_assert_num_queries, city_supervisor
-):
-    household_with_head()
-    households = scope_by_region(Household.objects.all(), city_supervisor)
-
-    with django_assert_num_queries(2):
-        selectors.search_candidates(households, "户主")
