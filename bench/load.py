@@ -62,7 +62,7 @@ SERVER_ENV = {
 # -- the register ---------------------------------------------------------------------------
 
 
-def fill(scale: float) -> None:
+def fill(scale: float, *, register: bool = True) -> None:
     """The demo register at ``scale`` with its casework, the stored suspects of 2020, the
     dispatch of 2020-12 and the running month's snapshots (what the pages read)."""
     import io
@@ -77,10 +77,13 @@ def fill(scale: float) -> None:
     from supervision import services
     from supervision.periods import parse_period
 
-    create_database()
-    call_command("load_demo", "--allow", stdout=io.StringIO())
-    generate_register(scale=scale, batch_size=20000)
-    generate_demo_cases()
+    if register:
+        create_database()
+        call_command("load_demo", "--allow", stdout=io.StringIO())
+        generate_register(scale=scale, batch_size=20000)
+        generate_demo_cases()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # statistics of the fresh tables, as a running database has
     suspects_compute(on=year_end(YEAR))
     services.monthly_dispatch_run(period=parse_period(f"{YEAR}-12"))
     services.current_snapshots_store()
@@ -102,7 +105,7 @@ def cast() -> dict[str, Any]:
 
     county = "520627"
     village = (
-        Household.objects.filter(region_id__startswith=county)
+        Household.objects.filter(region__code__startswith=county)
         .values_list("region_id", flat=True)
         .order_by("region_id")
         .first()
@@ -131,12 +134,12 @@ def cast() -> dict[str, Any]:
         Household.objects.filter(region_id=village).values_list("pk", flat=True)[:200]
     )
     applications = list(
-        ExitApplication.objects.filter(household__region_id__startswith=township[:9]).values_list(
-            "pk", flat=True
-        )[:200]
+        ExitApplication.objects.filter(
+            household__region__code__startswith=township[:9]
+        ).values_list("pk", flat=True)[:200]
     )
     names = list(
-        Member.objects.filter(household__region_id__startswith=county).values_list(
+        Member.objects.filter(household__region__code__startswith=county).values_list(
             "name", flat=True
         )[:2000:20]
     )
@@ -280,6 +283,9 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.1, help="the demo register's scale")
     parser.add_argument("--fill", action="store_true", help="(re)build the register first")
     parser.add_argument("--fill-only", action="store_true", help="build the register, no load")
+    parser.add_argument(
+        "--refresh", action="store_true", help="recompute the suspects and snapshots only"
+    )
     parser.add_argument("--stage-seconds", type=int, default=30)
     parser.add_argument("--steps", default="10,20,40,80,160")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
@@ -287,8 +293,8 @@ def main() -> None:
     args = parser.parse_args()
 
     setup_django()
-    if args.fill or args.fill_only:
-        fill(args.scale)
+    if args.fill or args.fill_only or args.refresh:
+        fill(args.scale, register=not args.refresh)
     if args.fill_only:
         return
     data = cast()

@@ -13,11 +13,12 @@ import json
 import os
 import random
 import re
+from pathlib import Path
 from typing import Any
 
 from locust import HttpUser, constant_throughput, task
 
-DATA: dict[str, Any] = json.loads(open(os.environ["BENCH_DATA"], encoding="utf-8").read())
+DATA: dict[str, Any] = json.loads(Path(os.environ["BENCH_DATA"]).read_text(encoding="utf-8"))
 WORKLOAD = os.environ.get("BENCH_WORKLOAD", "mixed")
 YEAR = 2020
 INPUT = re.compile(r"<input[^>]*>", re.S)

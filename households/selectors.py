@@ -20,7 +20,7 @@ MIN_NAME_SEARCH = 2
 # A search reads at most this many households per condition (number, name), the first ones in
 # index order, whatever the number of matches (decision 0027): a prefix matching half the city
 # costs what a full name does. The list says when a search reached it (``search_reached_limit``).
-SEARCH_LIMIT = 1000
+SEARCH_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -56,13 +56,14 @@ def household_list(*, user: Any, filters: HouseholdFilters | None = None) -> Que
 def search_candidates(households: QuerySet[Household], term: str) -> list[int]:
     """The ids of ``households`` matching ``term``: household number prefix, member name prefix
     (two characters at least: one, a surname, would match a twentieth of the register) or a
-    whole ID number. At most ``SEARCH_LIMIT`` per condition, read in the order of its index
-    (number; name then household), so the work is bounded whatever the number of matches and
-    the same term always gives the same households."""
+    whole ID number. At most ``SEARCH_LIMIT`` per condition, read in the order of an index
+    (village then number, the list's own, which the jurisdiction's range narrows; name then
+    household), so the work is bounded whatever the number of matches and the same term always
+    gives the same households."""
     term = term.strip()
     ids = list(
         households.filter(household_no__startswith=term)
-        .order_by("household_no")
+        .order_by("region_id", "household_no")
         .values_list("pk", flat=True)[:SEARCH_LIMIT]
     )
     if len(term) in (15, 18, 20) and term[:-1].isdigit():
