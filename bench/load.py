@@ -205,18 +205,24 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 # -- one stage: locust at an open arrival rate ------------------------------------------------
 
 
+# Users per request/s of the arrival rate: each sends one request every USERS_PER_RATE seconds,
+# so the rate holds while responses take up to that long (an open arrival rate, not a closed
+# loop that slows down with the server).
+USERS_PER_RATE = 5
+
+
 def run_stage(workload: str, rate: float, seconds: int, data_file: str) -> dict[str, Any]:
-    """Locust headless for ``seconds`` at ``rate`` requests/s (constant-throughput users, one
-    request per second each: an open arrival rate up to the number of users)."""
+    """Locust headless for ``seconds`` at ``rate`` requests/s: ``rate × USERS_PER_RATE``
+    constant-throughput users, each one request every ``USERS_PER_RATE`` seconds."""
     with tempfile.TemporaryDirectory() as out:
         prefix = str(Path(out) / "stats")
         env = {
             **os.environ,
             "BENCH_DATA": data_file,
             "BENCH_WORKLOAD": workload,
-            "BENCH_WAIT": "1.0",
+            "BENCH_WAIT": str(1 / USERS_PER_RATE),
         }
-        users = max(1, int(rate))
+        users = max(1, int(rate * USERS_PER_RATE))
         subprocess.run(
             [
                 str(Path(sys.executable).parent / "locust"),
