@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from exits import selectors, services
+from exits import selectors, services, suspects
 from exits.assessment import as_dicts, assess_exit
 from exits.criteria import Outcome
 from exits.models import ExitApplication, ExitState, ExitStep, Objection
@@ -22,6 +22,8 @@ from households.models import Household
 from households.selectors import household_get
 from publicity import api as publicity_api
 from regions.references import InJurisdiction
+from regions.scoping import jurisdiction_prefix
+from regions.selectors import region_get
 from tongren_fupin.api.fields import IdField
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
@@ -361,20 +363,102 @@ class SuspectSerializer(serializers.Serializer):
     evidence = serializers.ListField(child=serializers.CharField())
 
 
+class SuspectCountSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    households = serializers.IntegerField()
+    people = serializers.IntegerField()
+    rate = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+
+
+class SuspectRunSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.CharField()
+    progress = serializers.IntegerField()
+    prefix = serializers.CharField()
+    created = serializers.DateTimeField()
+    finished = serializers.DateTimeField(allow_null=True)
+
+
+class SuspectListSerializer(serializers.Serializer):
+    year = serializers.IntegerField(source="on.year")
+    computed_at = serializers.DateTimeField(source="computed.finished", allow_null=True)
+    latest_run = SuspectRunSerializer(source="latest", allow_null=True)
+    exited_people = serializers.IntegerField(source="exited")
+    counts = SuspectCountSerializer(many=True)
+    count = serializers.IntegerField(source="total")
+    next = serializers.CharField(source="next_cursor", allow_null=True)
+    results = SuspectSerializer(source="page", many=True)
+
+
+def _year_of(value: str) -> int:
+    if not value.isdigit() or not 2014 <= int(value) <= 2100:
+        raise serializers.ValidationError({"year": [_("Give a year from 2014 on.")]})
+    return int(value)
+
+
 class MisclassificationView(APIView):
-    """错退 / 错评 / 漏评 suspects with their evidence, for a human decision."""
+    """错退 / 缺少佐证 / 错评 / 漏评 suspects as stored by their last computation (decision
+    0027), a keyset page at a time (``next`` is the ``after`` of the next page), each with its
+    evidence; POST asks for the list to be computed again."""
 
     @extend_schema(
         parameters=[
             OpenApiParameter(
                 "year", {"type": "integer", "minimum": 2014, "maximum": 2100}, required=True
-            )
+            ),
+            OpenApiParameter("kind", str, enum=list(selectors.SUSPECT_KINDS)),
+            OpenApiParameter("region", str, description=_("a part of the jurisdiction")),
+            OpenApiParameter("after", str, description=_("the next of the previous page")),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": 500},
+                description="1–500, 50 by default",
+            ),
         ],
-        responses={200: SuspectSerializer(many=True), **ERROR_RESPONSES},
+        responses={200: SuspectListSerializer, **ERROR_RESPONSES},
     )
     def get(self, request: Request) -> Response:
-        year = request.query_params.get("year", "")
-        if not year.isdigit() or not 2014 <= int(year) <= 2100:
-            raise serializers.ValidationError({"year": [_("Give a year from 2014 on.")]})
-        suspects = selectors.misclassification_suspects(user=request.user, year=int(year))
-        return Response(SuspectSerializer(suspects, many=True).data)
+        params = request.query_params
+        year = _year_of(params.get("year", ""))
+        kind = params.get("kind", "")
+        if kind and kind not in selectors.SUSPECT_KINDS:
+            raise serializers.ValidationError(
+                {
+                    "kind": [
+                        _("Give one of: %(kinds)s.") % {"kinds": ", ".join(selectors.SUSPECT_KINDS)}
+                    ]
+                }
+            )
+        size = params.get("page_size", "50")
+        if not size.isdigit() or not 1 <= int(size) <= 500:
+            raise serializers.ValidationError({"page_size": [_("Give a number from 1 to 500.")]})
+        code = params.get("region", "")
+        region = region_get(user=request.user, code=code) if code else None
+        listed = selectors.misclassification_list(
+            user=request.user,
+            on=suspects.year_end(year),
+            within=region.prefix if region is not None else "",
+            kind=kind,
+            cursor=params.get("after", ""),
+            size=int(size),
+        )
+        return Response(SuspectListSerializer(listed).data)
+
+    @extend_schema(
+        request=None,
+        parameters=[
+            OpenApiParameter("year", int, required=True),
+            OpenApiParameter("region", str, description=_("a part of the jurisdiction")),
+        ],
+        responses={202: SuspectRunSerializer, **ERROR_RESPONSES},
+    )
+    def post(self, request: Request) -> Response:
+        data = request.data if isinstance(request.data, dict) else {}
+        year = _year_of(str(data.get("year", request.query_params.get("year", ""))))
+        code = str(data.get("region", request.query_params.get("region", "")))
+        region = region_get(user=request.user, code=code) if code else None
+        prefix = region.prefix if region is not None else jurisdiction_prefix(request.user) or ""
+        run = services.suspect_run_request(
+            actor=request.user, on=suspects.year_end(year), prefix=prefix
+        )
+        return Response(SuspectRunSerializer(run).data, status=202)

@@ -59,7 +59,7 @@ def misclassification_suspects(
 
     suspects = by_place("wrong_exit")
     suspects.extend(by_place("missing_evidence"))
-    suspects.extend(_wrongly_registered(scoped))
+    suspects.extend(wrongly_registered(scoped))
     suspects.extend(by_place("missed"))
     return suspects
 
@@ -90,7 +90,7 @@ def assessed_suspects(
         )
 
 
-def _wrongly_registered(scoped: QuerySet[Household]) -> list[Suspect]:
+def wrongly_registered(scoped: QuerySet[Household]) -> list[Suspect]:
     """Income at identification above twice the line, or a visit that found nothing lacking."""
     lines = {line.year: line.amount for line in PovertyLine.objects.filter(kind="national")}
     rich_at_identification = AnnualIncome.objects.filter(

@@ -132,3 +132,124 @@ class Objection(PublicityObjectionBase):
         db_table = "households_objection"
         verbose_name = _("publicity objection")
         verbose_name_plural = _("publicity objections")
+
+
+# -- misclassification suspects, stored (decision 0027) ------------------------------------------
+
+
+class SuspectKind(models.TextChoices):
+    # In the order the list shows them (``rank``).
+    WRONG_EXIT = "wrong_exit", _("wrong exit suspect")
+    MISSING_EVIDENCE = "missing_evidence", _("evidence missing (to verify)")
+    WRONGLY_REGISTERED = "wrongly_registered", _("wrongly registered suspect")
+    MISSED = "missed", _("missed household suspect")
+
+
+SUSPECT_RANK = {kind.value: rank for rank, kind in enumerate(SuspectKind)}
+
+
+class SuspectRunState(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("computing")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class SuspectRun(models.Model):
+    """One computation of the suspects as of ``as_of`` for the households whose region code starts
+    with ``prefix`` ("" is the whole register): by the monthly dispatch or asked from the page."""
+
+    as_of = models.DateField(_("as of"))
+    prefix = models.CharField(_("region-code prefix"), max_length=12, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=SuspectRunState.choices, default=SuspectRunState.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stage = models.CharField(_("stage"), max_length=100, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("suspect computation")
+        verbose_name_plural = _("suspect computations")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["as_of", "prefix", "state"], name="suspect_run_on_prefix")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="suspect_run_progress_max_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} {self.prefix or '*'} {self.state}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (SuspectRunState.QUEUED, SuspectRunState.RUNNING)
+
+
+class Suspect(models.Model):
+    """A household the evidence contradicts, as of ``as_of``; its evidence text is built when shown.
+    ``region`` and ``household_no`` are copied at computation: the list's order and scope."""
+
+    as_of = models.DateField(_("as of"))
+    household = models.ForeignKey(
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+    )
+    household_no = models.CharField(_("household number"), max_length=32)
+    kind = models.CharField(_("kind"), max_length=20, choices=SuspectKind.choices)
+    rank = models.PositiveSmallIntegerField(_("order of the kind"))
+    people = models.PositiveIntegerField(_("people"))
+
+    class Meta:
+        verbose_name = _("misclassification suspect")
+        verbose_name_plural = _("misclassification suspects")
+        ordering = ["as_of", "rank", "region", "household_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["as_of", "household"], name="suspect_once_per_date"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["as_of", "rank", "region", "household_no"], name="suspect_keyset_order"
+            ),
+            models.Index(fields=["as_of", "region"], name="suspect_on_region"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} {self.household_no} {self.kind}"
+
+
+class ExitedPeople(models.Model):
+    """The people of the households counted as exited as of ``as_of``, per village: the
+    denominator of 错退率 and 缺少佐证率, stored with the suspects."""
+
+    as_of = models.DateField(_("as of"))
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+    )
+    people = models.PositiveIntegerField(_("people"))
+
+    class Meta:
+        verbose_name = _("exited people")
+        verbose_name_plural = _("exited people")
+        constraints = [
+            models.UniqueConstraint(fields=["as_of", "region"], name="exited_people_once_per_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} {self.region_id} {self.people}"

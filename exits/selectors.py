@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -10,8 +11,10 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from exits.misclassification import misclassification_suspects
-from exits.models import ExitApplication, ExitState
+from exits import suspects
+from exits.misclassification import Suspect, misclassification_suspects
+from exits.models import ExitApplication, ExitedPeople, ExitState, SuspectRun, SuspectRunState
+from exits.models import Suspect as StoredSuspect
 from households.choices import Status
 from households.models import Member
 from publicity.notices import (
@@ -21,13 +24,14 @@ from publicity.notices import (
     village_committee,
     village_objection_place,
 )
-from regions.scoping import scope_by_region, within_prefix
+from regions.scoping import jurisdiction_prefix, scope_by_region, within_prefix
 
 __all__ = [
     "ExitNotice",
     "announcement_notice",
     "exit_application_get",
     "exit_application_list",
+    "misclassification_list",
     "misclassification_summary",
     "misclassification_suspects",
     "publicity_notice",
@@ -151,3 +155,77 @@ def announcement_notice(application: ExitApplication) -> ExitNotice | None:
         objection_ways=objection_ways(),
         exit_year=application.year,
     )
+
+
+# -- the stored suspects (decision 0027) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuspectList:
+    """One page of the stored suspects of a jurisdiction (or part), with the counts."""
+
+    on: datetime.date
+    counts: list[SuspectCount]
+    exited: int
+    total: int  # suspects of the kind asked for (all kinds when none)
+    page: list[Suspect]  # with their evidence, built for this page only
+    next_cursor: str | None
+    computed: SuspectRun | None  # the latest finished computation covering the part
+    latest: SuspectRun | None  # the latest computation asked for, maybe still running
+
+
+def misclassification_list(
+    *,
+    user: Any,
+    on: datetime.date,
+    within: str = "",
+    kind: str = "",
+    cursor: str = "",
+    size: int = suspects.PAGE_SIZE,
+) -> SuspectList:
+    """The stored suspects as of ``on`` in the user's jurisdiction (its part ``within``), a
+    keyset page after ``cursor``: a fixed number of queries whatever the number of suspects,
+    the evidence text built for the page's households only."""
+    rows = within_prefix(scope_by_region(StoredSuspect.objects.filter(as_of=on), user), within)
+    grouped = suspects.counts(rows)
+    exited = suspects.exited_people(
+        within_prefix(scope_by_region(ExitedPeople.objects.filter(as_of=on), user), within)
+    )
+    counts = []
+    for name in SUSPECT_KINDS:
+        households, people = grouped.get(name, (0, 0))
+        counts.append(SuspectCount(name, households, people, _rate(name, people, exited)))
+    if kind:
+        rows = rows.filter(kind=kind)
+    page, next_cursor = suspects.suspects_page(rows, suspects.parse_cursor(cursor), size)
+    computed, latest = _runs(user=user, on=on, within=within)
+    return SuspectList(
+        on=on,
+        counts=counts,
+        exited=exited,
+        total=sum(c.households for c in counts if not kind or c.kind == kind),
+        page=suspects.with_evidence(page, on=on),
+        next_cursor=next_cursor,
+        computed=computed,
+        latest=latest,
+    )
+
+
+def _rate(kind: str, people: int, exited: int) -> Decimal | None:
+    if kind not in ("wrong_exit", "missing_evidence") or not exited:
+        return None
+    return (Decimal(people) * 100 / exited).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _runs(
+    *, user: Any, on: datetime.date, within: str
+) -> tuple[SuspectRun | None, SuspectRun | None]:
+    """The latest finished computation whose part covers what is shown (its time is how old
+    the oldest row shown can be) and the latest one asked for it (one query)."""
+    shown = within or jurisdiction_prefix(user) or ""
+    covering = [shown[:length] for length in range(len(shown) + 1)]
+    runs = list(
+        SuspectRun.objects.filter(as_of=on, prefix__in=covering).order_by("-created", "-id")[:20]
+    )
+    computed = next((r for r in runs if r.state == SuspectRunState.DONE), None)
+    return computed, (runs[0] if runs else None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,10 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from exits import selectors, services
+from exits import selectors, services, suspects
 from exits.assessment import assess_exit
 from exits.models import ExitApplication, ExitState
-from households.models import annotate_page
 from households.selectors import household_get, latest_national_line_year
 from inspections.selectors import (
     latest_consistency_check,
@@ -29,10 +27,18 @@ from inspections.selectors import (
 )
 from publicity import views as publicity_pages
 from publicity.forms import OBJECTION_ACTIONS, OwnerActionForm
-from regions.roles import EXIT_APPROVE_ROLES, EXIT_OBJECTION_ROLES, require_page_role, role_of
+from regions.roles import (
+    EXIT_APPROVE_ROLES,
+    EXIT_OBJECTION_ROLES,
+    SUPERVISION_PAGE_ROLES,
+    has_role,
+    require_page_role,
+    role_of,
+)
+from regions.scoping import jurisdiction_prefix
 from regions.selectors import region_get
 from tongren_fupin.bounds import APPRAISAL_ATTENDEES_MAX
-from tongren_fupin.forms import act, posted, status_of, submit
+from tongren_fupin.forms import act, error_text, posted, status_of, submit
 
 
 def _awaiting(role: str | None) -> list[str]:
@@ -300,42 +306,67 @@ def default_check_year() -> int:
     return latest if latest is not None else last_year
 
 
+class RecomputeForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("year"), min_value=2014, max_value=2100)
+    region = forms.CharField(label=gettext_lazy("region"), required=False, max_length=12)
+
+
+def _year(value: str) -> int:
+    year = int(value) if value.isdigit() else default_check_year()
+    return min(max(year, 2014), 2100)
+
+
 @login_required
 def misclassification(request: HttpRequest) -> HttpResponse:
-    year_param = request.GET.get("year", "")
-    year = int(year_param) if year_param.isdigit() else default_check_year()
-    year = min(max(year, 2014), 2100)
+    """The stored suspects (decision 0027): counts, one keyset page with its evidence, when the
+    list was computed and a button to compute it again (a job through the outbox)."""
+    if request.method == "POST":
+        return _recompute(request)
+    year = _year(request.GET.get("year", ""))
     # ?region=<code>: a part of the jurisdiction (a county from its readiness page); 404 outside.
     code = request.GET.get("region", "")
     region = region_get(user=request.user, code=code) if code else None
-    within = region.prefix if region is not None else ""
-    suspects = selectors.misclassification_suspects(
-        user=request.user, year=year, on=datetime.date(year, 12, 31), within=within
-    )
-    counts, exited = selectors.misclassification_summary(
-        user=request.user, year=year, suspects=suspects, within=within
-    )
     kind = request.GET.get("kind", "")
     kind = kind if kind in selectors.SUSPECT_KINDS else ""
-    shown = [s for s in suspects if s.kind == kind] if kind else suspects
-    page = Paginator(shown, SUSPECTS_PER_PAGE).get_page(request.GET.get("page"))
-    annotate_page([suspect.household for suspect in page.object_list])
+    listed = selectors.misclassification_list(
+        user=request.user,
+        on=suspects.year_end(year),
+        within=region.prefix if region is not None else "",
+        kind=kind,
+        cursor=request.GET.get("after", ""),
+        size=SUSPECTS_PER_PAGE,
+    )
+    where = {"year": year, **({"region": region.code} if region else {})}
     return render(
         request,
         "exits/misclassification.html",
         {
-            "page": page,
+            "listed": listed,
             "year": year,
             "kind": kind,
-            "counts": counts,
-            "exited": exited,
             "region": region,
-            "query": urlencode(
-                {
-                    "year": year,
-                    **({"kind": kind} if kind else {}),
-                    **({"region": region.code} if region else {}),
-                }
-            ),
+            "query": urlencode({**where, **({"kind": kind} if kind else {})}),
+            "first_page": not request.GET.get("after"),
+            "can_recompute": has_role(request.user, SUPERVISION_PAGE_ROLES),
         },
     )
+
+
+def _recompute(request: HttpRequest) -> HttpResponse:
+    """Ask for the list of a year (and part) to be computed again; back to the list."""
+    form = RecomputeForm(posted(request))
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return redirect(request.path)
+    code = form.cleaned_data["region"]
+    region = region_get(user=request.user, code=code) if code else None
+    prefix = region.prefix if region is not None else jurisdiction_prefix(request.user) or ""
+    on = suspects.year_end(form.cleaned_data["year"])
+    if act(
+        request,
+        form,
+        lambda: services.suspect_run_request(actor=request.user, on=on, prefix=prefix),
+    ):
+        messages.success(request, _("The list is being computed again."))
+    query = {"year": form.cleaned_data["year"], **({"region": code} if code else {})}
+    return redirect(f"{request.path}?{urlencode(query)}")

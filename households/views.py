@@ -60,6 +60,9 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "can_register": has_role(request.user, CAPTURE_ROLES),
+            "search_limited": bool(filters.search)
+            and selectors.search_reached_limit(page.paginator.count),
+            "search_limit": selectors.SEARCH_LIMIT,
         },
     )
 

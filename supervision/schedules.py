@@ -70,6 +70,15 @@ SCHEDULES = (
         "*",
         description="Daily: problem deadlines in 3 days or passed, and any missed field notice.",
     ),
+    Schedule(
+        "本月快照 current month's snapshots",
+        "supervision.current_snapshots",
+        "*/15",
+        "*",
+        "*",
+        description="Every 15 minutes: the running month's and year's figures the dashboard"
+        " shows (problems, employment, funds), so the page reads snapshots only.",
+    ),
 )
 
 

@@ -71,26 +71,31 @@ def indicator_rows(
     indicator: str | None = None,
     region_code: str | None = None,
     level: str | None = None,
+    stored_only: bool = False,
 ) -> list[IndicatorRow]:
     """Snapshots of ``period`` for the region (or its children at ``level``).
 
-    Snapshots missing for a finished period are computed in one set-based pass and stored; the
-    figures of a period that has not ended are computed live and not stored.
+    Snapshots missing for a finished period are computed in one set-based pass and stored (a
+    snapshot taken while the period was running is not its figure: it is computed again). The
+    figures of a period that has not ended are computed live and not stored — unless
+    ``stored_only`` (the dashboard): then they are the snapshots the periodic task
+    ``supervision.current_snapshots`` writes, or none yet (decision 0027).
     """
     region = region_in_jurisdiction(user=user, code=region_code)
     regions = _regions_of(region, level)
     codes = [indicator] if indicator else list(Indicator.values)
     wanted = {r.code: r for r in regions}
     found = {}
-    if period.has_ended(timezone.localdate()):  # a running period is always computed live
-        found = {
-            (s.indicator, s.region_id): s
-            for s in IndicatorSnapshot.objects.filter(
-                period=period.code, indicator__in=codes, region_id__in=list(wanted)
-            )
-        }
+    ended = period.has_ended(timezone.localdate())
+    if ended or stored_only:  # a running period is otherwise always computed live
+        snapshots = IndicatorSnapshot.objects.filter(
+            period=period.code, indicator__in=codes, region_id__in=list(wanted)
+        )
+        if ended:
+            snapshots = snapshots.filter(computed_at__date__gt=period.end)
+        found = {(s.indicator, s.region_id): s for s in snapshots}
     missing = [code for code in codes if any((code, r) not in found for r in wanted)]
-    if missing:
+    if missing and (ended or not stored_only):
         found.update(_fill(missing, period, regions, region))
     rows = []
     for code in codes:

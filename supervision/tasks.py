@@ -59,3 +59,9 @@ def look_back(period: str | None = None) -> int:
 @_task("supervision.send_report_emails")
 def send_report_emails(report_id: int) -> int:
     return services.notifications_email(report_id=report_id)
+
+
+@_task("supervision.current_snapshots")
+def current_snapshots() -> int:
+    """The running month's and year's snapshots the dashboard reads (every 15 minutes)."""
+    return services.current_snapshots_store()

@@ -130,7 +130,9 @@ def _chart(user: Any, period: Period, codes: tuple[str, ...], level: str) -> dic
     names: list[str] = []
     for code in codes:
         rows = _table(
-            selectors.indicator_rows(user=user, period=period, indicator=code, level=level)
+            selectors.indicator_rows(
+                user=user, period=period, indicator=code, level=level, stored_only=True
+            )
         )
         names = [r["name"] for r in rows]
         series[code] = rows

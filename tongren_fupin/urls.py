@@ -13,6 +13,7 @@ from monitoring.api import MonitoringCaseViewSet
 from regions.api import RegionViewSet
 from tongren_fupin.api.views import ObtainTokenView
 from tongren_fupin.health import health
+from tongren_fupin.views import ping
 from workbench.api import MyTasksView
 from workbench.views import home
 
@@ -47,6 +48,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", home, name="home"),
+    path("ping/", ping, name="ping"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("regions.urls")),

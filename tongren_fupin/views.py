@@ -24,3 +24,10 @@ def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
     if request.path_info.startswith("/api/"):
         return JsonResponse({"code": "bad_request", "message": message, "errors": {}}, status=400)
     return render(request, "400.html", {"message": message}, status=400)
+
+
+def ping(request: HttpRequest) -> HttpResponse:
+    """A constant answer through the whole stack (middleware, URL routing) and nothing else:
+    the load benchmark's baseline, the framework's own ceiling on the machine (bench/load.py),
+    and a liveness probe that does not touch the database."""
+    return HttpResponse(b"ok", content_type="text/plain")

@@ -24,6 +24,8 @@ from rest_framework.test import APIClient
 from demo.cases import generate_demo_cases
 from demo.evidence import Flaw
 from demo.register import generate_register
+from exits.services import suspects_compute
+from exits.suspects import year_end
 from regions import reference
 from supervision import selectors
 from supervision.models import ExitThreshold
@@ -55,6 +57,9 @@ def demo(request: Any, django_db_setup: None, django_db_blocker: Any) -> Iterato
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        # The page reads the stored suspects: computed once a year, as the dispatch does.
+        for year in YEARS:
+            suspects_compute(on=year_end(year))
         yield {"scale": request.param, "counts": counts, "city": city}
         transaction.set_rollback(True)
 

@@ -23,6 +23,7 @@ from households.standards import NOT_IN_SCHOOL
 from inspections.models import Problem
 from supervision import indicators
 from supervision.periods import parse_period
+from tests.exits.helpers import compute_suspects
 from tests.households.factories import MemberFactory, household_with_head, income
 from tests.inspections.helpers import ALL_ADEQUATE, record_visit
 
@@ -271,6 +272,7 @@ def test_the_misclassification_page_counts_each_kind_with_its_rate(cases, client
     wrong = [s for s in suspects if s.kind == "wrong_exit"]
     missing = [s for s in suspects if s.kind == "missing_evidence"]
     rate = indicators.wrong_exit_rate(level="city", period=parse_period(str(YEAR)))
+    compute_suspects(YEAR)
 
     page = client.get(f"/misclassification/?year={YEAR}").content.decode()
     only_missing = client.get(f"/misclassification/?year={YEAR}&kind=missing_evidence")
@@ -280,6 +282,6 @@ def test_the_misclassification_page_counts_each_kind_with_its_rate(cases, client
     assert f"共 {len(missing)} 户" in rows["missing_evidence"]
     assert f"{rate['520600000000'].value:.1f}%" in rows["wrong_exit"]
     assert "缺少佐证（待核实）" in page
-    shown = only_missing.context["page"].object_list
+    shown = only_missing.context["listed"].page
     assert {s.household.pk for s in shown} == {s.household.pk for s in missing}
     assert cases["no visit at all"].household_no in only_missing.content.decode()

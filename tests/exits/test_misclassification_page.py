@@ -10,6 +10,7 @@ import pytest
 from households.choices import Status
 from supervision import indicators
 from supervision.periods import parse_period
+from tests.exits.helpers import compute_suspects
 from tests.households.factories import household_with_head
 from tests.permissions import check_permission_matrix
 
@@ -38,6 +39,7 @@ def test_a_household_exiting_after_the_year_is_not_a_wrong_exit_of_that_year(
 ):
     exited_2019 = unsafe_water(2019)
     exited_2020 = unsafe_water(2020)
+    compute_suspects(2019)
     client.force_login(city_supervisor)
 
     html = client.get("/misclassification/", {"year": 2019}).content.decode()
@@ -52,6 +54,7 @@ def test_the_page_narrowed_to_a_county_counts_that_county_only(client, city_supe
     yanhe = unsafe_water(2019)
     bijiang = unsafe_water(2019, region_id=BIJIANG_VILLAGE)
     household_with_head(status=Status.EXITED, exit_year=2019, region_id=BIJIANG_VILLAGE)
+    compute_suspects(2019)
     client.force_login(city_supervisor)
 
     html = client.get("/misclassification/", {"year": 2019, "region": BIJIANG}).content.decode()
@@ -66,6 +69,7 @@ def test_a_county_outside_the_jurisdiction_answers_404(
     county_supervisor, county_supervisor_bijiang
 ):
     unsafe_water(2019)
+    compute_suspects(2019)
 
     response = check_permission_matrix(
         f"/misclassification/?year=2019&region={YANHE}",

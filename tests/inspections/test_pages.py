@@ -1,11 +1,13 @@
 import datetime
+import re
+from urllib.parse import unquote
 
 import pytest
 
 from exits import services as exit_services
 from exits.models import ExitApplication
 from inspections.models import Problem, Visit
-from tests.exits.helpers import ready_for_exit
+from tests.exits.helpers import compute_suspects, ready_for_exit
 from tests.households.factories import household_with_head
 from tests.inspections.helpers import ALL_ADEQUATE, record_visit
 from tests.permissions import check_permission_matrix
@@ -147,17 +149,23 @@ def test_the_misclassification_page_is_paginated_and_keeps_the_year(
     from exits import views
 
     monkeypatch.setattr(views, "SUSPECTS_PER_PAGE", 2)
-    # No visit in the last 12 months: each is a wrong-exit suspect, listed by household number.
+    # No visit in the last 12 months: each is to verify (缺少佐证), listed by household number.
     exited = [household_with_head(status="exited", exit_year=2019) for _ in range(3)]
+    compute_suspects(2019)
     client.force_login(county_supervisor)
 
     first = client.get("/misclassification/?year=2019").content.decode()
-    second = client.get("/misclassification/?year=2019&page=2").content.decode()
+    after = re.search(r'\?year=2019&amp;after=([^"]+)"', first).group(1)
+    second = client.get(f"/misclassification/?year=2019&after={unquote(after)}").content.decode()
+
+    def listed(html: str) -> list[str]:
+        return re.findall(r'<a href="/households/\d+/">(\w+)</a>', html)
 
     assert "共 3 户疑似对象" in first
-    assert [h.household_no in first for h in exited] == [True, True, False]
-    assert [h.household_no in second for h in exited] == [False, False, True]
-    assert "?year=2019&amp;page=2" in first
+    assert listed(first) == [exited[0].household_no, exited[1].household_no]
+    assert after == f"1.{exited[1].region_id}.{exited[1].household_no}"  # 缺少佐证 rank 1
+    assert listed(second) == [exited[2].household_no]
+    assert "下一页" in first and "下一页" not in second  # the last page
 
 
 def test_the_misclassification_page_opens_on_the_latest_year_with_a_poverty_line(

@@ -197,10 +197,11 @@ def test_the_schedules_exist_for_registered_tasks_and_setup_keeps_edits():
         "supervision.quarterly_analysis": "2",
         "supervision.look_back": "5",
         "supervision.monitoring_checks": "*",
+        "supervision.current_snapshots": "*",
     }
     assert set(names) <= set(app.tasks)
     assert PeriodicTask.objects.get(task="supervision.look_back").enabled is False
-    assert PeriodicTask.objects.filter(task__startswith="supervision.").count() == 5
+    assert PeriodicTask.objects.filter(task__startswith="supervision.").count() == 6
 
 
 def test_a_notification_is_one_per_user_and_key(county_supervisor):

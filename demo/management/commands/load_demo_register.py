@@ -3,9 +3,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from demo.cases import generate_demo_cases
 from demo.register import delete_register, generate_register, incidence_at_end_of
+from exits.services import suspects_compute
+from exits.suspects import year_end
 from households.models import Household
 
 
@@ -42,6 +45,14 @@ class Command(BaseCommand):
         if get_user_model().objects.filter(username="demo_cadre").exists():
             cases = generate_demo_cases()
             self.stdout.write(f"demo casework: {cases}")
+        # The misclassification page reads stored suspects (decision 0027): the story's years,
+        # judged on the statistics of the fresh tables (without them a plan can take minutes).
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        for year in range(2014, 2021):
+            suspects_compute(on=year_end(year))
+        self.stdout.write("misclassification suspects computed for 2014–2020")
         for year in (2014, 2019, 2020):
             self.stdout.write(
                 f"poverty incidence at the end of {year}: {incidence_at_end_of(year):.2f}%"

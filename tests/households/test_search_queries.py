@@ -1,0 +1,40 @@
+"""The household search reads two bounded queries of candidates (decision 0027), on both
+databases, and the list of a search that reached the bound says so."""
+
+from __future__ import annotations
+
+import pytest
+
+from households import selectors
+from households.models import Household
+from regions.scoping import scope_by_region
+from tests.households.factories import household_with_head
+
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
+
+
+def test_the_search_reads_two_bounded_queries_of_candidates(
+    django_assert_num_queries, city_supervisor
+):
+    found = household_with_head()
+    household_with_head()
+    households = scope_by_region(Household.objects.all(), city_supervisor)
+
+    with django_assert_num_queries(2):
+        ids = selectors.search_candidates(households, f"户主{found.pk}")
+
+    assert ids == [found.pk]
+
+
+def test_a_list_search_reaching_the_bound_says_so(client, city_supervisor, monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_LIMIT", 2)
+    for _ in range(3):
+        household_with_head()
+    client.force_login(city_supervisor)
+
+    reached = client.get("/households/", {"q": "5206"}).content.decode()
+    narrow = client.get("/households/", {"q": "户主"}).content.decode()
+
+    assert 'data-search-limited="2"' in reached
+    assert "data-search-limited" in narrow  # three heads named 户主…: the bound again
+    assert "data-search-limited" not in client.get("/households/").content.decode()
