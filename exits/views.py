@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from exits import selectors, services, suspects
 from exits.assessment import assess_exit
 from exits.models import ExitApplication, ExitState
+from households.models import annotate_page
 from households.selectors import household_get, latest_national_line_year
 from inspections.selectors import (
     latest_consistency_check,
