@@ -78,6 +78,15 @@ def indicator_rows(
     figures of a period that has not ended are computed live and not stored.
     """
     region = region_in_jurisdiction(user=user, code=region_code)
+    return region_figures(region=region, period=period, indicator=indicator, level=level)
+
+
+def region_figures(
+    *, region: Region, period: Period, indicator: str | None = None, level: str | None = None
+) -> list[IndicatorRow]:
+    """The figures of ``region`` (or its children at ``level``) as ``indicator_rows`` reads
+    them, for a region already in the reader's jurisdiction: the reports read the same
+    snapshots as the dashboard and the API through it."""
     regions = _regions_of(region, level)
     codes = [indicator] if indicator else list(Indicator.values)
     wanted = {r.code: r for r in regions}
