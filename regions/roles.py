@@ -94,6 +94,8 @@ SUPERVISION_PAGE_ROLES = frozenset(
 SUPERVISION_API_ROLES = SUPERVISION_PAGE_ROLES | {Role.API_CLIENT}
 # Receive the monthly bulletin as a notification.
 BULLETIN_RECIPIENT_ROLES = frozenset({Role.CITY_SUPERVISOR, Role.COUNTY_SUPERVISOR})
+# Ask for a past month's bulletin or a past quarter's analysis on the reports page.
+REPORT_REQUEST_ROLES = frozenset({Role.CITY_SUPERVISOR, Role.COUNTY_SUPERVISOR})
 
 
 def role_of(user: Any) -> str | None:

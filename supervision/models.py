@@ -126,7 +126,6 @@ class Report(models.Model):
     content = models.JSONField(_("content"), default=dict)
     xlsx = models.FileField(_("workbook"), upload_to="reports/", blank=True)
     html = models.FileField(_("printable report"), upload_to="reports/", blank=True)
-    pdf = models.FileField(_("PDF"), upload_to="reports/", blank=True)
     status = models.CharField(
         _("status"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.DONE
     )

@@ -15,7 +15,7 @@ from regions.models import PREFIX_LENGTH, Level, Region
 from regions.scoping import jurisdiction_prefix, scope_by_region
 from supervision import indicators, services
 from supervision.models import Indicator, IndicatorSnapshot, Notification, Report, ReportKind
-from supervision.periods import Period
+from supervision.periods import Period, month_just_ended, quarter_just_ended
 from tongren_fupin.errors import DomainError
 
 LEVEL_ORDER = [Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]
@@ -228,6 +228,15 @@ def report_get(*, user: Any, pk: Any) -> Report:
         return report_list(user=user).get(pk=int(pk))
     except (TypeError, ValueError, OverflowError, Report.DoesNotExist):
         raise Http404 from None
+
+
+def latest_periods() -> dict[str, str]:
+    """The latest ended month and quarter (the defaults of a report asked for)."""
+    today = timezone.localdate()
+    return {
+        ReportKind.BULLETIN: month_just_ended(today).code,
+        ReportKind.ANALYSIS: quarter_just_ended(today).code,
+    }
 
 
 def latest_bulletin(*, user: Any) -> Report | None:

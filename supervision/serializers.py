@@ -5,7 +5,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
-from supervision.models import Report
+from supervision.models import Report, ReportKind, ReportStatus
 
 
 class IndicatorRowSerializer(serializers.Serializer):
@@ -38,13 +38,14 @@ class ReportSerializer(serializers.ModelSerializer):
             "title",
             "content",
             "created",
+            "status",
+            "progress",
             "files",
         ]
 
     def get_files(self, report: Report) -> dict[str, str]:
         files: dict[str, Any] = {}
-        if report.xlsx:
+        if report.kind != ReportKind.DISPATCH and report.status == ReportStatus.DONE:
             files["xlsx"] = reverse("report-xlsx", args=[report.pk])
-        if report.html:
             files["html"] = reverse("report-html", args=[report.pk])
         return files

@@ -59,3 +59,10 @@ def look_back(period: str | None = None) -> int:
 @_task("supervision.send_report_emails")
 def send_report_emails(report_id: int) -> int:
     return services.notifications_email(report_id=report_id)
+
+
+@_task("supervision.write_report")
+def write_report(report_id: int) -> int | None:
+    """A bulletin or an analysis asked for on the reports page (through the outbox)."""
+    report = services.report_write(report_id=report_id)
+    return None if report is None else report.pk

@@ -1,7 +1,7 @@
 """``{% load figures %}``: figures written as ``tongren_fupin.numbers`` writes them.
 
-    {{ value|figure:"count" }}  {{ value|figure:"percent" }}  {{ yuan|figure:"money" }}
-    {{ yuan|money:"万元" }}
+{{ value|figure:"count" }}  {{ value|figure:"percent" }}  {{ yuan|figure:"money" }}
+{{ yuan|money:"万元" }}
 """
 
 from __future__ import annotations
