@@ -171,7 +171,7 @@ def _trends_sheet(book: _Sheets, report: Report) -> None:
     content = report.content
     months = content.get("months", [])
     headers = [_("Indicator"), *months, content.get("period", "")]
-    sheet = book.sheet(_("Trends (city)"), headers, [30, *[12.0] * (len(months) + 1)])
+    sheet = book.sheet(_("Trend (city)"), headers, [30, *[12.0] * (len(months) + 1)])
     totals = content.get("totals") or {}
     for row_number, (code, values) in enumerate(
         content.get("trends", {}).items(), start=book.HEADER_ROW
