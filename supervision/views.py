@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -196,7 +197,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     kind = kind if kind in ReportKind.values else ""
     may_request = has_role(request.user, REPORT_REQUEST_ROLES)
-    form = ReportRequestForm(posted(request) if may_request else None)
+    if request.method == "POST" and not may_request:
+        raise PermissionDenied
+    form = ReportRequestForm(posted(request))
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         report = submit(
