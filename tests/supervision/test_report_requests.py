@@ -212,7 +212,9 @@ def test_every_figure_of_a_report_is_the_apis_for_the_same_period_and_region(
             assert as_decimal(row["value"]) == as_decimal(counties[row["region"]]), (code, row)
             compared += 1
         if kind == "analysis":
-            for month, value in zip(report.content["months"], report.content["trends"][code]):
+            for month, value in zip(
+                report.content["months"], report.content["trends"][code], strict=True
+            ):
                 assert as_decimal(value) == as_decimal(api_figures(api, code, month, None)[CITY])
     assert compared >= 70
     assert report.content["totals"]["open_problems"] == "1.00"  # the problem open at the end
