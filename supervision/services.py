@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.events import record
 from inspections.models import Problem, ProblemState
@@ -406,6 +407,10 @@ def _analysis_write(*, period: Period, report_id: int | None) -> Report:
 # -- reports asked for on the page -----------------------------------------------------------
 
 REQUESTABLE = {ReportKind.BULLETIN: Kind.MONTH, ReportKind.ANALYSIS: Kind.QUARTER}
+TITLES = {
+    ReportKind.BULLETIN: gettext_lazy("Monthly bulletin %(period)s"),
+    ReportKind.ANALYSIS: gettext_lazy("Quarterly analysis %(period)s"),
+}
 FIRST_REPORT_YEAR = 2014
 
 
@@ -439,8 +444,7 @@ def report_request(*, actor: Any, kind: str, period: str) -> Report:
     report, to_write = _report_row(kind, city, wanted)
     if not to_write or report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING):
         return report
-    label = ReportKind(kind).label
-    report.title = f"{label} {wanted.code}"
+    report.title = str(TITLES[ReportKind(kind)]) % {"period": wanted.code}
     report.status, report.progress, report.stage = ReportStatus.QUEUED, 0, ""
     report.requested_by = actor
     report.save()
@@ -470,7 +474,7 @@ def report_write(*, report_id: int) -> Report | None:
     if report is None or report.status == ReportStatus.DONE:
         return report
     period = parse_period(report.period)
-    _progress(report_id, 5, _("Started"))
+    _progress(report_id, 5, _("Writing started"))
     try:
         if report.kind == ReportKind.ANALYSIS:
             return analysis_publish(period=period, report_id=report_id)
