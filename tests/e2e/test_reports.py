@@ -23,7 +23,7 @@ from supervision.models import ExitThreshold, Report
 from supervision.periods import parse_period
 from supervision.reference import install_thresholds
 from tests.e2e.conftest import log_in
-from tests.worker import redis_url
+from tests.worker import redis_url, wait_for
 from tongren_fupin.celery import app
 
 pytestmark = pytest.mark.browser
@@ -90,7 +90,13 @@ def test_demo_city_asks_for_an_analysis_and_opens_its_pdf_workbook_and_the_bulle
     assert page.locator("#report-status").inner_text() in {"排队中", "生成中"}
     assert page.locator("#report-progress progress").count() == 1
     page.screenshot(path=os.path.join(artifacts_dir, "report_progress.png"), full_page=True)
-    page.wait_for_selector("#report-files", timeout=180_000)  # the worker finished; reloaded
+    # The worker finishes (three months of dispatch on the demo register); the page reloads.
+    wait_for(
+        lambda: Report.objects.filter(pk=report.pk, status="done").exists(),
+        seconds=600,
+        worker=outbox_to_worker,
+    )
+    page.wait_for_selector("#report-files", timeout=30_000)
     report.refresh_from_db()
     assert (report.status, report.progress) == ("done", 100)
     assert report.requested_by.username == "demo_city"
