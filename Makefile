@@ -13,6 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 RUN_ENV := DEBUG=1 DEMO_ENABLED=1
 DEMO_PERIOD := 2020-12
+DEMO_QUARTER := 2020-Q4
 # Apps that keep their own translations in <app>/locale (the others share locale/).
 APP_LOCALES := assistance relocation supervision
 MO_FILES = $(wildcard locale/*/LC_MESSAGES/django.mo $(foreach app,$(APP_LOCALES),$(app)/locale/*/LC_MESSAGES/django.mo))
@@ -36,6 +37,8 @@ demo: setup
 	$(RUN_ENV) $(BIN)/python manage.py load_demo_relocation
 	@# The bulletin of December 2020: the demo register's evidence is of 2014–2020 (decision 0018).
 	$(RUN_ENV) $(BIN)/python manage.py run_monthly_dispatch --period $(DEMO_PERIOD)
+	@# The analysis of the demo's latest quarter (more are asked for on the reports page).
+	$(RUN_ENV) $(BIN)/python manage.py run_quarterly_analysis --period $(DEMO_QUARTER)
 
 venv: $(VENV)/.synced
 

@@ -1,8 +1,10 @@
 """Operators maintain the reference data here: partners, institutions, agreements, pairings,
 reported totals and the exchange records. Every save and delete goes through
 ``services.reference_save`` / ``services.reference_delete``, which record an audit event.
-Projects, fund flows, trainings and job placements are written through the services (pages and
-API) only, so their rules and audit events hold."""
+Partners, institutions, pairings and projects are also imported and exported as XLSX
+(``assistance.resources``: each imported row through the same services). Projects are otherwise
+written through their pages and the API only (fund flows, trainings and job placements too), so
+their rules and audit events hold."""
 
 from __future__ import annotations
 
@@ -20,10 +22,18 @@ from assistance.models import (
     JointMeeting,
     Pairing,
     Partner,
+    Project,
     ReportedTotal,
     SecondedCadre,
 )
+from assistance.resources import (
+    InstitutionResource,
+    PairingResource,
+    PartnerResource,
+    ProjectResource,
+)
 from assistance.services import reference_delete, reference_save
+from tongren_fupin.resources import ServiceImportExportMixin
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -41,7 +51,8 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(AuditedAdmin):
+class PartnerAdmin(ServiceImportExportMixin, AuditedAdmin):
+    resource_classes = [PartnerResource]
     list_display = ["name", "kind", "home_place", "credit_code", "is_collective"]
     list_filter = ["kind", "is_collective"]
     search_fields = ["name", "credit_code"]
@@ -49,7 +60,8 @@ class PartnerAdmin(AuditedAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(AuditedAdmin):
+class InstitutionAdmin(ServiceImportExportMixin, AuditedAdmin):
+    resource_classes = [InstitutionResource]
     list_display = ["name", "kind", "region"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -66,7 +78,8 @@ class AgreementAdmin(AuditedAdmin):
 
 
 @admin.register(Pairing)
-class PairingAdmin(AuditedAdmin):
+class PairingAdmin(ServiceImportExportMixin, AuditedAdmin):
+    resource_classes = [PairingResource]
     list_display = ["scheme", "level", "partner", "region", "partner_units", "target_units"]
     list_filter = ["scheme", "level"]
     raw_id_fields = ["partner", "region", "institution", "agreement"]
@@ -93,3 +106,24 @@ class ReportedTotalAdmin(AuditedAdmin):
 class ActivityAdmin(AuditedAdmin):
     list_filter = ["scheme"]
     raw_id_fields = ["partner"]
+
+
+@admin.register(Project)
+class ProjectAdmin(ServiceImportExportMixin, admin.ModelAdmin):
+    """Projects are listed, imported (new ones, as on the project page) and exported here; they
+    change on their pages."""
+
+    resource_classes = [ProjectResource]
+    list_display = ["name", "scheme", "target_region", "year", "planned_amount", "state"]
+    list_filter = ["scheme", "state", "year"]
+    search_fields = ["name"]
+    list_select_related = ["target_region"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -73,6 +73,7 @@ def generate_demo_cases() -> dict[str, int]:
         if index % 3 == 0:  # the gate at work: a mismatch after the proposal holds the next step
             _visit(cadre, household, PROPOSED + datetime.timedelta(days=40), mismatch=True)
     _problems_in_every_state(users, households)
+    _problems_dated_in_2020()
     cases = _monitoring_and_look_back(users, exclude=[h.pk for h in households])
     return {"households": len(households), "problems": Problem.objects.count(), **cases}
 
@@ -223,6 +224,27 @@ def _problems_in_every_state(users: dict[str, Any], households: list[Household])
             inspections.problem_rectify(actor=cadre, problem=problem, evidence="已整改到位")
         if target == "verified":
             inspections.problem_verify(actor=township, problem=problem)
+
+
+def _problems_dated_in_2020() -> None:
+    """The casework is of the demo's year, but the services stamp today: a problem is dated
+    from its visit (the others six weeks before their deadline), and rectified and closed a
+    few days before its deadline, so that the bulletin and the analysis of 2020 count the
+    problems open at their end as the dashboard counts them today."""
+    tz = timezone.get_current_timezone()
+    for problem in Problem.objects.select_related("visit").filter(created__year__gt=YEAR):
+        found = problem.visit.date if problem.visit else problem.deadline - datetime.timedelta(45)
+        done = datetime.datetime.combine(
+            max(found, problem.deadline - datetime.timedelta(days=5)), datetime.time(16), tz
+        )
+        problem.created = datetime.datetime.combine(found, datetime.time(10), tz)
+        problem.rectified_at = problem.rectified_at and done
+        problem.verified_at = problem.verified_at and done + datetime.timedelta(days=2)
+        Problem.objects.filter(pk=problem.pk).update(
+            created=problem.created,
+            rectified_at=problem.rectified_at,
+            verified_at=problem.verified_at,
+        )
 
 
 def _monitoring_and_look_back(users: dict[str, Any], exclude: list[int]) -> dict[str, int]:

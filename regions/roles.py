@@ -107,6 +107,8 @@ FIELD_TASK_ROLES = CAPTURE_ROLES
 REVIEW_TASK_ROLES = SUPERVISION_PAGE_ROLES
 # Receive the monthly bulletin as a notification.
 BULLETIN_RECIPIENT_ROLES = frozenset({Role.CITY_SUPERVISOR, Role.COUNTY_SUPERVISOR})
+# Ask for a past month's bulletin or a past quarter's analysis on the reports page.
+REPORT_REQUEST_ROLES = frozenset({Role.CITY_SUPERVISOR, Role.COUNTY_SUPERVISOR})
 
 
 def role_of(user: Any) -> str | None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from django.http import FileResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -18,10 +17,11 @@ from rest_framework.response import Response
 from regions.models import Level
 from regions.permissions import HasRole
 from regions.roles import SUPERVISION_API_ROLES
-from supervision import selectors
-from supervision.models import Indicator, ReportKind
+from supervision import report_files, selectors
+from supervision.models import Indicator, ReportKind, ReportStatus
 from supervision.periods import month_period, parse_period
 from supervision.serializers import IndicatorRowSerializer, ReportSerializer
+from supervision.views import XLSX, file_response
 from tongren_fupin.api.pagination import StandardPagination
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
@@ -114,10 +114,14 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().retrieve(request, *args, **kwargs)
 
-    def _file(self, fmt: str) -> FileResponse:
+    def _file(self, fmt: str) -> HttpResponse:
         report = self.get_object()
-        data, name = selectors.report_file(user=self.request.user, report=report, fmt=fmt)
-        return FileResponse(io.BytesIO(data), as_attachment=fmt == "xlsx", filename=name)
+        if report.kind == ReportKind.DISPATCH or report.status != ReportStatus.DONE:
+            raise Http404
+        report = selectors.report_as_read(user=self.request.user, report=report)
+        if fmt == "xlsx":
+            return file_response(report_files.report_xlsx(report), f"{report.title}.xlsx", XLSX)
+        return HttpResponse(report_files.report_print_html(report, self.request))
 
     @extend_schema(
         responses={
@@ -126,14 +130,14 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         },
     )
     @action(detail=True, methods=["get"])
-    def xlsx(self, request: Request, pk: str) -> FileResponse:
-        """The report's XLSX workbook (bulletin, quarterly analysis), as the caller may read it."""
+    def xlsx(self, request: Request, pk: str) -> HttpResponse:
+        """The report's XLSX workbook (bulletin or quarterly analysis)."""
         return self._file("xlsx")
 
     @extend_schema(
         responses={(200, "text/html"): OpenApiResponse(OpenApiTypes.STR), **ERROR_RESPONSES}
     )
     @action(detail=True, methods=["get"])
-    def html(self, request: Request, pk: str) -> FileResponse:
-        """The report's printable HTML (bulletin, quarterly analysis), as the caller may read it."""
+    def html(self, request: Request, pk: str) -> HttpResponse:
+        """The report's A4 print page (bulletin or quarterly analysis)."""
         return self._file("html")

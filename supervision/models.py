@@ -104,8 +104,18 @@ class ReportKind(models.TextChoices):
     ANALYSIS = "analysis", _("Quarterly analysis")
 
 
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being written")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 class Report(models.Model):
-    """一月一调度 / 一月一通报 / 一季一分析: one per kind, region and period."""
+    """一月一调度 / 一月一通报 / 一季一分析: one per kind, region and period.
+
+    A report asked for on the reports page exists from the request on (``queued``), is written
+    by a Celery job (``running``, with its ``progress``) and is ``done`` with its files."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
     region = models.ForeignKey(
@@ -116,6 +126,19 @@ class Report(models.Model):
     content = models.JSONField(_("content"), default=dict)
     xlsx = models.FileField(_("workbook"), upload_to="reports/", blank=True)
     html = models.FileField(_("printable report"), upload_to="reports/", blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.DONE
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=100)
+    stage = models.CharField(_("stage"), max_length=100, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -126,10 +149,17 @@ class Report(models.Model):
             models.UniqueConstraint(
                 fields=["kind", "region", "period"], name="report_kind_region_period"
             ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="report_progress_max_100"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

@@ -15,7 +15,7 @@ from regions.models import PREFIX_LENGTH, Level, Region
 from regions.scoping import jurisdiction_prefix, scope_by_region
 from supervision import indicators, reports, services
 from supervision.models import Indicator, IndicatorSnapshot, Notification, Report, ReportKind
-from supervision.periods import Period
+from supervision.periods import Period, month_just_ended, quarter_just_ended
 from tongren_fupin.errors import DomainError
 
 LEVEL_ORDER = [Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]
@@ -82,6 +82,22 @@ def indicator_rows(
     ``supervision.current_snapshots`` writes, or none yet (decision 0027).
     """
     region = region_in_jurisdiction(user=user, code=region_code)
+    return region_figures(
+        region=region, period=period, indicator=indicator, level=level, stored_only=stored_only
+    )
+
+
+def region_figures(
+    *,
+    region: Region,
+    period: Period,
+    indicator: str | None = None,
+    level: str | None = None,
+    stored_only: bool = False,
+) -> list[IndicatorRow]:
+    """The figures of ``region`` (or its children at ``level``) as ``indicator_rows`` reads
+    them, for a region already in the reader's jurisdiction: the reports read the same
+    snapshots as the dashboard and the API through it."""
     regions = _regions_of(region, level)
     codes = [indicator] if indicator else list(Indicator.values)
     wanted = {r.code: r for r in regions}
@@ -235,12 +251,20 @@ def report_content(*, user: Any, report: Report) -> dict[str, Any]:
     return reports.scoped_content(report, prefix)
 
 
-def report_file(*, user: Any, report: Report, fmt: str) -> tuple[bytes, str]:
-    """The workbook or printable report of what ``user`` may read of ``report``."""
-    written = reports.report_file(report, report_content(user=user, report=report), fmt)
-    if written is None:
-        raise Http404
-    return written
+def report_as_read(*, user: Any, report: Report) -> Report:
+    """``report`` with its content as ``user`` may read it (``report_content``), for the page,
+    the API and the files written when read; the instance is never saved."""
+    report.content = report_content(user=user, report=report)
+    return report
+
+
+def latest_periods() -> dict[str, str]:
+    """The latest ended month and quarter (the defaults of a report asked for)."""
+    today = timezone.localdate()
+    return {
+        ReportKind.BULLETIN: month_just_ended(today).code,
+        ReportKind.ANALYSIS: quarter_just_ended(today).code,
+    }
 
 
 def latest_bulletin(*, user: Any) -> Report | None:

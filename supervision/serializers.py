@@ -5,8 +5,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
-from supervision.models import Report
-from supervision.reports import FILE_KINDS
+from supervision.models import Report, ReportKind, ReportStatus
 from supervision.selectors import report_content
 
 
@@ -40,6 +39,8 @@ class ReportSerializer(serializers.ModelSerializer):
             "title",
             "content",
             "created",
+            "status",
+            "progress",
             "files",
         ]
 
@@ -50,6 +51,8 @@ class ReportSerializer(serializers.ModelSerializer):
         return data
 
     def get_files(self, report: Report) -> dict[str, str]:
-        if report.kind not in FILE_KINDS:
-            return {}
-        return {fmt: reverse(f"report-{fmt}", args=[report.pk]) for fmt in ("xlsx", "html")}
+        files: dict[str, Any] = {}
+        if report.kind != ReportKind.DISPATCH and report.status == ReportStatus.DONE:
+            files["xlsx"] = reverse("report-xlsx", args=[report.pk])
+            files["html"] = reverse("report-html", args=[report.pk])
+        return files

@@ -8,13 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.events import record
 from exits import services as exit_services
@@ -22,8 +22,8 @@ from households.models import annotate_page
 from inspections.models import Problem, ProblemState
 from regions.models import Assignment, Level, Region
 from regions.people import person_name
-from regions.roles import BULLETIN_RECIPIENT_ROLES
-from supervision import indicators, reports
+from regions.roles import BULLETIN_RECIPIENT_ROLES, REPORT_REQUEST_ROLES, require_role
+from supervision import indicators, reports, selectors
 from supervision.indicators import Result
 from supervision.models import (
     ExitThreshold,
@@ -32,6 +32,7 @@ from supervision.models import (
     Notification,
     Report,
     ReportKind,
+    ReportStatus,
     Zone,
 )
 from supervision.periods import Kind, Period, month_period, parse_period
@@ -195,30 +196,28 @@ def thresholds() -> dict[str, ExitThreshold]:
     return {t.indicator: t for t in ExitThreshold.objects.filter(zone=ZONE)}
 
 
-def _county_snapshots(period: Period) -> dict[str, list[IndicatorSnapshot]]:
-    by_indicator: dict[str, list[IndicatorSnapshot]] = {}
-    rows = IndicatorSnapshot.objects.filter(
-        period=period.code, region__level=Level.COUNTY
-    ).select_related("region")
-    for snapshot in rows:
-        by_indicator.setdefault(snapshot.indicator, []).append(snapshot)
+def _county_figures(period: Period) -> dict[str, list[selectors.IndicatorRow]]:
+    """The counties' figures of ``period`` as the API reads them (the same snapshots)."""
+    by_indicator: dict[str, list[selectors.IndicatorRow]] = {}
+    for row in selectors.region_figures(region=city_region(), period=period, level=Level.COUNTY):
+        by_indicator.setdefault(row.indicator, []).append(row)
     return by_indicator
 
 
-def _ranking(indicator: str, snapshots: list[IndicatorSnapshot]) -> list[dict[str, Any]]:
+def _ranking(indicator: str, rows: list[selectors.IndicatorRow]) -> list[dict[str, Any]]:
     better_high = indicators.SPECS[indicator].higher_is_better
-    known = [s for s in snapshots if s.value is not None]
-    known.sort(key=lambda s: (-(s.value or 0) if better_high else (s.value or 0), s.region_id))
+    known = [r for r in rows if r.value is not None]
+    known.sort(key=lambda r: (-(r.value or 0) if better_high else (r.value or 0), r.region))
     return [
         {
             "rank": index,
-            "region": s.region_id,
-            "name": s.region.name,
-            "value": str(s.value),
-            "numerator": str(s.numerator),
-            "denominator": None if s.denominator is None else str(s.denominator),
+            "region": r.region,
+            "name": r.region_name,
+            "value": str(r.value),
+            "numerator": str(r.numerator),
+            "denominator": None if r.denominator is None else str(r.denominator),
         }
-        for index, s in enumerate(known, start=1)
+        for index, r in enumerate(known, start=1)
     ]
 
 
@@ -236,7 +235,7 @@ def overdue_problems_at(period: Period, within: str = "") -> list[Problem]:
 
 
 def bulletin_content(period: Period) -> dict[str, Any]:
-    snapshots = _county_snapshots(period)
+    snapshots = _county_figures(period)
     bars = thresholds()
     rankings = {
         code: _ranking(code, snapshots[code]) for code in Indicator.values if code in snapshots
@@ -273,7 +272,37 @@ def bulletin_content(period: Period) -> dict[str, Any]:
         }
         for p in problems
     ]
-    return {"rankings": rankings, "below_target": below, "overdue_problems": overdue}
+    return {
+        "region": city_region().code,
+        "kinds": reports.KINDS,
+        "totals": reports.totals(period),
+        "rankings": rankings,
+        "below_target": below,
+        "overdue_problems": overdue,
+    }
+
+
+def _report_row(kind: str, region: Region, period: Period) -> tuple[Report, bool]:
+    """The report of ``kind``, region and period, locked, and whether it remains to be written
+    (it does not exist, or was asked for and is not done)."""
+    report = (
+        Report.objects.select_for_update()
+        .filter(kind=kind, region=region, period=period.code)
+        .first()
+    )
+    if report is None:
+        return Report(kind=kind, region=region, period=period.code), True
+    return report, report.status != ReportStatus.DONE
+
+
+def _finish(report: Report, *, title: str, content: dict[str, Any]) -> Report:
+    report.title = title
+    report.content = content
+    report.status = ReportStatus.DONE
+    report.progress = 100
+    report.stage = ""
+    report.save()
+    return report
 
 
 @transaction.atomic
@@ -281,17 +310,13 @@ def bulletin_publish(*, period: Period) -> Report:
     """The bulletin of ``period`` once, with one notification per supervisor (in-app, then one
     e-mail after commit). A rerun returns the bulletin and sends nothing."""
     city = _lock_city()
-    existing = Report.objects.filter(
-        kind=ReportKind.BULLETIN, region=city, period=period.code
-    ).first()
-    if existing is not None:
-        return existing
+    report, to_write = _report_row(ReportKind.BULLETIN, city, period)
+    if not to_write:
+        return report
     dispatch_run(period=period)
     content = bulletin_content(period)
-    report = Report.objects.create(
-        kind=ReportKind.BULLETIN,
-        region=city,
-        period=period.code,
+    _finish(
+        report,
         title=_("Monthly bulletin %(period)s") % {"period": period.code},
         content=content,
     )
@@ -315,7 +340,11 @@ def _notify_bulletin(report: Report, content: dict[str, Any]) -> int:
     for assignment in recipients:
         prefix = assignment.region.prefix
         below = [row for row in content["below_target"] if row["region"].startswith(prefix)]
-        overdue = [row for row in content["overdue_problems"] if row["county"].startswith(prefix)]
+        overdue = [
+            row
+            for row in content["overdue_problems"]
+            if (row.get("region") or row["county"]).startswith(prefix)
+        ]
         body = _(
             "%(below)s indicator(s) below target and %(overdue)s overdue problem(s) in your "
             "jurisdiction."
@@ -387,36 +416,40 @@ def monthly_dispatch_run(*, period: Period) -> Report:
 # -- the quarterly analysis (一季一分析) --------------------------------------------------------
 
 
-@transaction.atomic
-def analysis_publish(*, period: Period) -> Report:
-    """Trends over the quarter's months and the county comparison, with an XLSX workbook and a
-    printable HTML report; once per quarter."""
+def _check_quarter(period: Period) -> None:
     if period.kind != Kind.QUARTER:
         raise DomainError(
             "invalid_period",
             _("The quarterly analysis needs a quarter, such as 2019-Q3."),
             errors={"period": [_("Give a quarter, such as 2019-Q3.")]},
         )
-    city = _lock_city()
-    existing = Report.objects.filter(
-        kind=ReportKind.ANALYSIS, region=city, period=period.code
-    ).first()
-    if existing is not None:
-        return existing
+
+
+def analysis_publish(*, period: Period, report_id: int | None = None) -> Report:
+    """Trends over the quarter's months and the county comparison (its workbook and printable
+    pages are written from it when read); once per quarter. Each month is dispatched in its
+    own transaction, so that the progress of an analysis asked for is seen as it goes."""
+    _check_quarter(period)
     months = period.months()
-    for month in months:
+    for number, month in enumerate(months, start=1):
         dispatch_run(period=month)
+        _progress(report_id, 20 * number, _("Monthly dispatch %(period)s") % {"period": month.code})
+    return _analysis_write(period=period, report_id=report_id)
+
+
+@transaction.atomic
+def _analysis_write(*, period: Period, report_id: int | None) -> Report:
+    city = _lock_city()
+    report, to_write = _report_row(ReportKind.ANALYSIS, city, period)
+    if not to_write:
+        return report
     snapshots_store(period=period, results=compute_period(period))
-    content = reports.analysis_content(period, months)
-    report = Report.objects.create(
-        kind=ReportKind.ANALYSIS,
-        region=city,
-        period=period.code,
+    content = reports.analysis_content(period, period.months())
+    _finish(
+        report,
         title=_("Quarterly analysis %(period)s") % {"period": period.code},
         content=content,
     )
-    report.xlsx.save(f"analysis-{period.code}.xlsx", ContentFile(reports.analysis_xlsx(report)))
-    report.html.save(f"analysis-{period.code}.html", ContentFile(reports.analysis_html(report)))
     record(
         actor=None,
         action="supervision.analysis",
@@ -425,6 +458,90 @@ def analysis_publish(*, period: Period) -> Report:
         summary=f"analysis {period.code}",
     )
     return report
+
+
+# -- reports asked for on the page -----------------------------------------------------------
+
+REQUESTABLE = {ReportKind.BULLETIN: Kind.MONTH, ReportKind.ANALYSIS: Kind.QUARTER}
+TITLES = {
+    ReportKind.BULLETIN: gettext_lazy("Monthly bulletin %(period)s"),
+    ReportKind.ANALYSIS: gettext_lazy("Quarterly analysis %(period)s"),
+}
+FIRST_REPORT_YEAR = 2014
+
+
+def _requested_period(kind: str, text: str) -> Period:
+    """The period of a report asked for: of the report's kind, from 2014, already ended."""
+    example = "2020-Q3" if kind == ReportKind.ANALYSIS else "2020-09"
+    try:
+        period: Period | None = parse_period(text)
+    except DomainError:
+        period = None
+    if period is None or period.kind != REQUESTABLE[ReportKind(kind)]:
+        message = _("Give the period as %(example)s.") % {"example": example}
+        raise DomainError("invalid_period", message, errors={"period": [message]})
+    if period.year < FIRST_REPORT_YEAR or not period.has_ended(timezone.localdate()):
+        message = _("The period must have ended and begin in 2014 or later.")
+        raise DomainError("invalid_period", message, errors={"period": [message]})
+    return period
+
+
+@transaction.atomic
+def report_request(*, actor: Any, kind: str, period: str) -> Report:
+    """Ask for the bulletin of a past month or the analysis of a past quarter: the report
+    exists from now on (queued) and a job writes it. Asking again for one that exists, is
+    queued or is being written returns it; one that failed is queued again."""
+    require_role(actor, REPORT_REQUEST_ROLES)
+    if kind not in REQUESTABLE:
+        message = _("Choose a monthly bulletin or a quarterly analysis.")
+        raise DomainError("invalid_kind", message, errors={"kind": [message]})
+    wanted = _requested_period(kind, period)
+    city = city_region()
+    report, to_write = _report_row(kind, city, wanted)
+    if not to_write or report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING):
+        return report
+    report.title = str(TITLES[ReportKind(kind)]) % {"period": wanted.code}
+    report.status, report.progress, report.stage = ReportStatus.QUEUED, 0, ""
+    report.requested_by = actor
+    report.save()
+    record(
+        actor=actor,
+        action="supervision.report_request",
+        obj=report,
+        region_code=city.code,
+        summary=f"{kind} {wanted.code} requested",
+    )
+    outbox.enqueue("supervision.write_report", report.pk)
+    return report
+
+
+def _progress(report_id: int | None, progress: int, stage: str) -> None:
+    """Say how far the writing of an asked-for report is (committed at once)."""
+    if report_id is not None:
+        Report.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(
+            status=ReportStatus.RUNNING, progress=progress, stage=stage[:100]
+        )
+
+
+def report_write(*, report_id: int) -> Report | None:
+    """The job of an asked-for report (idempotent: a report done is left as it is). A failure
+    is said on the report and raised, so that the job is retried."""
+    report = Report.objects.filter(pk=report_id).first()
+    if report is None or report.status == ReportStatus.DONE:
+        return report
+    period = parse_period(report.period)
+    _progress(report_id, 5, _("Writing started"))
+    try:
+        if report.kind == ReportKind.ANALYSIS:
+            return analysis_publish(period=period, report_id=report_id)
+        dispatch_run(period=period)
+        _progress(report_id, 50, _("Monthly dispatch %(period)s") % {"period": period.code})
+        return bulletin_publish(period=period)
+    except Exception:
+        Report.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(
+            status=ReportStatus.FAILED, stage=_("Writing failed; ask again to retry.")
+        )
+        raise
 
 
 # -- the other people's checks, scheduled here ---------------------------------------------

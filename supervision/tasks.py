@@ -65,3 +65,10 @@ def send_report_emails(report_id: int) -> int:
 def current_snapshots() -> int:
     """The running month's and year's snapshots the dashboard reads (every 15 minutes)."""
     return services.current_snapshots_store()
+
+
+@_task("supervision.write_report")
+def write_report(report_id: int) -> int | None:
+    """A bulletin or an analysis asked for on the reports page (through the outbox)."""
+    report = services.report_write(report_id=report_id)
+    return None if report is None else report.pk

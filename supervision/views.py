@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRefresh
 
 from assistance.selectors import latest_project_year
 from regions.models import CHILD_LEVEL, Level
-from regions.roles import SUPERVISION_PAGE_ROLES, require_page_role
-from supervision import selectors, services
-from supervision.models import Indicator, ReportKind
+from regions.roles import (
+    REPORT_REQUEST_ROLES,
+    SUPERVISION_PAGE_ROLES,
+    has_role,
+    require_page_role,
+)
+from supervision import report_files, reports, selectors, services
+from supervision.forms import ReportRequestForm
+from supervision.models import Indicator, ReportKind, ReportStatus
 from supervision.periods import Period, month_period, parse_period, period_or_default
-from supervision.reports import FILE_KINDS
+from tongren_fupin import numbers
+from tongren_fupin.forms import posted, status_of, submit
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_YEAR = 2014
 FIRST_FUND_YEAR = 2013  # the Suzhou–Tongren cooperation began in 2013
 FUND_RATES = (
@@ -189,11 +198,33 @@ def report_list(request: HttpRequest) -> HttpResponse:
     require_page_role(request.user, SUPERVISION_PAGE_ROLES)
     kind = request.GET.get("kind", "")
     kind = kind if kind in ReportKind.values else ""
+    may_request = has_role(request.user, REPORT_REQUEST_ROLES)
+    if request.method == "POST" and not may_request:
+        raise PermissionDenied
+    form = ReportRequestForm(posted(request))
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        report = submit(
+            form,
+            lambda: services.report_request(
+                actor=request.user, kind=data["kind"], period=data["period"]
+            ),
+        )
+        if report is not None:
+            return redirect("supervision:report", report.pk)
     reports = selectors.report_list(user=request.user, kind=kind)[:120]
     return render(
         request,
         "supervision/report_list.html",
-        {"reports": reports, "kind": kind, "kinds": ReportKind.choices},
+        {
+            "reports": reports,
+            "kind": kind,
+            "kinds": ReportKind.choices,
+            "form": form,
+            "may_request": may_request,
+            "latest": selectors.latest_periods(),
+        },
+        status=status_of(form),
     )
 
 
@@ -201,15 +232,37 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_page_role(request.user, SUPERVISION_PAGE_ROLES)
     report = selectors.report_get(user=request.user, pk=pk)
-    labels = {code: str(Indicator(code).label) for code in Indicator.values}
-    content = selectors.report_content(user=request.user, report=report)
+    if getattr(request, "htmx", False):  # the progress bar, polled; reload once done
+        if report.is_running:
+            return render(request, "supervision/_report_progress.html", {"report": report})
+        return HttpResponseClientRefresh()
+    labels = {code: report_files.header(code) for code in Indicator.values}
+    content = selectors.report_as_read(user=request.user, report=report).content or {}
+    kinds = content.get("kinds") or reports.KINDS
     rankings = [
-        {"indicator": code, "label": labels.get(code, code), "rows": rows}
+        {
+            "indicator": code,
+            "label": labels.get(code, code),
+            "rows": [
+                {**row, "text": numbers.figure_text(row["value"], kinds.get(code, "count"))}
+                for row in rows
+            ],
+        }
         for code, rows in (content.get("rankings") or {}).items()
     ]
     below = [
         {**row, "label": labels.get(row["indicator"], "")}
         for row in content.get("below_target", [])
+    ]
+    trends = [
+        {
+            "label": labels.get(code, code),
+            "values": [numbers.figure_text(v, kinds.get(code, "count")) for v in values],
+            "total": numbers.figure_text(
+                (content.get("totals") or {}).get(code), kinds.get(code, "count")
+            ),
+        }
+        for code, values in (content.get("trends") or {}).items()
     ]
     return render(
         request,
@@ -220,18 +273,34 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "below": below,
             "overdue": content.get("overdue_problems", []),
             "content": content,
-            "has_files": report.kind in FILE_KINDS,
-            "labels": labels,
+            "trends": trends,
+            "has_files": report.kind != ReportKind.DISPATCH and not report.is_running,
         },
     )
 
 
 @login_required
-def report_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The workbook, the print page or the PDF of a bulletin or an analysis that is done."""
     require_page_role(request.user, SUPERVISION_PAGE_ROLES)
     report = selectors.report_get(user=request.user, pk=pk)
-    data, name = selectors.report_file(user=request.user, report=report, fmt=fmt)
-    return FileResponse(io.BytesIO(data), as_attachment=fmt == "xlsx", filename=name)
+    if report.kind == ReportKind.DISPATCH or report.status != ReportStatus.DONE:
+        raise Http404
+    report = selectors.report_as_read(user=request.user, report=report)
+    name = f"{report.title}"
+    if fmt == "xlsx":
+        return file_response(report_files.report_xlsx(report), f"{name}.xlsx", XLSX)
+    if fmt == "pdf":
+        return file_response(report_files.report_pdf(report), f"{name}.pdf", "application/pdf")
+    if fmt in ("print", "html"):
+        return HttpResponse(report_files.report_print_html(report, request))
+    raise Http404
+
+
+def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 @login_required

@@ -181,6 +181,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_htmx",
+    "import_export",
     "csp",
     "axes",
     "tongren_fupin",

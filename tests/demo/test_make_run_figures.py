@@ -9,6 +9,7 @@ runs in a savepoint of it, so what one test changes the next does not see.
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from tests import seed
 pytestmark = pytest.mark.django_db
 
 DEMO_PERIOD = "2020-12"  # the Makefile's
+DEMO_QUARTER = "2020-Q4"
 FIXTURES = [
     "fixtures/tongren_regions/tongren_regions.json",
     "fixtures/tongren_assistance/tongren_assistance.json",
@@ -46,6 +48,7 @@ def make_demo() -> None:
     call_command("load_demo_register", "--allow", "--scale", "0.01", stdout=out)
     call_command("load_demo_relocation", "--allow", stdout=out)
     call_command("run_monthly_dispatch", "--period", DEMO_PERIOD)
+    call_command("run_quarterly_analysis", "--period", DEMO_QUARTER, stdout=out)
 
 
 @pytest.fixture(scope="module")
@@ -200,3 +203,26 @@ def test_the_nine_plus_two_page_shows_the_seed_funds_and_projects(make_run):
 
     assert "80,000,000.00 元" in html and "0.8亿元" in html
     assert "<dt>项目</dt><dd>38</dd>" in html
+
+
+def test_make_run_has_the_analysis_of_the_latest_quarter_counting_the_open_problems(make_run):
+    from django.db.models import Q
+
+    from inspections.models import Problem, ProblemState
+    from supervision.models import Report
+
+    end = datetime.date(2020, 12, 31)
+    still_open = Problem.objects.filter(created__date__lte=end).filter(
+        ~Q(state=ProblemState.VERIFIED) | Q(verified_at__date__gt=end)
+    )
+    report = Report.objects.get(kind="analysis", period=DEMO_QUARTER)
+
+    assert report.status == "done"
+    assert still_open.count() > 0
+    assert report.content["totals"]["open_problems"] == f"{still_open.count()}.00"
+    client = Client()
+    client.force_login(city_user())
+    page = client.get(f"/supervision/reports/{report.pk}/").content.decode()
+    row = re.search(r"<td>未销号问题（个）</td>(.*?)</tr>", page, flags=re.S)
+    assert row is not None
+    assert re.findall(r'<td class="num">([^<]*)</td>', row.group(1))[-1] == str(still_open.count())

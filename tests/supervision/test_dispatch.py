@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from audit.models import AuditEvent
 from households.choices import Status
 from inspections.models import Problem
-from supervision import services, tasks
+from supervision import report_files, services, tasks
 from supervision.models import IndicatorSnapshot, Notification, Report
 from supervision.periods import month_just_ended, parse_period
 from tests.households.factories import MemberFactory, household_with_head, income
@@ -134,23 +134,29 @@ def test_counties_below_a_threshold_are_named_in_the_bulletin(casework):
     assert incidence["520627000000"]["numerator"] == "4.00"
 
 
-def test_the_quarterly_analysis_writes_a_workbook_and_a_printable_report(
-    casework, settings, tmp_path
-):
-    settings.MEDIA_ROOT = tmp_path
-
+def test_the_quarterly_analysis_writes_a_workbook_and_a_printable_report(casework):
     report = services.analysis_publish(period=parse_period("2019-Q3"))
     again = services.analysis_publish(period=parse_period("2019-Q3"))
 
     assert again.pk == report.pk
     assert report.content["months"] == ["2019-07", "2019-08", "2019-09"]
     assert Report.objects.filter(kind="dispatch").count() == 3
-    workbook = load_workbook(io.BytesIO(report.xlsx.read()))
-    assert workbook.sheetnames == ["趋势", "县区比较"]
-    rows = list(workbook["县区比较"].values)
-    assert rows[0] == ("指标", "区划代码", "县（区）", "2019-Q3")
-    assert any(r[1:4] == ("520627000000", "沿河土家族自治县", 1) for r in rows[1:])
-    html = report.html.read().decode()
+    workbook = load_workbook(io.BytesIO(report_files.report_xlsx(report)))
+    assert workbook.sheetnames == ["县（区）比较", "趋势（全市）"]
+    comparison = workbook["县（区）比较"]
+    assert comparison["A1"].value == "2019-Q3 季度分析"
+    assert [c.value for c in comparison[3]][:4] == [
+        "区划代码",
+        "县（区）",
+        "贫困发生率（%）",
+        "脱贫人口（人）",
+    ]
+    yanhe = next(row for row in comparison.iter_rows(min_row=4) if row[0].value == "520627000000")
+    assert yanhe[1].value == "沿河土家族自治县"
+    open_problems = [c.value for c in comparison[3]].index("未销号问题（个）")
+    assert yanhe[open_problems].value == 1
+    assert yanhe[open_problems].number_format == "#,##0"
+    html = report_files.report_print_html(report)
     assert "<svg" in html and "沿河土家族自治县" in html and "<script" not in html
 
 

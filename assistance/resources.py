@@ -1,0 +1,78 @@
+"""The reference tables operators maintain, imported and exported in the admin (XLSX): partners,
+institutions and pairings through ``services.reference_save``, projects through
+``services.project_create``. See ``tongren_fupin.resources``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from assistance import services
+from assistance.models import Institution, Pairing, Partner, Project
+from tongren_fupin.resources import ServiceResource
+
+
+class ReferenceResource(ServiceResource):
+    """A reference row, validated as the admin's form validates it, saved with its audit event."""
+
+    def write(self, *, instance: models.Model, is_create: bool, actor: Any) -> None:
+        services.reference_save(actor=actor, obj=instance)
+
+
+class PartnerResource(ReferenceResource):
+    class Meta:
+        model = Partner
+        fields = (
+            "id",
+            "name",
+            "kind",
+            "home_place",
+            "home_region",
+            "credit_code",
+            "is_collective",
+            "note",
+        )
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+
+class InstitutionResource(ReferenceResource):
+    class Meta:
+        model = Institution
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+
+class PairingResource(ReferenceResource):
+    class Meta:
+        model = Pairing
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+
+class ProjectResource(ServiceResource):
+    """New projects are created as on the project page; an existing project changes on its page
+    (its state, funds and beneficiaries have their own steps), so a changed row is refused."""
+
+    class Meta:
+        model = Project
+        fields = ("id", *services.PROJECT_FIELDS)
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def write(self, *, instance: models.Model, is_create: bool, actor: Any) -> None:
+        if not is_create:
+            raise ValidationError(
+                _("An existing project is changed on its page, not by import: %(name)s")
+                % {"name": instance}
+            )
+        data = {name: getattr(instance, name) for name in services.PROJECT_FIELDS}
+        created = services.project_create(actor=actor, data=data)
+        instance.pk = created.pk
