@@ -91,9 +91,16 @@ def photo_file(folder: Path, name: str, colour: tuple[int, int, int]) -> str:
 
 
 def loaded_images(page: Any, selector: str) -> int:
+    """How many of the images found by ``selector`` the browser loaded and decoded (thumbnails
+    are lazy: each is asked for now, and an image that fails to load does not count)."""
     return page.evaluate(
-        f"Array.from(document.querySelectorAll({selector!r}))"
-        ".filter(img => img.complete && img.naturalWidth > 0).length"
+        """async (selector) => {
+          const images = Array.from(document.querySelectorAll(selector));
+          images.forEach(img => { img.loading = 'eager'; });
+          await Promise.all(images.map(img => img.decode().catch(() => null)));
+          return images.filter(img => img.complete && img.naturalWidth > 0).length;
+        }""",
+        selector,
     )
 
 
@@ -259,6 +266,12 @@ def test_the_cadre_works_from_my_tasks_to_a_visit_with_photos_and_the_county_see
     visit_event = page.locator(f"#event-visit-{visit.pk}")
     visit_event.scroll_into_view_if_needed()
     assert loaded_images(page, f"#event-visit-{visit.pk} .photo-grid img") == 2
+    assert visit_event.locator(f"a[href='/visits/{visit.pk}/']").count() == 1
+    # Two thumbnails side by side in the event's indent.
+    tops = visit_event.locator(".photo-grid img").evaluate_all(
+        "images => images.map(img => Math.round(img.getBoundingClientRect().top))"
+    )
+    assert len(set(tops)) == 1
     assert "户主反映低保金未到账" in page.locator(f"#event-problem-{reported.pk}").inner_text()
     page.locator("#timeline").screenshot(
         path=os.path.join(artifacts_dir, "workbench_timeline_after_visit_360.png")
