@@ -135,7 +135,9 @@ def axe_phone(browser: Any):
 def _audit(
     page: Any, url: str, prepare: Callable[[Any], None] | None = None
 ) -> tuple[list[str], list[str]]:
-    page.goto(url)
+    response = page.goto(url)
+    if response.status != 200:  # an error page is no page of the flow
+        return [f"HTTP {response.status}"], []
     page.wait_for_load_state("load")
     if prepare is not None:
         prepare(page)
