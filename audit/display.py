@@ -9,6 +9,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.labels import current_label
 from audit.models import AuditEvent
@@ -54,9 +55,16 @@ def _field(model: Any, name: str) -> models.Field | None:
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    # A reverse relation (a visit's ``photos``) has no label or value of its own: the change
+    # records a count, labelled by ``NAMED_CHANGES``.
+    return None if isinstance(field, models.ForeignObjectRel) else field
+
+
+# Changes that are not a field of the record: the number of photos added, and to which look.
+NAMED_CHANGES = {"photos": gettext_lazy("photos"), "look": gettext_lazy("look")}
 
 
 def _model(label: str) -> Any:
@@ -79,7 +87,9 @@ def change_rows(event: AuditEvent, user: Any) -> list[tuple[str, str, str]]:
             field = model._meta.get_field("main_cause")
             label = str(_("other poverty causes"))
         else:
-            label = str(field.verbose_name) if field is not None else name
+            label = (
+                str(field.verbose_name) if field is not None else str(NAMED_CHANGES.get(name, name))
+            )
         old, new = [*values, None, None][:2] if isinstance(values, list) else (None, values)
         rows.append((label, _value(field, old), _value(field, new)))
     return rows

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from households.models import annotate_page
 from households.selectors import household_get
 from regions.roles import (
     ASSISTANCE_WRITE_ROLES,
@@ -130,6 +131,7 @@ def site_households(request: HttpRequest, pk: int) -> HttpResponse:
     page = BoundedPaginator(selectors.with_household_facts(relocations), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    annotate_page([relocation.household for relocation in page.object_list])
     for relocation in page.object_list:
         # A site's county sees the households moved in from other counties, but their register
         # pages belong to the county of origin: no link that would answer 404.

@@ -110,6 +110,7 @@ def _visit_event(visit: Any) -> Event:
         on=visit.date,
         order=visit.created.timestamp(),
         title=visit.get_kind_display(),
+        url=reverse("inspections:visit-detail", args=[visit.pk]),
         actor=visit.visitor,
         detail=result,
         late=bool(visit.mismatched_items),

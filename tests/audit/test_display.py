@@ -14,9 +14,11 @@ from audit.display import _model, change_rows
 from audit.labels import MOVED_LABELS, recorded_labels
 from audit.models import AuditEvent, Category
 from exits.models import ExitApplication
+from inspections import services as inspection_services
 from monitoring.models import MonitoringCase
 from relocation import services as relocation_services
 from tests.households.factories import HouseholdFactory, MemberFactory
+from tests.inspections.test_evidence import jpeg_with_gps
 from tests.relocation.factories import SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +122,31 @@ def test_the_events_of_a_moved_model_are_found_under_its_old_and_new_label() -> 
         "households.monitoringcase",
         "monitoring.monitoringcase",
     ]
+
+
+def test_the_household_history_counts_the_photos_of_a_problem_opened_with_them(
+    cadre_yanhe: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    household = HouseholdFactory()
+    MemberFactory(household=household)
+    inspection_services.problem_open(
+        actor=cadre_yanhe,
+        household=household,
+        data={
+            "source": "visit",
+            "category": "diligence",
+            "description": "公益岗位工资未发放",
+            "deadline": datetime.date(2030, 1, 1),
+            "responsible": cadre_yanhe,
+        },
+        photos=[jpeg_with_gps("door.jpg"), jpeg_with_gps("kitchen.jpg")],
+    )
+    client = Client()
+    client.force_login(cadre_yanhe)
+
+    page = client.get(f"/households/{household.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert page.status_code == 200
+    history = page.content.decode().split('id="history"')[1]
+    assert "<tr><th>照片</th><td>—</td><td>→</td><td>2</td></tr>" in history

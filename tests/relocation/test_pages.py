@@ -109,6 +109,24 @@ def test_the_household_list_of_a_site_takes_a_constant_number_of_queries(site, t
     assert page.content.decode().count("零就业</span>") == 6
 
 
+def test_the_household_list_of_a_site_shows_the_heads_name_beside_the_household_number(
+    site, township_reviewer
+):
+    first = relocated_household(site, members=[{"name": "田茂林"}, IDLE])
+    second = relocated_household(site, members=[{"name": "冉桂芬"}])
+    client = Client()
+    client.force_login(township_reviewer)
+
+    page = client.get(f"/relocation/sites/{site.pk}/households/").content.decode()
+
+    for home, name in ((first, "田茂林"), (second, "冉桂芬")):
+        title = (
+            f'<span class="record-title">{name} '
+            f'<small class="muted">{home.household_no}</small></span>'
+        )
+        assert title in page
+
+
 def test_the_zero_employment_page(site, cadre_yanhe, cadre_bijiang, api_client_user):
     idle = relocated_household(site, members=[IDLE])
     working = relocated_household(site, members=[WORKING])

@@ -134,7 +134,7 @@ def test_look_back_page_permission_matrix(cadre_yanhe, cadre_bijiang, api_client
     other = check_permission_matrix("/look-back/", api=False, own=cadre_bijiang)
 
     html = response.content.decode()
-    assert household.household_no in html
+    assert f"户主{household.pk} · {household.household_no}</a>" in html
     assert f"/households/{household.pk}/visit/?kind=look_back" in html
     assert household.household_no not in other.content.decode()
 

@@ -63,9 +63,9 @@ def test_the_cadre_sees_the_five_field_lists_with_exactly_their_rows(cadre_yanhe
     assert list(lists) == ["look_back", "my_problems", "exits", "identify", "unvisited"]
     assert households_of(lists["look_back"]) == [late_task.pk, soon_task.pk]
     assert [row.late for row in lists["look_back"].rows] == [True, False]
-    assert [row.url.rsplit("#", 1)[1] for row in lists["my_problems"].rows] == [
-        f"problem-{mine_late.pk}",
-        f"problem-{mine_soon.pk}",
+    assert [row.url for row in lists["my_problems"].rows] == [
+        f"/problems/{mine_late.pk}/",
+        f"/problems/{mine_soon.pk}/",
     ]
     assert [row.late for row in lists["my_problems"].rows] == [True, False]
     assert households_of(lists["exits"]) == [agreed.household_id, to_publicize.household_id]

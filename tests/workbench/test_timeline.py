@@ -76,6 +76,7 @@ def test_the_timeline_holds_every_kind_newest_first(cadre_yanhe):
     assert by_kind["visit"].record == seen
     assert by_kind["visit"].detail == "五个一致：1 项不一致"
     assert by_kind["visit"].looks[2] == ("柜里放的", False)
+    assert by_kind["visit"].url == f"/visits/{seen.pk}/"
     assert by_kind["problem"].record == late and by_kind["problem"].late is True
     assert by_kind["exit"].record == exit_application
     assert [step.label for step in by_kind["exit"].steps] == ["民主评议（拟退出）"]
