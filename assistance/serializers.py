@@ -18,8 +18,7 @@ from assistance.models import (
 )
 from households.models import Member
 from regions.models import Region
-from regions.references import InJurisdiction, Referenced, resolve_all
-from tongren_fupin.api.fields import IdField
+from regions.references import InJurisdiction, Referenced, ReferencedId, resolve_all
 
 AMOUNT = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal("0.01")}
 
@@ -155,7 +154,7 @@ class TrainingSerializer(serializers.ModelSerializer):
         help_text=_("Code of a region in your jurisdiction."),
     )
     members = serializers.ListField(
-        child=IdField(),
+        child=ReferencedId(),
         required=False,
         write_only=True,
         max_length=1000,

@@ -18,6 +18,7 @@ from rest_framework import serializers
 
 from regions.models import PREFIX_LENGTH
 from regions.scoping import jurisdiction_prefix, scope_by_region
+from tongren_fupin.api.fields import IdField
 from tongren_fupin.errors import DomainError
 
 # The largest id a database key holds (a bigint); anything larger names nothing.
@@ -85,6 +86,17 @@ class InJurisdiction(Referenced):
         if self.scope == "code":  # a region's key is its 12-digit code
             return data if isinstance(data, str) and len(data) == 12 and data.isdigit() else None
         return key_of(data)
+
+
+class ReferencedId(IdField):
+    """One id of a list of references (``resolve_all`` finds them): an id out of the key's
+    range names no record, so it is the list's 404 like a missing one, not a range error."""
+
+    def to_internal_value(self, data: Any) -> int:
+        key = key_of(data)
+        if key is None:
+            raise not_found(getattr(self.parent, "field_name", "") or self.field_name or "")
+        return int(key)
 
 
 def people_in_line(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:

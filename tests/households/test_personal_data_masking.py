@@ -72,7 +72,10 @@ def test_the_members_api_masks_ids_health_and_disability_for_the_city_and_api_cl
     user = request.getfixturevalue(cast)
     api.force_authenticate(user)
 
-    rows = {m["name"]: m for m in api.get(f"/api/v1/households/{household.pk}/members/").json()}
+    rows = {
+        m["name"]: m
+        for m in api.get(f"/api/v1/households/{household.pk}/members/").json()["results"]
+    }
 
     whole = cast in WHOLE
     assert rows["龙秀英"]["health"] == ("chronic" if whole else None)
