@@ -256,6 +256,8 @@ def problem_open(
     jurisdiction holds the household; ``photos`` are re-encoded (a refused one refuses all)."""
     require_role(actor, PROBLEM_RECTIFY_ROLES, household.region_id)
     accepted = accept_photos(photos, "photos")
+    data = dict(data)  # the API gives the visit among the fields
+    visit = data.pop("visit", None) or visit
     if visit is not None and visit.household_id != household.pk:
         raise ValidationError({"visit": _("The visit is of another household.")})
     responsible = data.get("responsible")
