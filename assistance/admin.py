@@ -1,10 +1,10 @@
 """Operators maintain the reference data here: partners, institutions, agreements, pairings,
 reported totals and the exchange records. Every save and delete goes through
 ``services.reference_save`` / ``services.reference_delete``, which record an audit event.
-Partners, institutions, pairings and projects are also imported and exported as XLSX
-(``assistance.resources``: each imported row through the same services). Projects are otherwise
-written through their pages and the API only (fund flows, trainings and job placements too), so
-their rules and audit events hold."""
+Partners, institutions, pairings, projects and trainings are also imported and exported as XLSX
+(``assistance.resources``: each imported row through the same services). Projects and trainings
+are otherwise written through their pages and the API only (fund flows and job placements too),
+so their rules and audit events hold."""
 
 from __future__ import annotations
 
@@ -25,12 +25,14 @@ from assistance.models import (
     Project,
     ReportedTotal,
     SecondedCadre,
+    Training,
 )
 from assistance.resources import (
     InstitutionResource,
     PairingResource,
     PartnerResource,
     ProjectResource,
+    TrainingResource,
 )
 from assistance.services import reference_delete, reference_save
 from tongren_fupin.resources import ServiceImportExportMixin
@@ -118,6 +120,28 @@ class ProjectAdmin(ServiceImportExportMixin, admin.ModelAdmin):
     list_filter = ["scheme", "state", "year"]
     search_fields = ["name"]
     list_select_related = ["target_region"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Training)
+class TrainingAdmin(ServiceImportExportMixin, admin.ModelAdmin):
+    """Trainings are listed, imported (new ones, as on the training page) and exported here;
+    they are recorded on their page."""
+
+    resource_classes = [TrainingResource]
+    list_display = ["title", "scheme", "region", "start_on", "sessions", "participants"]
+    list_filter = ["scheme"]
+    search_fields = ["title"]
+    list_select_related = ["region"]
+    raw_id_fields = ["partner", "members"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

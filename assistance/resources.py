@@ -1,6 +1,7 @@
 """The reference tables operators maintain, imported and exported in the admin (XLSX): partners,
 institutions and pairings through ``services.reference_save``, projects through
-``services.project_create``. See ``tongren_fupin.resources``."""
+``services.project_create``, trainings through ``services.training_record``. See
+``tongren_fupin.resources``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from assistance import services
-from assistance.models import Institution, Pairing, Partner, Project
+from assistance.models import Institution, Pairing, Partner, Project, Training
 from tongren_fupin.resources import ServiceResource
 
 
@@ -75,4 +76,25 @@ class ProjectResource(ServiceResource):
             )
         data = {name: getattr(instance, name) for name in services.PROJECT_FIELDS}
         created = services.project_create(actor=actor, data=data)
+        instance.pk = created.pk
+
+
+class TrainingResource(ServiceResource):
+    """New trainings are recorded as on the training page (same validation, an audit event per
+    row); a recorded training is not changed by import, so a changed row is refused."""
+
+    class Meta:
+        model = Training
+        fields = ("id", *services.TRAINING_FIELDS)
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def write(self, *, instance: models.Model, is_create: bool, actor: Any) -> None:
+        if not is_create:
+            raise ValidationError(
+                _("A recorded training is not changed by import: %(name)s") % {"name": instance}
+            )
+        data = {name: getattr(instance, name) for name in services.TRAINING_FIELDS}
+        created = services.training_record(actor=actor, data=data)
         instance.pk = created.pk

@@ -59,16 +59,17 @@ def nine_plus_two(request: HttpRequest) -> HttpResponse:
     """Each helper county/zone of the 9+2 action: its agreement, project list and progress."""
     require_page_role(request.user, ASSISTANCE_READ_ROLES)
     region = selectors.summary_region(user=request.user)
-    summary = selectors.assistance_summary(
+    figures = selectors.published_figures(
         user=request.user,
         filters=selectors.SummaryFilters(scheme=Scheme.NINE_PLUS_TWO, region=region),
+        names=("funds", "projects"),
     )
     return render(
         request,
         "assistance/nine_plus_two.html",
         {
             "helpers": selectors.nine_plus_two_helpers(user=request.user),
-            "summary": summary,
+            "figures": figures,
             "may_write": has_role(request.user, ASSISTANCE_WRITE_ROLES),
         },
     )

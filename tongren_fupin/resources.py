@@ -11,6 +11,7 @@ Workbooks only: XLSX in and out (``ServiceImportExportMixin``)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,15 +27,22 @@ class ServiceResource(resources.ModelResource):
     """Saves each row through ``write`` (a service), never ``Model.save`` directly."""
 
     def import_instance(self, instance: models.Model, row: Any, **kwargs: Any) -> None:
-        """An empty cell of a text column is the empty text (as the pages store it), so that a
-        workbook exported and imported again equals the stored rows."""
+        """An empty cell of a text column is the empty text (as the pages store it), and a date
+        cell the workbook holds as a date-time is the date, so that a workbook exported and
+        imported again equals the stored rows."""
         try:
             super().import_instance(instance, row, **kwargs)
         finally:
             for field in instance._meta.concrete_fields:
+                value = getattr(instance, field.attname)
                 text = isinstance(field, models.CharField | models.TextField)
-                if text and not field.null and getattr(instance, field.attname) is None:
+                if text and not field.null and value is None:
                     setattr(instance, field.attname, "")
+                date_only = isinstance(field, models.DateField) and not isinstance(
+                    field, models.DateTimeField
+                )
+                if date_only and isinstance(value, datetime.datetime):
+                    setattr(instance, field.attname, value.date())
 
     def save_instance(
         self, instance: models.Model, is_create: bool, row: Any, **kwargs: Any

@@ -57,8 +57,10 @@ from assistance.selectors.rates import (
 from assistance.selectors.summary import (
     MONEY_NAMES,
     REPORTED_FIELDS,
+    PublishedFigure,
     SummaryFilters,
     assistance_summary,
+    published_figures,
     summary_region,
 )
 
@@ -74,6 +76,7 @@ __all__ = [
     "ZERO",
     "Helper",
     "ProjectRates",
+    "PublishedFigure",
     "SummaryFilters",
     "agreement_list",
     "assistance_summary",
@@ -94,6 +97,7 @@ __all__ = [
     "project_list",
     "project_rates",
     "project_rates_by_region",
+    "published_figures",
     "show_member_ids",
     "summary_region",
     "training_get",

@@ -90,6 +90,89 @@ def assistance_summary(*, user: Any, filters: SummaryFilters) -> dict[str, Any]:
     """
     region = filters.region or summary_region(user=user)
     prefix = region.prefix
+    itemised, published = _figure_parts(prefix, filters)
+    return {
+        "region": region.code,
+        "region_name": region.name,
+        "scheme": filters.scheme,
+        "partner_kind": filters.partner_kind,
+        **{name: itemised[name] + published[name] for name in SUMMARY_FIGURES},
+        "pairings": _pairings_by_level(prefix, filters),
+        "agreements": _agreements(prefix, filters),
+        "project_outputs": _outputs(prefix, filters),
+    }
+
+
+MONEY_NAMES = frozenset({"funds", "purchased", "sales_helped"})
+REPORTED_FIELDS = (
+    "funds",
+    "projects",
+    "people_covered",
+    "exchange_visitors",
+    "joint_meetings",
+    "working_meetings",
+    "trainings",
+    "trainees",
+    "placed",
+    "purchased",
+    "sales_helped",
+    "seconded_cadres",
+)
+
+
+@dataclass(frozen=True)
+class PublishedFigure:
+    """A summary figure with its parts: the published aggregate (reported totals) and the sum
+    of the itemised rows beside it."""
+
+    name: str
+    total: Any
+    published: Any
+    itemised: Any
+
+    @property
+    def from_published(self) -> bool:
+        return bool(self.published)
+
+
+def published_figures(
+    *, user: Any, filters: SummaryFilters, names: tuple[str, ...] = ()
+) -> dict[str, PublishedFigure]:
+    """The summary's figures split into the published aggregate and the itemised rows, so a
+    page can say which totals come from a published figure (scoped like the summary)."""
+    region = filters.region or summary_region(user=user)
+    itemised, published = _figure_parts(region.prefix, filters)
+    return {
+        name: PublishedFigure(
+            name=name,
+            total=itemised[name] + published[name],
+            published=published[name],
+            itemised=itemised[name],
+        )
+        for name in names or SUMMARY_FIGURES
+    }
+
+
+# The summary's figure names, and the reported-total field each adds.
+SUMMARY_FIGURES = {
+    "funds": "funds",
+    "projects": "projects",
+    "people_covered": "people_covered",
+    "exchange_visitors": "exchange_visitors",
+    "joint_meetings": "joint_meetings",
+    "working_meetings": "working_meetings",
+    "trainings": "trainings",
+    "trainees": "trainees",
+    "placed": "placed",
+    "purchases": "purchased",
+    "sales_helped": "sales_helped",
+    "seconded_cadres": "seconded_cadres",
+}
+
+
+def _figure_parts(prefix: str, filters: SummaryFilters) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(itemised, published): each summary figure from the itemised rows and from the
+    reported totals, within the prefix."""
     reported = within_prefix(ReportedTotal.objects.all(), prefix, "region")
     if filters.scheme:
         reported = reported.filter(scheme=filters.scheme)
@@ -121,51 +204,26 @@ def assistance_summary(*, user: Any, filters: SummaryFilters) -> dict[str, Any]:
         sessions=Coalesce(Sum("sessions"), 0), people=Coalesce(Sum("participants"), 0)
     )
     consumption = _scoped(ConsumptionAssistance.objects.all(), prefix, "region", filters)
-    return {
-        "region": region.code,
-        "region_name": region.name,
-        "scheme": filters.scheme,
-        "partner_kind": filters.partner_kind,
-        "funds": _total(flows, "amount", money=True) + rt["funds"],
-        "projects": project_totals["n"] + rt["projects"],
-        "people_covered": project_totals["people"] + rt["people_covered"],
+    itemised = {
+        "funds": _total(flows, "amount", money=True),
+        "projects": project_totals["n"],
+        "people_covered": project_totals["people"],
         "exchange_visitors": _total(
             _scoped(ExchangeVisit.objects.all(), prefix, "region", filters), "people"
-        )
-        + rt["exchange_visitors"],
-        "joint_meetings": meetings["joint"] + rt["joint_meetings"],
-        "working_meetings": meetings["working"] + rt["working_meetings"],
-        "trainings": trainings["sessions"] + rt["trainings"],
-        "trainees": trainings["people"] + rt["trainees"],
+        ),
+        "joint_meetings": meetings["joint"],
+        "working_meetings": meetings["working"],
+        "trainings": trainings["sessions"],
+        "trainees": trainings["people"],
         "placed": _scoped(
             JobPlacement.objects.all(), prefix, "member__household__region", filters
-        ).count()
-        + rt["placed"],
-        "purchases": _total(consumption, "purchased", money=True) + rt["purchased"],
-        "sales_helped": _total(consumption, "sales_helped", money=True) + rt["sales_helped"],
-        "seconded_cadres": _scoped(SecondedCadre.objects.all(), prefix, "county", filters).count()
-        + rt["seconded_cadres"],
-        "pairings": _pairings_by_level(prefix, filters),
-        "agreements": _agreements(prefix, filters),
-        "project_outputs": _outputs(prefix, filters),
+        ).count(),
+        "purchases": _total(consumption, "purchased", money=True),
+        "sales_helped": _total(consumption, "sales_helped", money=True),
+        "seconded_cadres": _scoped(SecondedCadre.objects.all(), prefix, "county", filters).count(),
     }
-
-
-MONEY_NAMES = frozenset({"funds", "purchased", "sales_helped"})
-REPORTED_FIELDS = (
-    "funds",
-    "projects",
-    "people_covered",
-    "exchange_visitors",
-    "joint_meetings",
-    "working_meetings",
-    "trainings",
-    "trainees",
-    "placed",
-    "purchased",
-    "sales_helped",
-    "seconded_cadres",
-)
+    published = {name: rt[field] for name, field in SUMMARY_FIGURES.items()}
+    return itemised, published
 
 
 def _pairings_by_level(prefix: str, filters: SummaryFilters) -> list[dict[str, Any]]:

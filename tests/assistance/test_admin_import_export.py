@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 from openpyxl import Workbook, load_workbook
 
-from assistance.models import Agreement, Partner, Project
-from assistance.services import PROJECT_FIELDS
+from assistance.models import Agreement, Partner, Project, Training
+from assistance.services import PROJECT_FIELDS, TRAINING_FIELDS
 from audit.models import AuditEvent
 from tests.conftest import YANHE
 
@@ -227,3 +227,50 @@ def test_projects_import_through_the_project_service_and_a_scheme_mismatch_is_re
     confirm(client, "project", again)
     assert Project.objects.count() == 1
     assert AuditEvent.objects.filter(action__startswith="assistance_project").count() == 1
+
+
+def test_trainings_import_through_the_training_service_and_export_import_changes_nothing(
+    client, operator, partner
+):
+    client.force_login(operator)
+    headers = ["id", "scheme", "partner", "region", "title", "start_on", "sessions", "participants"]
+    good = ["", "east_west", partner.pk, YANHE, "苏州家政服务培训", "2019-05-06", 3, 45]
+    bad = ["", "east_west", partner.pk, YANHE, "苏州电商培训", "2019-06-01", 0, 30]
+
+    refused = preview(client, "training", workbook(headers, [good, bad]))
+
+    [invalid] = refused.context["result"].invalid_rows
+    assert invalid.number == 2
+    assert invalid.error_dict["sessions"] == ["确保该值大于或等于1。"]
+    assert Training.objects.exists() is False
+
+    previewed = preview(client, "training", workbook(headers, [good]))
+    assert row_kinds(previewed) == ["new"]
+    assert Training.objects.exists() is False
+    assert AuditEvent.objects.filter(action="training.recorded").exists() is False
+    confirm(client, "training", previewed)
+
+    training = Training.objects.get()
+    assert (training.title, training.sessions, training.participants, training.region_id) == (
+        "苏州家政服务培训",
+        3,
+        45,
+        YANHE,
+    )
+    event = AuditEvent.objects.get(action="training.recorded")
+    assert (event.actor_id, event.object_id) == (operator.pk, str(training.pk))
+
+    exported = client.post(
+        "/admin/assistance/training/export/",
+        {
+            "format": "0",
+            "resource": "0",
+            **{f"trainingresource_{name}": "on" for name in ("id", *TRAINING_FIELDS)},
+        },
+    )
+    assert exported.status_code == 200
+    again = preview(client, "training", exported.content)
+    assert row_kinds(again) == ["skip"]
+    confirm(client, "training", again)
+    assert Training.objects.count() == 1
+    assert AuditEvent.objects.filter(action="training.recorded").count() == 1

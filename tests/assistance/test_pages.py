@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from assistance.models import FundFlow, Institution, Pairing, Project, Training
+from assistance.models import FundFlow, Institution, Pairing, Project, ReportedTotal, Training
 from tests.assistance.conftest import add_flow, make_project
 from tests.conftest import YANHE
 from tests.permissions import check_permission_matrix
@@ -259,3 +259,39 @@ def test_partner_page_of_school_pairings_says_no_institution_is_recorded(
     partner = Pairing.objects.get(level="school_school").partner
     html = client_for(city_supervisor).get(f"/assistance/partners/{partner.pk}/").content.decode()
     assert NO_INSTITUTIONS in html
+
+
+# --- published aggregates --------------------------------------------------------------------
+
+
+def test_nine_plus_two_totals_from_published_figures_say_so_with_the_itemised_sum_beside(
+    tongren_assistance, county_supervisor
+):
+    response = client_for(county_supervisor).get("/assistance/nine-plus-two/")
+    figures = response.context["figures"]
+    listed = Project.objects.filter(scheme="nine_plus_two").count()
+    assert (figures["projects"].total, figures["projects"].itemised) == (38, listed)
+    assert figures["projects"].published == 38 - listed
+    assert (figures["funds"].total, figures["funds"].published) == (
+        Decimal("80000000.00"),
+        Decimal("80000000.00"),
+    )
+    assert figures["funds"].itemised == Decimal("0.00")
+    html = response.content.decode()
+    assert 'id="published-note"' in html
+    assert '<dd id="figure-funds" class="published-aggregate">' in html
+    assert '<dd id="figure-projects" class="published-aggregate">' in html
+    assert f"公布汇总数 {38 - listed}；逐项记录合计 {listed}" in html
+
+
+def test_nine_plus_two_totals_without_published_figures_carry_no_note(
+    tongren_assistance, county_supervisor
+):
+    ReportedTotal.objects.filter(scheme="nine_plus_two").delete()
+    response = client_for(county_supervisor).get("/assistance/nine-plus-two/")
+    html = response.content.decode()
+    listed = Project.objects.filter(scheme="nine_plus_two").count()
+    assert response.context["figures"]["projects"].total == listed
+    assert response.context["figures"]["projects"].published == 0
+    assert 'id="published-note"' not in html
+    assert "published-aggregate" not in html
