@@ -23,9 +23,19 @@ from django.urls.exceptions import Resolver404
 from django.utils.regex_helper import normalize
 
 # Pages anyone may open: logging in and out, the language switch, the API's token endpoint, the
-# health check (which says "ok" or "unavailable" and nothing else).
+# health check (which says "ok" or "unavailable" and nothing else) and the liveness ping ("ok",
+# touching nothing: the load benchmark's baseline).
 PUBLIC_URL_NAMES = frozenset(
-    {"login", "logout", "set_language", "api-token", "admin:login", "admin:logout", "health"}
+    {
+        "login",
+        "logout",
+        "set_language",
+        "api-token",
+        "admin:login",
+        "admin:logout",
+        "health",
+        "ping",
+    }
 )
 
 # Values tried for a URL parameter, by name first, then in this order.

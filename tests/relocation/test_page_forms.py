@@ -311,7 +311,11 @@ def test_a_site_record_follows_the_permission_matrix(
         ("governance-units", {"kind": "street", "officers": "2"}, "只有警务室配备警务人员。"),
         ("culture-activities", {"held_on": "2099-01-01"}, "活动日期不能晚于今天。"),
         ("culture-activities", {"sessions": "0"}, "场次至少为 1。"),
-        ("facilities", {"kind": "castle"}, "类别：选择一个有效的选项"),
+        (
+            "facilities",
+            {"kind": "castle"},
+            "类别 应为 学校、医疗机构、社区综合服务中心、其他设施 之一。",
+        ),
         ("party-organisations", {"members": "-1"}, "选举成员数：确保该值大于或等于0。"),
     ],
     ids=["officers", "future", "sessions", "kind", "members"],
