@@ -447,7 +447,9 @@ class MisclassificationView(APIView):
     @extend_schema(
         request=None,
         parameters=[
-            OpenApiParameter("year", int, required=True),
+            OpenApiParameter(
+                "year", {"type": "integer", "minimum": 2014, "maximum": 2100}, required=True
+            ),
             OpenApiParameter("region", str, description=_("a part of the jurisdiction")),
         ],
         responses={202: SuspectRunSerializer, **ERROR_RESPONSES},

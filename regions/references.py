@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 from regions.models import PREFIX_LENGTH
@@ -121,3 +122,17 @@ def resolve_all(queryset: QuerySet[Any], user: Any, ids: Iterable[Any], field: s
     if any(key not in found for key in keys):
         raise not_found(field)
     return [found[key] for key in dict.fromkeys(keys)]
+
+
+class ReferencedExtension(OpenApiSerializerFieldExtension):
+    """The schema says a referenced id's range (a region's code is a 12-digit string), so
+    clients and the fuzz tests know it."""
+
+    target_class = Referenced
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if schema.get("type") == "integer":
+            schema = {**schema, "minimum": 1, "maximum": MAX_ID}
+        return schema
