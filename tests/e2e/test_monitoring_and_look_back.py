@@ -2,6 +2,7 @@
 township identifies a monitoring case from its page."""
 
 import datetime
+import re
 import os
 from decimal import Decimal
 
@@ -45,8 +46,9 @@ def test_cadre_completes_a_look_back_task_on_a_phone(site, phone_page, artifacts
     assert page.locator("#id_kind").input_value() == "look_back"
     page.get_by_role("button", name="保存走访").click()
 
-    page.wait_for_url(f"{site}/households/{household.pk}/")
+    page.wait_for_url(re.compile(r"/visits/\d+/$"))  # the visit's own page (decision 0025)
     task = LookBackTask.objects.get(household=household)
+    assert page.url == f"{site}/visits/{task.visit.pk}/"
     assert (task.status, task.visit.kind) == ("done", "look_back")
     assert phone_page.console_errors == []
 
