@@ -2,8 +2,8 @@
 township identifies a monitoring case from its page."""
 
 import datetime
-import re
 import os
+import re
 from decimal import Decimal
 
 import pytest
