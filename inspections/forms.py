@@ -56,20 +56,25 @@ def _yes_no(label: Any) -> forms.TypedChoiceField:
     )
 
 
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
 class SectionForm(forms.Form):
     """A section that is skipped when nothing in it is filled, and complete otherwise."""
 
     required_when_used: tuple[str, ...] = ()
 
     def values(self) -> dict[str, Any] | None:
-        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        data = {k: v for k, v in self.cleaned_data.items() if not _empty(v)}
         return data or None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if any(data.get(name) not in (None, "") for name in data):
+        # A photo field with no file cleans to an empty list: an empty section stays skipped.
+        if any(not _empty(data.get(name)) for name in data):
             for name in self.required_when_used:
-                if data.get(name) in (None, ""):
+                if _empty(data.get(name)):
                     self.add_error(name, _("Fill in every item of this section, or none."))
         return data
 
