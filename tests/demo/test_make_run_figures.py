@@ -202,7 +202,9 @@ def test_the_nine_plus_two_page_shows_the_seed_funds_and_projects(make_run):
     html = page("/assistance/nine-plus-two/")
 
     assert "80,000,000.00 元" in html and "0.8亿元" in html
-    assert "<dt>项目</dt><dd>38</dd>" in html
+    # 38 is the published total (a published aggregate, marked so, with its parts beside it).
+    assert '<dt>项目</dt>\n  <dd id="figure-projects" class="published-aggregate">38\n' in html
+    assert 'id="published-note"' in html
 
 
 def test_make_run_has_the_analysis_of_the_latest_quarter_counting_the_open_problems(make_run):
