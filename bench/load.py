@@ -72,7 +72,7 @@ def fill(scale: float, *, register: bool = True) -> None:
 
     from demo.cases import generate_demo_cases
     from demo.register import generate_register
-    from exits.services import suspects_compute
+    from exits.suspect_runs import suspects_compute
     from exits.suspects import year_end
     from supervision import services
     from supervision.periods import parse_period

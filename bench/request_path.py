@@ -97,7 +97,7 @@ def main() -> None:
     parser.add_argument("--search-only", action="store_true", help="the search cases only")
     args = parser.parse_args()
     setup_django()
-    from exits.services import suspects_compute
+    from exits.suspect_runs import suspects_compute
     from households.models import Household, Member
 
     cast = users()

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from exits import selectors, services, suspects
+from exits import selectors, services, suspect_runs, suspects
 from exits.assessment import as_dicts, assess_exit
 from exits.criteria import Outcome
 from exits.models import ExitApplication, ExitState, ExitStep, Objection
@@ -460,7 +460,7 @@ class MisclassificationView(APIView):
         code = str(data.get("region", request.query_params.get("region", "")))
         region = region_get(user=request.user, code=code) if code else None
         prefix = region.prefix if region is not None else jurisdiction_prefix(request.user) or ""
-        run = services.suspect_run_request(
+        run = suspect_runs.suspect_run_request(
             actor=request.user, on=suspects.year_end(year), prefix=prefix
         )
         return Response(SuspectRunSerializer(run).data, status=202)

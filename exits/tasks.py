@@ -5,11 +5,11 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import DatabaseError
 
-from exits import services
+from exits import suspect_runs
 
 
 @shared_task(
-    name=services.SUSPECTS_TASK,
+    name=suspect_runs.SUSPECTS_TASK,
     autoretry_for=(DatabaseError,),
     retry_backoff=10,
     retry_backoff_max=600,
@@ -19,4 +19,4 @@ from exits import services
 )
 def compute_suspects(run_id: int) -> str:
     """Compute a requested run of the suspects; idempotent (``suspect_run_execute``)."""
-    return services.suspect_run_execute(run_id=run_id)
+    return suspect_runs.suspect_run_execute(run_id=run_id)

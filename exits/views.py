@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from exits import selectors, services, suspects
+from exits import selectors, services, suspect_runs, suspects
 from exits.assessment import assess_exit
 from exits.models import ExitApplication, ExitState
 from households.models import annotate_page
@@ -366,7 +366,7 @@ def _recompute(request: HttpRequest) -> HttpResponse:
     if act(
         request,
         form,
-        lambda: services.suspect_run_request(actor=request.user, on=on, prefix=prefix),
+        lambda: suspect_runs.suspect_run_request(actor=request.user, on=on, prefix=prefix),
     ):
         messages.success(request, _("The list is being computed again."))
     query = {"year": form.cleaned_data["year"], **({"region": code} if code else {})}

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.events import record
-from exits import services as exit_services
+from exits import suspect_runs
 from households.models import annotate_page
 from inspections.models import Problem, ProblemState
 from regions.models import Assignment, Level, Region
@@ -168,7 +168,7 @@ def dispatch_run(*, period: Period) -> Report:
         return existing
     # The misclassification suspects as of the period's end, judged once (decision 0027): the
     # misclassification page reads them, and so do 错退率, 缺少佐证率 and 漏评率 below.
-    run = exit_services.suspects_compute(on=period.end)
+    run = suspect_runs.suspects_compute(on=period.end)
     with indicators.reading_stored_suspects(period.end):
         results = compute_period(period)
     stored = snapshots_store(period=period, results=results)

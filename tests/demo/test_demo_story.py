@@ -24,7 +24,7 @@ from rest_framework.test import APIClient
 from demo.cases import generate_demo_cases
 from demo.evidence import Flaw
 from demo.register import generate_register
-from exits.services import suspects_compute
+from exits.suspect_runs import suspects_compute
 from exits.suspects import year_end
 from regions import reference
 from supervision import selectors

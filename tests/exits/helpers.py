@@ -31,7 +31,7 @@ def ready_for_exit(
 def compute_suspects(year: int, prefix: str = "") -> Any:
     """The misclassification suspects as of the end of ``year``, computed and stored now (what
     the monthly dispatch or the page's button does): the page and the API read these."""
-    from exits.services import suspects_compute
+    from exits.suspect_runs import suspects_compute
     from exits.suspects import year_end
 
     return suspects_compute(on=year_end(year), prefix=prefix)

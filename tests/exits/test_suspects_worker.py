@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from exits.models import Suspect, SuspectRun
-from exits.services import SUSPECTS_TASK
+from exits.suspect_runs import SUSPECTS_TASK
 from households.choices import Status
 from tests.households.factories import household_with_head
 from tests.regions.factories import assigned_user

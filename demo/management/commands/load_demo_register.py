@@ -7,7 +7,7 @@ from django.db import connection
 
 from demo.cases import generate_demo_cases
 from demo.register import delete_register, generate_register, incidence_at_end_of
-from exits.services import suspects_compute
+from exits.suspect_runs import suspects_compute
 from exits.suspects import year_end
 from households.models import Household
 
