@@ -101,11 +101,17 @@ TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key-never-used-in-production-7f3
 	TEST_REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL= SECURE_SSL_REDIRECT=0 \
 	ALLOW_EAGER_CELERY=1 ALLOW_CONSOLE_EMAIL=1 ALLOW_SQLITE=1
 
+# Test processes in parallel (pytest-xdist): one per core by default, each with its own test
+# database (name_gw0, name_gw1, ...), live server port and Celery queue. PYTEST_WORKERS=0 runs
+# in this process alone.
+PYTEST_WORKERS ?= auto
+
 test: system-deps venv assets services check
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	@# The tests marked sqlite again, on the embedded default of `make run`.
-	mkdir -p var && rm -f var/test-sqlite.sqlite3
-	$(TEST_ENV) DATABASE_URL=sqlite:///var/test-sqlite.sqlite3 $(BIN)/pytest -m sqlite $(PYTEST_ARGS)
+	mkdir -p var && rm -f var/test-sqlite.sqlite3 var/test_test-sqlite.sqlite3*
+	$(TEST_ENV) DATABASE_URL=sqlite:///var/test-sqlite.sqlite3 $(BIN)/pytest -n $(PYTEST_WORKERS) -m sqlite \
+	  $(PYTEST_ARGS)
 
 format: venv
 	$(BIN)/ruff check --fix .
