@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +92,16 @@ class ExitThreshold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_indicator_display()} {self.get_comparison_display()} {self.value}%"
+
+    def clean(self) -> None:
+        """The rule of the percentage constraint, in the words of the field."""
+        if self.value is not None and not 0 <= self.value <= 100:
+            raise ValidationError(
+                {
+                    "value": _("%(column)s is a percentage from 0 to 100.")
+                    % {"column": self._meta.get_field("value").verbose_name}
+                }
+            )
 
     def passes(self, value: object) -> bool:
         if value is None:
