@@ -92,7 +92,7 @@ class PovertyLine(models.Model):
             raise ValidationError(
                 {
                     "amount": _("%(column)s must be more than 0 (yuan per person per year).")
-                    % {"column": self._meta.get_field("amount").verbose_name}
+                    % {"column": _("amount (yuan per person per year)")}
                 }
             )
 

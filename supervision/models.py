@@ -99,7 +99,7 @@ class ExitThreshold(models.Model):
             raise ValidationError(
                 {
                     "value": _("%(column)s is a percentage from 0 to 100.")
-                    % {"column": self._meta.get_field("value").verbose_name}
+                    % {"column": _("threshold (%)")}
                 }
             )
 
