@@ -36,7 +36,7 @@ from supervision.models import (
     Zone,
 )
 from supervision.periods import Kind, Period, month_period, parse_period
-from tongren_fupin import outbox
+from tongren_fupin import numbers, outbox
 from tongren_fupin.errors import DomainError
 
 # Tongren is in Guizhou, a western province: the western thresholds apply.
@@ -279,7 +279,8 @@ def bulletin_content(period: Period) -> dict[str, Any]:
                         "region": row["region"],
                         "name": row["name"],
                         "value": row["value"],
-                        "threshold": f"{threshold.get_comparison_display()} {threshold.value}%",
+                        "threshold": f"{threshold.get_comparison_display()} "
+                        f"{numbers.figure_text(threshold.value, numbers.PERCENT)}",
                     }
                 )
     counties = dict(Region.objects.filter(level=Level.COUNTY).values_list("code", "name"))
