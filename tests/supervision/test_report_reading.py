@@ -5,12 +5,14 @@ the print page and the workbook."""
 from __future__ import annotations
 
 import io
+import re
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
 from supervision import report_files, services
-from supervision.models import Indicator, Report
+from supervision.models import ExitThreshold, Indicator, Report
 from supervision.periods import parse_period
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +89,38 @@ def test_the_bulletin_writes_rates_counts_and_money_as_figures_are_written(clien
     assert '<td class="num">1.50万元 / 3.00万元</td>' in html
     assert "4.70" not in html and "13.00" not in html
     assert "<td>4.7%</td>" in printed and "4.70" not in printed
+
+
+def test_cells_below_an_exit_threshold_are_marked_by_the_threshold_of_the_day(
+    client, city_supervisor, operator
+):
+    report = services.analysis_publish(period=parse_period("2019-Q4"))
+    content = dict(report.content)
+    content["comparison"] = {
+        **content["comparison"],
+        "poverty_incidence": [
+            {**row, "value": "4.70" if row["region"] == YANHE else "0.50"}
+            for row in content["comparison"]["poverty_incidence"]
+        ],
+    }
+    Report.objects.filter(pk=report.pk).update(content=content)
+    report.refresh_from_db()
+
+    def marked() -> tuple[list[str], list[str]]:
+        sheet = load_workbook(io.BytesIO(report_files.report_xlsx(report)))["县（区）比较"]
+        column = [c.value for c in sheet[3]].index("贫困发生率（%）")
+        red = [
+            row[0].value
+            for row in sheet.iter_rows(min_row=4)
+            if row[column].fill.fgColor.rgb in ("FFFDE2E1", "00FDE2E1")
+        ]
+        printed = report_files.report_print_html(report)
+        return red, re.findall(r'<td class="below">([^<]*)</td>', printed)
+
+    assert marked() == ([YANHE], ["4.7%"])
+
+    bar = ExitThreshold.objects.get(indicator="poverty_incidence", zone="west")
+    bar.value = Decimal("5")
+    services.exit_threshold_save(actor=operator, threshold=bar)
+
+    assert marked() == ([], [])
