@@ -21,7 +21,7 @@ from tongren_fupin import numbers
 KINDS = {code: indicators.SPECS[code].kind for code in Indicator.values}
 #: The kind of a rate's numerator and denominator (its evidence): yuan for the fund rates,
 #: a count (people, households, projects) for every other.
-EVIDENCE_KINDS = {
+EVIDENCE_KINDS: dict[str, str] = {
     Indicator.DISBURSEMENT_RATE: numbers.MONEY,
     Indicator.REIMBURSEMENT_RATE: numbers.MONEY,
 }
