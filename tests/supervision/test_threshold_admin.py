@@ -62,15 +62,20 @@ def test_a_bad_threshold_row_is_refused_naming_the_field_and_what_it_accepts(cli
             ["missed_rate", "west", "lt", 120, ""],
             ["missed_rate", "west", "under", 2, ""],
             ["missed_rate", "north", "lt", 2, ""],
+            ["approval_rate", "west", "lt", 90, ""],
         ],
     )
 
     previewed = preview(client, MODEL, content)
 
-    value, comparison, zone = (row.error_dict for row in previewed.context["result"].invalid_rows)
+    value, comparison, zone, turned = (
+        row.error_dict for row in previewed.context["result"].invalid_rows
+    )
     assert value == {"value": ["标准（%） 应在0到100之间（百分数）。"]}
     assert comparison == {"comparison": ["比较方式 应为 lt（低于）、gte（不低于） 之一。"]}
     assert zone == {"zone": ["地区 应为 west（西部地区）、central（中东部地区） 之一。"]}
+    # 群众认可度 is better high: a county must reach it, never stay below it.
+    assert turned == {"comparison": ["群众认可度（%）的比较方式 应为 不低于（gte）。"]}
     assert stored() == before
     assert AuditEvent.objects.filter(action__startswith="exit_threshold").exists() is False
 
