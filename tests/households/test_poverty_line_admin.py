@@ -13,7 +13,7 @@ from households.models import PovertyLine
 from households.services import POVERTY_LINE_FIELDS
 from tests.admin_imports import confirm, export, preview, row_kinds, workbook
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 MODEL = "households/povertyline"
 HEADERS = ["year", "kind", "amount", "source"]

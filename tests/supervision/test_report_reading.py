@@ -15,7 +15,7 @@ from supervision import report_files, services
 from supervision.models import ExitThreshold, Indicator, Report
 from supervision.periods import parse_period
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 YANHE = "520627000000"
 

@@ -14,7 +14,7 @@ from supervision import services
 from supervision.models import ExitThreshold
 from tests.admin_imports import confirm, export, preview, row_kinds, workbook
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 MODEL = "supervision/exitthreshold"
 HEADERS = services.THRESHOLD_FIELDS
