@@ -16,6 +16,7 @@ from regions.scoping import jurisdiction_prefix, scope_by_region
 from supervision import indicators, reports, services
 from supervision.models import Indicator, IndicatorSnapshot, Notification, Report, ReportKind
 from supervision.periods import Period, month_just_ended, quarter_just_ended
+from tongren_fupin import numbers
 from tongren_fupin.errors import DomainError
 
 LEVEL_ORDER = [Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]
@@ -200,7 +201,12 @@ def readiness(*, user: Any, county_code: str, period: Period) -> list[Criterion]
                 value=row.value,
                 numerator=row.numerator,
                 denominator=row.denominator,
-                threshold=f"{bar.get_comparison_display()} {bar.value}%" if bar else "—",
+                threshold=(
+                    f"{bar.get_comparison_display()} "
+                    f"{numbers.figure_text(bar.value, numbers.PERCENT)}"
+                    if bar
+                    else "—"
+                ),
                 passed=bool(bar and bar.passes(row.value)),
             )
         )

@@ -244,14 +244,22 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "indicator": code,
             "label": labels.get(code, code),
             "rows": [
-                {**row, "text": numbers.figure_text(row["value"], kinds.get(code, "count"))}
+                {
+                    **row,
+                    "text": numbers.figure_text(row["value"], kinds.get(code, "count")),
+                    "evidence": reports.evidence_text(code, row["numerator"], row["denominator"]),
+                }
                 for row in rows
             ],
         }
-        for code, rows in (content.get("rankings") or {}).items()
+        for code, rows in reports.in_indicator_order(content.get("rankings"))
     ]
     below = [
-        {**row, "label": labels.get(row["indicator"], "")}
+        {
+            **row,
+            "label": labels.get(row["indicator"], ""),
+            "text": numbers.figure_text(row["value"], kinds.get(row["indicator"], "percent")),
+        }
         for row in content.get("below_target", [])
     ]
     trends = [
@@ -262,7 +270,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (content.get("totals") or {}).get(code), kinds.get(code, "count")
             ),
         }
-        for code, values in (content.get("trends") or {}).items()
+        for code, values in reports.in_indicator_order(content.get("trends"))
     ]
     return render(
         request,

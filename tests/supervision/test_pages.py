@@ -66,7 +66,7 @@ def test_county_readiness_shows_the_three_rates_and_one_degree_with_evidence(
     ]
     incidence = criteria[0]
     assert (incidence.value, incidence.numerator, incidence.denominator) == (5, 5, 100)
-    assert incidence.threshold == "低于 3.00%" and incidence.passed is False
+    assert incidence.threshold == "低于 3.0%" and incidence.passed is False
     assert response.context["ready"] is False
     html = response.content.decode()
     assert "5 / 100" in html and "未达标" in html
