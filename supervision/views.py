@@ -28,6 +28,7 @@ from supervision.forms import ReportRequestForm, SnapshotsRequestForm
 from supervision.models import Indicator, ReportKind, ReportStatus
 from supervision.periods import Period, month_period, parse_period, period_or_default
 from tongren_fupin import numbers
+from tongren_fupin.db_router import lagging_view
 from tongren_fupin.forms import act, posted, status_of, submit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -79,6 +80,7 @@ def _table(rows: list[selectors.IndicatorRow]) -> list[dict[str, Any]]:
     ]
 
 
+@lagging_view
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     require_page_role(request.user, SUPERVISION_PAGE_ROLES)
@@ -175,6 +177,7 @@ def _incidence_rows(incidence: dict[int, list[dict[str, Any]]]) -> list[dict[str
     ]
 
 
+@lagging_view
 @login_required
 def readiness(request: HttpRequest, code: str) -> HttpResponse:
     """三率一度 of a county as stored (decision 0031): nothing is computed on the request; a
@@ -222,6 +225,7 @@ def _readiness_request(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(f"{request.path}?{urlencode({'period': form.cleaned_data['period'].code})}")
 
 
+@lagging_view
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     require_page_role(request.user, SUPERVISION_PAGE_ROLES)
@@ -257,6 +261,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@lagging_view
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_page_role(request.user, SUPERVISION_PAGE_ROLES)
@@ -308,6 +313,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@lagging_view
 @login_required
 def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The workbook, the print page or the PDF of a bulletin or an analysis that is done."""
