@@ -10,6 +10,7 @@ small register; its lazy answer is read to the end.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import importlib
 import inspect
@@ -200,11 +201,11 @@ def unprefixed(user: Any, world: dict[str, Any]) -> dict[tuple[str, str], str]:
     found: dict[tuple[str, str], str] = {}
     for name, selector in scoped_selectors():
         kwargs = arguments(selector, user, world)
-        with CaptureQueriesContext(connection) as queries:
-            try:
-                read_through(selector(**kwargs))
-            except (Http404, PermissionDenied, DomainError, AttributeError, TypeError):
-                pass  # refused, or a value of the wrong kind for it: its queries still count
+        with (
+            CaptureQueriesContext(connection) as queries,
+            contextlib.suppress(Http404, PermissionDenied, DomainError),  # a refusal's count too
+        ):
+            read_through(selector(**kwargs))
         for query in queries.captured_queries:
             sql = query["sql"]
             for table in tables_in(sql):
