@@ -110,7 +110,7 @@ test: system-deps venv assets services check
 
 # The read replica (decision 0031): a throwaway primary and a hot standby streaming from it
 # (scripts/pg-replica.sh, ports 5434 and 5435 under var/), the tests marked replica against
-# them, then both removed. About 35 s here, so `make test` runs it.
+# them, then both removed (55–70 s here: its own target, which `make test` runs last).
 test-replica: venv
 	scripts/pg-replica.sh start
 	$(TEST_ENV) env $$(scripts/pg-replica.sh env) $(BIN)/pytest -m replica $(PYTEST_ARGS); \
