@@ -95,6 +95,19 @@ def test_without_a_replica_nothing_reads_from_one(settings):
         assert db_router.ReplicaRouter().db_for_read(Household) is None
 
 
+@pytest.mark.django_db
+def test_without_a_replica_the_health_check_says_nothing_of_one(settings, client, tmp_path):
+    if "replica" in settings.DATABASES:
+        pytest.skip("a replica is configured in this run")
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(get_user_model().objects.create_user("h_operator", is_staff=True))
+
+    response = client.get("/health/")
+
+    assert response.status_code == 200
+    assert "replica" not in response.json() and "database" in response.json()["checks"]
+
+
 # -- against a real hot standby ------------------------------------------------------------
 
 replica = pytest.mark.skipif(
@@ -203,21 +216,27 @@ def test_a_write_and_the_next_read_of_the_same_client_use_the_primary(
 @pytest.mark.replica
 @pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 def test_the_app_keeps_serving_from_the_primary_when_the_replica_is_down(
-    standby, tongren_regions, api
+    standby, tongren_regions, api, client, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path  # the health check writes a file to the storage
     household = household_with_head()
     api.force_authenticate(assigned_user("r_city", "city_supervisor", CITY))
     replayed()
     assert households_of(api)[0] == {household.pk: 1}  # from the replica
 
+    operator = get_user_model().objects.create_user("r_operator", is_staff=True)
     subprocess.run([str(SCRIPT), "stop-standby"], check=True, capture_output=True)
     try:
         rows, primary, _ = households_of(api, replica_up=False)
         again, _, _ = households_of(api, replica_up=False)  # left alone for a while
+        client.force_login(operator)
+        health = client.get("/health/")
     finally:
         subprocess.run([str(SCRIPT), "start-standby"], check=True, capture_output=True)
         connections["replica"].close()
 
     assert rows == again == {household.pk: 1}
     assert "households_household" in primary
+    assert health.status_code == 200  # the service is whole: the primary serves
+    assert health.json()["replica"] == "down"
     wait_for(lambda: scalar_or_none("SELECT pg_is_in_recovery()"), seconds=30)
