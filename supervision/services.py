@@ -171,7 +171,16 @@ def dispatch_run(*, period: Period) -> Report:
     run = suspect_runs.suspects_compute(on=period.end)
     with indicators.reading_stored_suspects(period.end):
         results = compute_period(period)
+        # December's dispatch also stores the year's figures: the readiness page reads them.
+        year = (
+            parse_period(str(period.year))
+            if period.kind == Kind.MONTH and period.ends_year
+            else None
+        )
+        year_results = compute_period(year) if year is not None else {}
     stored = snapshots_store(period=period, results=results)
+    if year is not None:
+        stored += snapshots_store(period=year, results=year_results)
     report = Report.objects.create(
         kind=ReportKind.DISPATCH,
         region=city,
