@@ -71,6 +71,7 @@ def _once(
     recorded_at: Any,
     payload: Mapping[str, Any],
     apply: Callable[[SyncRecord], dict[str, Any]],
+    changes: Mapping[str, Any] | None = None,
 ) -> tuple[SyncRecord, bool]:
     """Claim the token first (a concurrent duplicate waits on its unique index and then finds
     it taken), apply, store the answer — all in one transaction: a refusal or a failure leaves
@@ -90,6 +91,7 @@ def _once(
                     )
             except IntegrityError:
                 raise _Claimed from None
+            _record_received(actor, record, changes or {})
             outcome = apply(record)
             conflicts = outcome.get("conflicts", [])
             record.status = SyncStatus.APPLIED_WITH_CONFLICTS if conflicts else SyncStatus.APPLIED
@@ -106,7 +108,6 @@ def _once(
                 "received_at": timezone.localtime(record.received_at).isoformat(),
             }
             record.save()
-            _record_received(actor, record, outcome.get("changes", {}))
         return record, True
     except _Claimed:
         found = sync_replay(actor=actor, client_token=client_token)
@@ -259,7 +260,6 @@ def sync_household_update(
         return {
             "applied": applied,
             "conflicts": [_conflict_answer(c) for c in conflicts],
-            "changes": {_change_key(c): [c.base, c.value] for c in changes},
         }
 
     return _once(
@@ -270,6 +270,13 @@ def sync_household_update(
         recorded_at=recorded_at,
         payload=payload,
         apply=apply,
+        changes={
+            _change_key(c): [
+                fields.shown(c.target, c.field, c.base),
+                fields.shown(c.target, c.field, c.value),
+            ]
+            for c in changes
+        },
     )
 
 

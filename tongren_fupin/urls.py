@@ -64,6 +64,7 @@ urlpatterns = [
     path("", include("assistance.urls")),
     path("", include("relocation.urls")),
     path("", include("supervision.urls")),
+    path("", include("fieldsync.urls")),
     path("", include("workbench.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
