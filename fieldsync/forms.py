@@ -40,9 +40,16 @@ class ConflictResolveForm(NamedChoices, forms.Form):
         label=_("I have checked with the household: this value stands"), required=True
     )
 
-    def __init__(self, *args: Any, conflict: FieldConflict, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, conflict: FieldConflict, now: str, offline: str, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("initial", {}).setdefault("version", conflict.household.version)
         super().__init__(*args, **kwargs)
+        shown: dict[str, str] = {Resolution.SERVER: now, Resolution.OFFLINE: offline}
+        self.fields["resolution"].choices = [  # type: ignore[attr-defined]
+            (value, f"{label}：{shown[value]}" if value in shown else label)
+            for value, label in Resolution.choices
+        ]
         self.fields["value"] = value_field(conflict)
         order = ["resolution", "value", "confirm", "version"]
         self.order_fields(order)

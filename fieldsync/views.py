@@ -75,7 +75,8 @@ def conflict_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = selectors.conflict_get(user=request.user, pk=pk)
     require_page_role(request.user, CONFLICT_RESOLVE_ROLES)
     annotate_page([conflict.household])
-    form = ConflictResolveForm(posted(request), conflict=conflict)
+    row, now = shown(request.user, conflict), _now(request.user, conflict)
+    form = ConflictResolveForm(posted(request), conflict=conflict, now=now, offline=row["offline"])
     if conflict.state == ConflictState.OPEN and form.is_bound and form.is_valid():
         done = submit(
             form,
@@ -90,14 +91,13 @@ def conflict_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         if done is not None:
             messages.success(request, _("The conflict was resolved."))
             return redirect("fieldsync:conflict", pk=conflict.pk)
-    row = shown(request.user, conflict)
     return render(
         request,
         "fieldsync/conflict_detail.html",
         {
             **row,
             "household": conflict.household,
-            "now": _now(request.user, conflict),
+            "now": now,
             "form": form,
         },
         status=status_of(form),
