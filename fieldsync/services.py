@@ -29,6 +29,7 @@ from households import services as register
 from households.models import Household, Member
 from inspections import services as inspections
 from inspections.models import CheckedField, Problem, ProblemSource, Visit
+from regions.references import not_found
 from regions.roles import CONFLICT_RESOLVE_ROLES, require_role
 from tongren_fupin.errors import DomainError
 
@@ -252,6 +253,8 @@ def sync_household_update(
     def apply(record: SyncRecord) -> dict[str, Any]:
         locked = Household.objects.select_for_update().get(pk=household.pk)
         members = {m.pk: m for m in Member.objects.select_for_update().filter(household=locked)}
+        if any(c.member is not None and c.member.pk not in members for c in changes):
+            raise not_found("changes")  # removed from the household meanwhile
         to_apply, conflicting = _classify(locked, members, changes)
         applied = _apply(actor, locked, members, to_apply)
         conflicts = [
