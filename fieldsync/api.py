@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -37,8 +38,9 @@ from inspections.models import (
     Satisfaction,
     VisitKind,
 )
+from regions.people import person_name
 from regions.permissions import HasRole
-from regions.roles import CONFLICT_RESOLVE_ROLES, OFFLINE_PACK_ROLES
+from regions.roles import CONFLICT_RESOLVE_ROLES, OFFLINE_PACK_ROLES, role_of
 from tongren_fupin.api.schema import ERROR_RESPONSES
 from tongren_fupin.errors import DomainError
 
@@ -103,6 +105,11 @@ class OfflinePackView(APIView):
         selectors.log_pack_display(user=request.user, pack=pack, ip=request.META.get("REMOTE_ADDR"))
         body = {
             "generated_at": timezone.now(),
+            "user": {
+                "id": request.user.pk,
+                "name": person_name(request.user),
+                "role": role_of(request.user) or "",
+            },
             "region": {"code": region.code, "name": region.name},
             "household_count": len(pack.households),
             "households": pack.households,
@@ -132,7 +139,10 @@ class SyncView(APIView):
         """201 when applied now, 200 with the same body when the token was applied before.
         A refused record (400, 403, 404) is not stored: correct it and send the same token."""
         raw = parse_record(request)
-        token = serializers.UUIDField().run_validation(raw.get("client_token"))
+        try:
+            token = serializers.UUIDField().run_validation(raw.get("client_token", empty))
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({"client_token": error.detail}) from error
         replay = services.sync_replay(actor=request.user, client_token=token)
         if replay is not None:
             return _answer(replay, status.HTTP_200_OK)

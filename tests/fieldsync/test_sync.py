@@ -321,3 +321,19 @@ def test_anonymous_is_401_and_a_body_that_is_no_record_is_400(api, cadre_yanhe):
     response = api.post("/api/v1/sync/", {"record": "not json"}, format="multipart")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["record"]
+
+
+@pytest.mark.parametrize("token", [None, "", "not-a-uuid", ["a"]])
+def test_a_record_without_a_usable_token_is_refused_naming_client_token(api, cadre_yanhe, token):
+    household = household_with_head()
+    record = visit_record(household)
+    if token is None:
+        del record["client_token"]
+    else:
+        record["client_token"] = token
+
+    response = post(api, cadre_yanhe, record)
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["client_token"]
+    assert response.json()["message"].startswith("client_token: ")
