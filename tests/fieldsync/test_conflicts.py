@@ -18,10 +18,9 @@ from tests.households.factories import household_with_head
 from tests.permissions import check_permission_matrix
 from tongren_fupin.errors import DomainError
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
-@pytest.mark.sqlite
 def test_a_conflict_keeps_the_three_values_and_who_made_them(cadre_yanhe, work_team_yanhe):
     conflict = work_status_conflict(cadre_yanhe, work_team_yanhe)
 
@@ -34,7 +33,6 @@ def test_a_conflict_keeps_the_three_values_and_who_made_them(cadre_yanhe, work_t
     assert Member.objects.get(pk=conflict.member_id).work_status == "in_province"
 
 
-@pytest.mark.sqlite
 def test_the_reviewer_may_enter_another_value_checked_like_the_register_checks_it(
     cadre_yanhe, work_team_yanhe, township_reviewer
 ):
@@ -68,7 +66,6 @@ def test_the_reviewer_may_enter_another_value_checked_like_the_register_checks_i
     )
 
 
-@pytest.mark.sqlite
 def test_a_cadre_cannot_resolve_and_a_resolved_conflict_cannot_be_resolved_again(
     cadre_yanhe, work_team_yanhe, county_supervisor
 ):

@@ -38,6 +38,7 @@ def _failing_once(real: Any) -> Any:
 
 
 @pytest.mark.django_db
+@pytest.mark.sqlite
 def test_the_same_record_sent_five_times_with_a_failure_in_the_middle_makes_one_visit(
     api, cadre_yanhe, monkeypatch
 ):
@@ -99,6 +100,7 @@ def _jpeg() -> io.BytesIO:
 
 
 @pytest.mark.django_db
+@pytest.mark.sqlite
 def test_a_visit_with_photos_sent_again_stores_its_photos_once(api, cadre_yanhe):
     household = household_with_head()
     record = visit_record(household)

@@ -19,7 +19,7 @@ from tests.conftest import BIJIANG_VILLAGE, YANHE_TOWNSHIP, YANHE_VILLAGE
 from tests.households.factories import MemberFactory, household_with_head, income
 from tests.permissions import check_permission_matrix
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 OTHER_YANHE_VILLAGE = "520627100201"  # same township as YANHE_VILLAGE
 
 

@@ -17,7 +17,7 @@ from tests.conftest import BIJIANG_VILLAGE
 from tests.fieldsync.helpers import post, update_record, visit_record
 from tests.households.factories import MemberFactory, household_with_head
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def test_team_and_cadre_change_the_same_field_it_becomes_a_conflict_the_other_field_applies(
@@ -337,3 +337,23 @@ def test_a_record_without_a_usable_token_is_refused_naming_client_token(api, cad
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["client_token"]
     assert response.json()["message"].startswith("client_token: ")
+
+
+def test_a_browser_session_sends_the_pages_csrf_token_with_a_record(cadre_yanhe):
+    from django.test import Client
+
+    household = household_with_head()
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(cadre_yanhe)
+    page = browser.get(f"/households/{household.pk}/").content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    record = visit_record(household)
+
+    without = browser.post("/api/v1/sync/", record, content_type="application/json")
+    with_token = browser.post(
+        "/api/v1/sync/", record, content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
+
+    assert (without.status_code, without.json()["code"]) == (403, "permission_denied")
+    assert with_token.status_code == 201
+    assert Visit.objects.filter(household=household).count() == 1
