@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -150,6 +152,19 @@ class SyncView(APIView):
         body.is_valid(raise_exception=True)
         record, created = resolve_record(request, body.validated_data, raw, record_photos(request))
         return _answer(record, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class SyncRecordView(APIView):
+    """What became of a record: its answer when it was applied, else 404 — so a phone on a weak
+    connection asks before sending a record's photos again."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("client_token", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+        responses={200: SyncResultSerializer, **ERROR_RESPONSES},
+    )
+    def get(self, request: Request, client_token: uuid.UUID) -> Response:
+        record = selectors.sync_record_get(user=request.user, client_token=client_token)
+        return Response(record.result)
 
 
 def _answer(record: SyncRecord, code: int) -> Response:

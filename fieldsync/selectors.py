@@ -243,3 +243,11 @@ def log_pack_display(*, user: Any, pack: Pack, ip: str | None) -> None:
         f"（{'、'.join(shown)}）",
         ip_address=ip,
     )
+
+
+def sync_record_get(*, user: Any, client_token: Any) -> SyncRecord:
+    """One of the user's own applied records by its token, or 404 (another's token included)."""
+    record = SyncRecord.objects.filter(client_token=client_token, actor_id=user.pk).first()
+    if record is None:
+        raise Http404
+    return record

@@ -159,3 +159,24 @@ def test_two_requests_with_one_token_at_the_same_moment_apply_it_once(tongren_re
     assert Visit.objects.filter(household=household).count() == 1
     assert SyncRecord.objects.count() == 1
     assert AuditEvent.objects.filter(action="visit.recorded").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.sqlite
+def test_a_phone_asks_what_became_of_a_record_before_sending_it_again(
+    api, cadre_yanhe, work_team_yanhe
+):
+    household = household_with_head()
+    record = visit_record(household)
+    url = f"/api/v1/sync/{record['client_token']}/"
+    api.force_authenticate(cadre_yanhe)
+
+    before = api.get(url)
+    sent = post(api, cadre_yanhe, record)
+    after = api.get(url)
+    api.force_authenticate(work_team_yanhe)
+    someone_else = api.get(url)
+
+    assert before.status_code == 404
+    assert (after.status_code, after.json()) == (200, sent.json())
+    assert someone_else.status_code == 404
