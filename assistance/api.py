@@ -256,6 +256,8 @@ class JobPlacementViewSet(
 class SummaryView(APIView):
     """Totals of the three-in-one assistance and the 9+2 action (itemised + reported rows)."""
 
+    reads_may_lag = True  # indicators, reports, dashboards: the replica (decision 0031)
+
     permission_classes = [AssistancePermission]
 
     @extend_schema(

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assistance import selectors
 from assistance.models import (
@@ -68,7 +69,9 @@ class TrainingForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
     start_on = forms.DateField(label=_("start"), widget=DateInput)
     end_on = forms.DateField(label=_("end"), widget=DateInput, required=False)
-    sessions = forms.IntegerField(label=_("sessions"), min_value=1, max_value=100000, initial=1)
+    sessions = forms.IntegerField(
+        label=pgettext_lazy("training", "sessions"), min_value=1, max_value=100000, initial=1
+    )
     participants = forms.IntegerField(label=_("participants"), min_value=1, max_value=10000000)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

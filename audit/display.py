@@ -1,7 +1,14 @@
-"""Human-readable history rows: field labels and choice labels instead of codes."""
+"""Human-readable history rows: field labels and choice labels instead of codes.
+
+``events_with_rows`` gives a page of events their rows with one query per kind of related record
+named in them (a problem's responsible person, a member's household), whatever the number of
+events: a household's history page does not query once per change.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.apps import apps
@@ -15,14 +22,17 @@ from audit.labels import current_label
 from audit.models import AuditEvent
 from regions.masking import masked_changes
 
+# (related model, target field name) → {stored value as text: the related record}
+Related = dict[tuple[Any, str], dict[str, Any]]
 
-def _value(field: models.Field | None, value: Any) -> str:
+
+def _value(field: models.Field | None, value: Any, related: Related) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(field, models.ForeignKey):
-        return _related(field, value)
+        return _related_label(related.get(_key(field), {}).get(str(value)), value)
     if field is not None and field.choices:
         labels = dict(field.flatchoices)
         if isinstance(value, list):
@@ -33,13 +43,12 @@ def _value(field: models.Field | None, value: Any) -> str:
     return str(value)
 
 
-def _related(field: models.ForeignKey[Any, Any], value: Any) -> str:
+def _key(field: models.ForeignKey[Any, Any]) -> tuple[Any, str]:
+    return (field.related_model, field.target_field.name)
+
+
+def _related_label(related: Any, value: Any) -> str:
     """The related record's name (or date) instead of its database id."""
-    manager = field.related_model._default_manager
-    try:
-        related = manager.filter(**{field.target_field.name: value}).first()
-    except (TypeError, ValueError, ValidationError):
-        related = None
     if related is None:
         return str(value)
     name = getattr(related, "name", "")
@@ -49,6 +58,22 @@ def _related(field: models.ForeignKey[Any, Any], value: Any) -> str:
     if when is not None:
         return date_format(when, "Y-m-d")
     return str(related)
+
+
+def _fetch_related(wanted: dict[tuple[Any, str], set[Any]]) -> Related:
+    """One query per related model for every value the events name."""
+    found: Related = {}
+    for (model, target), values in wanted.items():
+        field = model._meta.get_field(target)
+        clean = set()
+        for value in values:
+            try:
+                clean.add(field.to_python(value))
+            except (TypeError, ValueError, ValidationError):
+                continue
+        records = model._default_manager.filter(**{f"{target}__in": clean}) if clean else []
+        found[(model, target)] = {str(getattr(r, target)): r for r in records}
+    return found
 
 
 def _field(model: Any, name: str) -> models.Field | None:
@@ -75,12 +100,14 @@ def _model(label: str) -> Any:
         return None
 
 
-def change_rows(event: AuditEvent, user: Any) -> list[tuple[str, str, str]]:
-    """(label, old, new) for each changed field, ID numbers masked for the user's role."""
+def _fields_and_values(
+    event: AuditEvent, user: Any
+) -> list[tuple[str, models.Field | None, Any, Any]]:
+    """(label, field, old, new) for each changed field, ID numbers masked for the user's role."""
     model = _model(event.object_type or event.subject_type)
     # An event on a record of the household (a relocation) may also change the household itself.
     subject_model = _model(event.subject_type) if event.subject_type else None
-    rows = []
+    changes = []
     for name, values in masked_changes(user, event.changes).items():
         field = _field(model, name) or _field(subject_model, name)
         if name == "other_causes" and field is not None:
@@ -91,5 +118,28 @@ def change_rows(event: AuditEvent, user: Any) -> list[tuple[str, str, str]]:
                 str(field.verbose_name) if field is not None else str(NAMED_CHANGES.get(name, name))
             )
         old, new = [*values, None, None][:2] if isinstance(values, list) else (None, values)
-        rows.append((label, _value(field, old), _value(field, new)))
-    return rows
+        changes.append((label, field, old, new))
+    return changes
+
+
+def events_with_rows(events: Iterable[AuditEvent], user: Any) -> list[AuditEvent]:
+    """The events, each with ``rows``: (label, old, new) per changed field."""
+    events = list(events)
+    changes = [_fields_and_values(event, user) for event in events]
+    wanted: dict[tuple[Any, str], set[Any]] = defaultdict(set)
+    for event_changes in changes:
+        for _label, field, old, new in event_changes:
+            if isinstance(field, models.ForeignKey):
+                wanted[_key(field)].update(v for v in (old, new) if v not in (None, ""))
+    related = _fetch_related(wanted)
+    for event, event_changes in zip(events, changes, strict=True):
+        event.rows = [  # type: ignore[attr-defined]
+            (label, _value(field, old, related), _value(field, new, related))
+            for label, field, old, new in event_changes
+        ]
+    return events
+
+
+def change_rows(event: AuditEvent, user: Any) -> Sequence[tuple[str, str, str]]:
+    """(label, old, new) for each changed field of one event."""
+    return events_with_rows([event], user)[0].rows  # type: ignore[attr-defined]

@@ -401,6 +401,8 @@ class MisclassificationView(APIView):
     0027), a keyset page at a time (``next`` is the ``after`` of the next page), each with its
     evidence; POST asks for the list to be computed again."""
 
+    reads_may_lag = True  # indicators, reports, dashboards: the replica (decision 0031)
+
     @extend_schema(
         parameters=[
             OpenApiParameter(

@@ -39,6 +39,7 @@ from regions.roles import (
 from regions.scoping import jurisdiction_prefix
 from regions.selectors import region_get
 from tongren_fupin.bounds import APPRAISAL_ATTENDEES_MAX
+from tongren_fupin.db_router import lagging_view
 from tongren_fupin.forms import act, error_text, posted, status_of, submit
 
 
@@ -317,6 +318,7 @@ def _year(value: str) -> int:
     return min(max(year, 2014), 2100)
 
 
+@lagging_view
 @login_required
 def misclassification(request: HttpRequest) -> HttpResponse:
     """The stored suspects (decision 0027): counts, one keyset page with its evidence, when the

@@ -86,6 +86,16 @@ class PovertyLine(models.Model):
     def __str__(self) -> str:
         return f"{self.year} {self.get_kind_display()} {self.amount}"
 
+    def clean(self) -> None:
+        """The rule of the positive-amount constraint, in the words of the field."""
+        if self.amount is not None and self.amount <= 0:
+            raise ValidationError(
+                {
+                    "amount": _("%(column)s must be more than 0 (yuan per person per year).")
+                    % {"column": _("amount (yuan per person per year)")}
+                }
+            )
+
 
 class HouseholdQuerySet(models.QuerySet):
     def with_head_and_size(self) -> HouseholdQuerySet:

@@ -25,6 +25,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from households import services
 from households.choices import (
     Cause,
     Education,
@@ -40,7 +41,8 @@ from households.choices import (
     Status,
     WorkStatus,
 )
-from households.models import Ethnicity
+from households.models import Ethnicity, PovertyLine
+from tongren_fupin.resources import ServiceResource
 
 HOUSEHOLDS, MEMBERS, INCOMES = "贫困户", "家庭成员", "收入"
 CAUSE_SEPARATOR = "、"
@@ -311,3 +313,21 @@ def cell_of(value: Any, column: Column) -> Any:
     if column.kind == "bool":
         return YES if value else NO
     return value
+
+
+class PovertyLineResource(ServiceResource):
+    """扶贫标准 and 监测线 in the admin (XLSX): a row is identified by its year and kind, so a
+    workbook need not carry ids; each new or changed row goes through
+    ``services.poverty_line_save`` (the form's validation, an audit event per row)."""
+
+    class Meta:
+        model = PovertyLine
+        fields = ("year", "kind", "amount", "source")
+        import_id_fields = ("year", "kind")
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def write(self, *, instance: models.Model, is_create: bool, actor: Any) -> None:
+        assert isinstance(instance, PovertyLine)
+        services.poverty_line_save(actor=actor, line=instance)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from audit import events
 from households.choices import STATUS_TRANSITIONS, Relation, Status
-from households.models import AnnualIncome, AssistanceMeasure, Household, Member
+from households.models import AnnualIncome, AssistanceMeasure, Household, Member, PovertyLine
 from regions.roles import CAPTURE_ROLES, STATUS_ROLES, require_role
 from regions.scoping import in_jurisdiction
 from tongren_fupin import outbox
@@ -447,3 +447,33 @@ def household_change_status(
         summary=_("Status changed to %(status)s") % {"status": Status(status).label},
     )
     return locked
+
+
+POVERTY_LINE_FIELDS = ["year", "kind", "amount", "source"]
+
+
+@transaction.atomic
+def poverty_line_save(*, actor: Any, line: PovertyLine) -> PovertyLine:
+    """Create or change a poverty line (the admin's form and its workbook import), validated as
+    the form validates it, with an audit event listing what changed. The national line feeds the
+    exit rule and the indicators: checks read it at once, snapshots computed from then on use it
+    (stored snapshots of dispatched months keep theirs)."""
+    line.full_clean()
+    before: dict[str, Any] = {}
+    if line.pk is not None:
+        current = PovertyLine.objects.select_for_update().filter(pk=line.pk).first()
+        before = {} if current is None else events.snapshot(current, POVERTY_LINE_FIELDS)
+    line.save()
+    stored = PovertyLine.objects.get(pk=line.pk)  # compared as stored (2300 is 2300.00)
+    events.record_change(
+        actor=actor,
+        action="poverty_line.changed" if before else "poverty_line.created",
+        obj=stored,
+        before=before,
+        fields=POVERTY_LINE_FIELDS,
+        summary=(
+            _("Poverty line %(line)s changed") if before else _("Poverty line %(line)s created")
+        )
+        % {"line": stored},
+    )
+    return stored

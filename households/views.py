@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from audit.display import change_rows
+from audit.display import events_with_rows
 from households import selectors, services
 from households.forms import (
     ChangeHeadForm,
@@ -86,9 +86,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         channel="page",
         ip_address=request.META.get("REMOTE_ADDR"),
     )
-    history = list(selectors.household_history(household)[:50])
-    for event in history:
-        event.rows = change_rows(event, request.user)  # type: ignore[attr-defined]
+    history = events_with_rows(selectors.household_history(household)[:50], request.user)
     return render(
         request,
         "households/household_detail.html",

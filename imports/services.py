@@ -29,7 +29,7 @@ from households.importing.run import Result, run_import
 from imports.models import CommitMode, ExportJob, ExportStatus, ImportJob, JobStatus
 from regions.roles import EXPORT_ROLES, IMPORT_ROLES, require_role
 from regions.scoping import assignment_of
-from tongren_fupin import outbox
+from tongren_fupin import db_router, outbox
 from tongren_fupin.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -352,12 +352,13 @@ def _export(job: ExportJob) -> None:
     actor = job.created_by
     with tempfile.TemporaryFile() as target:
         try:
-            export = exports.register_write(
-                actor=actor,
-                fmt=job.format,
-                target=target,
-                progress=lambda percent, stage: _set_export(job, progress=percent, stage=stage),
-            )
+            with db_router.reads_may_lag():  # the register as of a moment ago: the replica's
+                export = exports.register_write(
+                    actor=actor,
+                    fmt=job.format,
+                    target=target,
+                    progress=lambda percent, stage: _set_export(job, progress=percent, stage=stage),
+                )
         except DomainError as error:  # the user lost the role since asking
             _set_export(job, status=ExportStatus.FAILED, stage=error.message[:100],
                         finished=timezone.now())  # fmt: skip

@@ -228,6 +228,8 @@ class RelocationViewSet(
 class ZeroEmploymentView(ListAPIView):
     """零就业家庭: relocated households with labour and no member working or placed."""
 
+    reads_may_lag = True  # indicators, reports, dashboards: the replica (decision 0031)
+
     serializer_class = ZeroEmploymentHouseholdSerializer
     filter_backends = ()
 
@@ -249,6 +251,8 @@ class SummaryQuery(forms.Form):
 
 class SummaryView(APIView):
     """The relocation figures of a region (default: the user's jurisdiction) and below it."""
+
+    reads_may_lag = True  # indicators, reports, dashboards: the replica (decision 0031)
 
     @extend_schema(
         parameters=[

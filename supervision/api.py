@@ -62,6 +62,8 @@ INDICATOR_PARAMETERS = [
 class IndicatorViewSet(viewsets.ViewSet):
     """Indicator figures per region and period: value, numerator, denominator."""
 
+    reads_may_lag = True  # indicators, reports, dashboards: the replica (decision 0031)
+
     permission_classes = [SupervisionReadPermission]
     pagination_class = StandardPagination
 
@@ -89,6 +91,8 @@ class IndicatorViewSet(viewsets.ViewSet):
 
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """一月一调度 / 一月一通报 / 一季一分析 with their files."""
+
+    reads_may_lag = True  # indicators, reports, dashboards: the replica (decision 0031)
 
     permission_classes = [SupervisionReadPermission]
     serializer_class = ReportSerializer

@@ -50,7 +50,9 @@ class Chart:
 def bar_chart(rows: list[dict[str, Any]], kind: str) -> Chart:
     """A horizontal bar per row (``name``, ``value``) of an indicator of ``kind``."""
     texts = [numbers.figure_text(row["value"], kind) for row in rows]
-    values = [float(numbers.decimal_of(row["value"]) or 0) for row in rows]
+    # Bars are as long as the figures written beside them (a rate of 0.04 written 0.0% has no
+    # bar, and two rates written 0.1% have bars of the same length).
+    values = [float(numbers.cell_value(row["value"], kind) or 0) for row in rows]
     top = max((abs(v) for v in values), default=0.0) or 1.0
     label_width = max((text_width(row["name"]) for row in rows), default=0.0)
     bar_x = label_width + GAP

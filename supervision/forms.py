@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from supervision.models import ReportKind
+from supervision.periods import Period, parse_period
+from tongren_fupin.errors import DomainError
 
 
 class ReportRequestForm(forms.Form):
@@ -23,3 +25,15 @@ class ReportRequestForm(forms.Form):
         max_length=7,
         help_text=_("A quarter for the analysis (2020-Q4), a month for the bulletin (2020-12)."),
     )
+
+
+class SnapshotsRequestForm(forms.Form):
+    """Ask for the missing figures of a readiness page to be computed (a job)."""
+
+    period = forms.CharField(label=_("Period"), max_length=7)
+
+    def clean_period(self) -> Period:
+        try:
+            return parse_period(self.cleaned_data["period"])
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from error

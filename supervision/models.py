@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +92,32 @@ class ExitThreshold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_indicator_display()} {self.get_comparison_display()} {self.value}%"
+
+    def clean(self) -> None:
+        """The rule of the percentage constraint, in the words of the field; and the comparison
+        that goes with the indicator (a county must stay below a rate that is better low, reach
+        one that is better high), so a slip cannot turn the exit rule around."""
+        errors = {}
+        if self.value is not None and not 0 <= self.value <= 100:
+            errors["value"] = _("%(column)s is a percentage from 0 to 100.") % {
+                "column": _("threshold (%)")
+            }
+        from supervision.indicators import SPECS  # the indicators read this model
+
+        spec = SPECS.get(self.indicator)
+        if spec is not None and self.comparison in Comparison.values:
+            expected = Comparison.AT_LEAST if spec.higher_is_better else Comparison.BELOW
+            if self.comparison != expected:
+                errors["comparison"] = _(
+                    "%(column)s of %(indicator)s should be %(expected)s (%(code)s)."
+                ) % {
+                    "column": _("comparison"),
+                    "indicator": self.get_indicator_display(),
+                    "expected": expected.label,
+                    "code": expected.value,
+                }
+        if errors:
+            raise ValidationError(errors)
 
     def passes(self, value: object) -> bool:
         if value is None:

@@ -174,7 +174,7 @@ def _trends_sheet(book: _Sheets, report: Report) -> None:
     sheet = book.sheet(_("Trend (city)"), headers, [30, *[12.0] * (len(months) + 1)])
     totals = content.get("totals") or {}
     for row_number, (code, values) in enumerate(
-        content.get("trends", {}).items(), start=book.HEADER_ROW
+        reports.in_indicator_order(content.get("trends")), start=book.HEADER_ROW
     ):
         sheet.write_string(row_number, 0, header(code), book.formats["text"])
         kind = kind_of(content, code)
@@ -188,7 +188,7 @@ def _rankings_sheet(book: _Sheets, report: Report) -> None:
     sheet = book.sheet(_("Rankings"), headers, [30, 8, 15, 20, 14])
     below = _below(report)
     row_number = book.HEADER_ROW
-    for code, rows in (content.get("rankings") or {}).items():
+    for code, rows in reports.in_indicator_order(content.get("rankings")):
         kind = kind_of(content, code)
         for row in rows:
             sheet.write_string(row_number, 0, header(code), book.formats["text"])
@@ -253,7 +253,7 @@ def _sections(report: Report) -> list[dict[str, Any]]:
     below = _below(report)
     months = content.get("months", [])
     sections = []
-    for code, rows in by_code.items():
+    for code, rows in reports.in_indicator_order(by_code):
         if not rows:
             continue
         kind = kind_of(content, code)
@@ -263,6 +263,7 @@ def _sections(report: Report) -> list[dict[str, Any]]:
                 "code": code,
                 "label": header(code),
                 "chart": charts.bar_chart(ordered, kind),
+                "has_figures": any(numbers.decimal_of(row["value"]) is not None for row in ordered),
                 "rows": [
                     {
                         **row,
@@ -323,7 +324,13 @@ def print_context(report: Report) -> dict[str, Any]:
         "sections": sections,
         "tables": _tables(sections),
         "below": [
-            {**row, "label": labels.get(row["indicator"], "")}
+            {
+                **row,
+                "label": labels.get(row["indicator"], ""),
+                "text": numbers.figure_text(
+                    row["value"], kind_of(report.content, row["indicator"])
+                ),
+            }
             for row in report.content.get("below_target", [])
         ],
         "overdue": report.content.get("overdue_problems", []),

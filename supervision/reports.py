@@ -15,9 +15,16 @@ from regions.models import PREFIX_LENGTH, Level, Region
 from supervision import indicators, selectors
 from supervision.models import Indicator, Report, ReportKind
 from supervision.periods import Period
+from tongren_fupin import numbers
 
 #: The kind of each indicator's figure (``tongren_fupin.numbers``: count or percent).
 KINDS = {code: indicators.SPECS[code].kind for code in Indicator.values}
+#: The kind of a rate's numerator and denominator (its evidence): yuan for the fund rates,
+#: a count (people, households, projects) for every other.
+EVIDENCE_KINDS: dict[str, str] = {
+    Indicator.DISBURSEMENT_RATE: numbers.MONEY,
+    Indicator.REIMBURSEMENT_RATE: numbers.MONEY,
+}
 # The sections of a report's content whose rows name households, problems or people: each row
 # carries ``region``, the code of its village, and a reader sees the rows of their jurisdiction
 # only. Every other section is an aggregate of a county or of the city and reads the same for
@@ -25,6 +32,25 @@ KINDS = {code: indicators.SPECS[code].kind for code in Indicator.values}
 NAMED_ROWS: dict[str, tuple[str, ...]] = {ReportKind.BULLETIN: ("overdue_problems",)}
 # The kinds with a workbook and a printable report, written when they are read.
 FILE_KINDS = (ReportKind.BULLETIN, ReportKind.ANALYSIS)
+
+
+def evidence_text(code: str, numerator: Any, denominator: Any) -> str:
+    """``13 / 480`` people, ``1.50万元 / 2.00万元``: a figure's parts, written as figures are."""
+    kind = EVIDENCE_KINDS.get(code, numbers.COUNT)
+    text = numbers.figure_text(numerator, kind)
+    if numbers.decimal_of(denominator) is None:
+        return text
+    return f"{text} / {numbers.figure_text(denominator, kind)}"
+
+
+def in_indicator_order(by_code: dict[str, Any] | None) -> list[tuple[str, Any]]:
+    """The items of a section keyed by indicator, in the order of ``Indicator`` (a JSON column
+    keeps no key order: PostgreSQL's jsonb sorts keys by length)."""
+    by_code = by_code or {}
+    known = [(code, by_code[code]) for code in Indicator.values if code in by_code]
+    return known + [
+        (code, value) for code, value in by_code.items() if code not in Indicator.values
+    ]
 
 
 def scoped_content(report: Report, prefix: str) -> dict[str, Any]:

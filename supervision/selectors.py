@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from regions.models import PREFIX_LENGTH, Level, Region
 from regions.scoping import jurisdiction_prefix, scope_by_region
-from supervision import indicators, reports, services
+from supervision import indicators, reports, services, snapshot_requests
 from supervision.models import Indicator, IndicatorSnapshot, Notification, Report, ReportKind
 from supervision.periods import Period, month_just_ended, quarter_just_ended
+from tongren_fupin import numbers
 from tongren_fupin.errors import DomainError
 
 LEVEL_ORDER = [Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]
@@ -178,33 +179,80 @@ class Criterion:
     denominator: Decimal | None
     threshold: str
     passed: bool
+    stored: bool = True
 
 
-def readiness(*, user: Any, county_code: str, period: Period) -> list[Criterion]:
+@dataclass(frozen=True)
+class Readiness:
+    """A county's 三率一度 as stored: the criteria (a missing snapshot is a criterion not
+    stored, never computed here), when the oldest shown was computed, and a computation asked
+    for and not finished yet."""
+
+    county: Region
+    criteria: list[Criterion]
+    computed_at: Any
+    requested_at: Any
+
+    @property
+    def missing(self) -> list[Criterion]:
+        return [c for c in self.criteria if not c.stored]
+
+    @property
+    def ready(self) -> bool:
+        return all(c.passed for c in self.criteria)
+
+
+def stored_snapshots(
+    *, region: Region, period: Period, codes: list[str]
+) -> dict[str, IndicatorSnapshot]:
+    """The snapshots of ``region`` for ``period`` as stored, one query, nothing computed: of an
+    ended period only those taken after it ended (decision 0027)."""
+    snapshots = IndicatorSnapshot.objects.filter(
+        period=period.code, indicator__in=codes, region_id=region.code
+    )
+    if period.has_ended(timezone.localdate()):
+        snapshots = snapshots.filter(computed_at__date__gt=period.end)
+    return {s.indicator: s for s in snapshots}
+
+
+def readiness(*, user: Any, county_code: str, period: Period) -> Readiness:
+    """The readiness page reads stored snapshots only (decision 0031): the dispatch writes
+    them, and a missing one is asked for as a job (``snapshot_requests``)."""
     county = region_in_jurisdiction(user=user, code=county_code)
     if county.level != Level.COUNTY:
         raise Http404
     bars = services.thresholds()
-    rows = {
-        row.indicator: row
-        for code in services.READINESS
-        for row in indicator_rows(user=user, period=period, indicator=code, region_code=county.code)
-    }
+    found = stored_snapshots(region=county, period=period, codes=list(services.READINESS))
     criteria = []
     for code in services.READINESS:
-        row, bar = rows[code], bars.get(code)
+        snap, bar = found.get(code), bars.get(code)
+        value = snap.value if snap else None
         criteria.append(
             Criterion(
                 indicator=code,
                 label=str(Indicator(code).label),
-                value=row.value,
-                numerator=row.numerator,
-                denominator=row.denominator,
-                threshold=f"{bar.get_comparison_display()} {bar.value}%" if bar else "—",
-                passed=bool(bar and bar.passes(row.value)),
+                value=value,
+                numerator=snap.numerator if snap else Decimal(0),
+                denominator=snap.denominator if snap else None,
+                threshold=(
+                    f"{bar.get_comparison_display()} "
+                    f"{numbers.figure_text(bar.value, numbers.PERCENT)}"
+                    if bar
+                    else "—"
+                ),
+                passed=bool(snap and bar and bar.passes(value)),
+                stored=snap is not None,
             )
         )
-    return criteria
+    request = None
+    if len(found) < len(services.READINESS):
+        request = snapshot_requests.snapshots_requested(region=county, period=period)
+    return Readiness(
+        county=county,
+        criteria=criteria,
+        computed_at=min((s.computed_at for s in found.values()), default=None),
+        requested_at=request.created if request is not None else None,
+    )
 
 
 def county_regions(*, user: Any) -> list[Region]:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.events import record
+from audit.events import record, record_change, snapshot
 from exits import suspect_runs
 from households.models import annotate_page
 from inspections.models import Problem, ProblemState
@@ -36,7 +36,7 @@ from supervision.models import (
     Zone,
 )
 from supervision.periods import Kind, Period, month_period, parse_period
-from tongren_fupin import outbox
+from tongren_fupin import numbers, outbox
 from tongren_fupin.errors import DomainError
 
 # Tongren is in Guizhou, a western province: the western thresholds apply.
@@ -171,7 +171,16 @@ def dispatch_run(*, period: Period) -> Report:
     run = suspect_runs.suspects_compute(on=period.end)
     with indicators.reading_stored_suspects(period.end):
         results = compute_period(period)
+        # December's dispatch also stores the year's figures: the readiness page reads them.
+        year = (
+            parse_period(str(period.year))
+            if period.kind == Kind.MONTH and period.ends_year
+            else None
+        )
+        year_results = compute_period(year) if year is not None else {}
     stored = snapshots_store(period=period, results=results)
+    if year is not None:
+        stored += snapshots_store(period=year, results=year_results)
     report = Report.objects.create(
         kind=ReportKind.DISPATCH,
         region=city,
@@ -194,6 +203,35 @@ def dispatch_run(*, period: Period) -> Report:
 
 def thresholds() -> dict[str, ExitThreshold]:
     return {t.indicator: t for t in ExitThreshold.objects.filter(zone=ZONE)}
+
+
+THRESHOLD_FIELDS = ["indicator", "zone", "comparison", "value", "source"]
+
+
+@transaction.atomic
+def exit_threshold_save(*, actor: Any, threshold: ExitThreshold) -> ExitThreshold:
+    """Create or change an exit threshold (admin form and workbook import), validated as the form
+    validates it, with an audit event listing what changed. Readiness and the report files read
+    it at once; a bulletin lists the counties below the thresholds of the day it was written."""
+    threshold.full_clean()
+    before: dict[str, Any] = {}
+    if threshold.pk is not None:
+        current = ExitThreshold.objects.select_for_update().filter(pk=threshold.pk).first()
+        before = {} if current is None else snapshot(current, THRESHOLD_FIELDS)
+    threshold.save()
+    stored = ExitThreshold.objects.get(pk=threshold.pk)
+    record_change(
+        actor=actor,
+        action="exit_threshold.changed" if before else "exit_threshold.created",
+        obj=stored,
+        before=before,
+        fields=THRESHOLD_FIELDS,
+        summary=(
+            _("Exit threshold %(name)s changed") if before else _("Exit threshold %(name)s created")
+        )
+        % {"name": stored},
+    )
+    return stored
 
 
 def _county_figures(period: Period) -> dict[str, list[selectors.IndicatorRow]]:
@@ -250,7 +288,8 @@ def bulletin_content(period: Period) -> dict[str, Any]:
                         "region": row["region"],
                         "name": row["name"],
                         "value": row["value"],
-                        "threshold": f"{threshold.get_comparison_display()} {threshold.value}%",
+                        "threshold": f"{threshold.get_comparison_display()} "
+                        f"{numbers.figure_text(threshold.value, numbers.PERCENT)}",
                     }
                 )
     counties = dict(Region.objects.filter(level=Level.COUNTY).values_list("code", "name"))

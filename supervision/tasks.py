@@ -12,7 +12,7 @@ from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
-from supervision import services
+from supervision import services, snapshot_requests
 from supervision.periods import month_just_ended, parse_period, quarter_just_ended
 
 
@@ -72,3 +72,11 @@ def write_report(report_id: int) -> int | None:
     """A bulletin or an analysis asked for on the reports page (through the outbox)."""
     report = services.report_write(report_id=report_id)
     return None if report is None else report.pk
+
+
+@_task("supervision.compute_snapshots")
+def compute_snapshots(period: str, region: str, indicators: list[str]) -> int:
+    """Figures asked for on the readiness page (through the outbox; decision 0031)."""
+    return snapshot_requests.snapshots_compute(
+        period=parse_period(period), region_code=region, codes=indicators
+    )

@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRefresh
 
 from assistance.selectors import latest_project_year
@@ -22,12 +23,13 @@ from regions.roles import (
     has_role,
     require_page_role,
 )
-from supervision import report_files, reports, selectors, services
-from supervision.forms import ReportRequestForm
+from supervision import report_files, reports, selectors, services, snapshot_requests
+from supervision.forms import ReportRequestForm, SnapshotsRequestForm
 from supervision.models import Indicator, ReportKind, ReportStatus
 from supervision.periods import Period, month_period, parse_period, period_or_default
 from tongren_fupin import numbers
-from tongren_fupin.forms import posted, status_of, submit
+from tongren_fupin.db_router import lagging_view
+from tongren_fupin.forms import act, posted, status_of, submit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_YEAR = 2014
@@ -78,6 +80,7 @@ def _table(rows: list[selectors.IndicatorRow]) -> list[dict[str, Any]]:
     ]
 
 
+@lagging_view
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     require_page_role(request.user, SUPERVISION_PAGE_ROLES)
@@ -174,25 +177,55 @@ def _incidence_rows(incidence: dict[int, list[dict[str, Any]]]) -> list[dict[str
     ]
 
 
+@lagging_view
 @login_required
 def readiness(request: HttpRequest, code: str) -> HttpResponse:
+    """三率一度 of a county as stored (decision 0031): nothing is computed on the request; a
+    missing figure is asked for as a job with the button the page shows."""
     require_page_role(request.user, SUPERVISION_PAGE_ROLES)
+    if request.method == "POST":
+        return _readiness_request(request, code)
     today = timezone.localdate()
     period = _period_param(request, parse_period(str(min(today.year - 1, 2020))))
-    criteria = selectors.readiness(user=request.user, county_code=code, period=period)
-    county = selectors.region_in_jurisdiction(user=request.user, code=code)
+    readiness = selectors.readiness(user=request.user, county_code=code, period=period)
     return render(
         request,
         "supervision/readiness.html",
         {
-            "county": county,
+            "county": readiness.county,
             "period": period,
-            "criteria": criteria,
-            "ready": all(c.passed for c in criteria),
+            "readiness": readiness,
+            "criteria": readiness.criteria,
+            "ready": readiness.ready,
         },
     )
 
 
+def _readiness_request(request: HttpRequest, code: str) -> HttpResponse:
+    """Queue the computation of the county's missing figures; back to the page."""
+    form = SnapshotsRequestForm(posted(request))
+    county = selectors.region_in_jurisdiction(user=request.user, code=code)
+    if county.level != Level.COUNTY:
+        raise Http404
+    if act(
+        request,
+        form,
+        lambda: snapshot_requests.snapshots_request(
+            actor=request.user,
+            region=county,
+            period=form.cleaned_data["period"],
+            codes=services.READINESS,
+        ),
+    ):
+        messages.success(
+            request, _("The figures are being computed; reload this page in a few minutes.")
+        )
+    if not form.is_valid():
+        return redirect(request.path)
+    return redirect(f"{request.path}?{urlencode({'period': form.cleaned_data['period'].code})}")
+
+
+@lagging_view
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     require_page_role(request.user, SUPERVISION_PAGE_ROLES)
@@ -228,6 +261,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@lagging_view
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_page_role(request.user, SUPERVISION_PAGE_ROLES)
@@ -244,14 +278,22 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "indicator": code,
             "label": labels.get(code, code),
             "rows": [
-                {**row, "text": numbers.figure_text(row["value"], kinds.get(code, "count"))}
+                {
+                    **row,
+                    "text": numbers.figure_text(row["value"], kinds.get(code, "count")),
+                    "evidence": reports.evidence_text(code, row["numerator"], row["denominator"]),
+                }
                 for row in rows
             ],
         }
-        for code, rows in (content.get("rankings") or {}).items()
+        for code, rows in reports.in_indicator_order(content.get("rankings"))
     ]
     below = [
-        {**row, "label": labels.get(row["indicator"], "")}
+        {
+            **row,
+            "label": labels.get(row["indicator"], ""),
+            "text": numbers.figure_text(row["value"], kinds.get(row["indicator"], "percent")),
+        }
         for row in content.get("below_target", [])
     ]
     trends = [
@@ -262,7 +304,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (content.get("totals") or {}).get(code), kinds.get(code, "count")
             ),
         }
-        for code, values in (content.get("trends") or {}).items()
+        for code, values in reports.in_indicator_order(content.get("trends"))
     ]
     return render(
         request,
@@ -279,6 +321,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@lagging_view
 @login_required
 def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The workbook, the print page or the PDF of a bulletin or an analysis that is done."""

@@ -111,4 +111,4 @@ def artifacts_dir() -> str:
     return path
 
 
-from tests.worker import celery_worker  # noqa: E402, F401  (fixture re-export)
+from tests.worker import celery_worker, queue_prefix, queue_workers  # noqa: E402, F401  (fixture re-export)

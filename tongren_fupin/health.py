@@ -4,7 +4,9 @@ The checks are django-health-check's: the database (``SELECT 1``), the file stor
 read, delete), Redis (a ping of the broker) and a Celery worker (a ping over the broker); the
 last two only when a broker is configured. The answer is ``{"status": "ok"}`` (200) or
 ``{"status": "unavailable"}`` (503) and nothing else: no versions, host names or error texts,
-which go to the log. A staff user also sees which check failed.
+which go to the log. A staff user also sees which check failed, and with a read replica
+configured whether it answers — a replica down is not a failure: the primary serves its reads
+(decision 0031).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from health_check.checks import Database, Storage
 from health_check.contrib.celery import Ping
 from health_check.contrib.redis import Redis
 from redis.asyncio import Redis as RedisClient
+
+from tongren_fupin import db_router
 
 logger = logging.getLogger(__name__)
 TIMEOUT = datetime.timedelta(seconds=3)
@@ -73,4 +77,6 @@ def health(request: HttpRequest) -> JsonResponse:
     body: dict[str, Any] = {"status": "ok" if healthy else "unavailable"}
     if _is_staff(request):
         body["checks"] = {name: "ok" if passed else "failing" for name, passed in results.items()}
+        if db_router.has_replica():
+            body["replica"] = "ok" if db_router.replica_available() else "down"
     return JsonResponse(body, status=200 if healthy else 503)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from tongren_fupin import db_router
 
 API_PREFIX = "/api/"
 logger = logging.getLogger(__name__)
@@ -110,3 +114,63 @@ class DatabaseUnavailableMiddleware:
             body = {"code": "unavailable", "message": message, "errors": {}}
             return JsonResponse(body, status=503, headers=headers)
         return HttpResponse(render_to_string("503.html"), status=503, headers=headers)
+
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _reads_may_lag(view_func: Any) -> bool:
+    """The view's GET reads may come from the replica: a view marked ``lagging_view`` (or an
+    API view class with ``reads_may_lag``), or an API viewset's ``list`` action."""
+    if getattr(view_func, "reads_may_lag", False):
+        return True
+    cls = getattr(view_func, "cls", None)  # a DRF view
+    if cls is None:
+        return False
+    if getattr(cls, "reads_may_lag", False):
+        return True
+    return (getattr(view_func, "actions", None) or {}).get("get") == "list"
+
+
+def _wrote_recently(request: HttpRequest) -> bool:
+    until = request.COOKIES.get(db_router.PRIMARY_COOKIE, "")
+    return until.isdigit() and int(until) > time.time()
+
+
+class ReplicaReadsMiddleware:
+    """Send the reads of lagging views to the replica, and keep a client that has just written
+    on the primary for ``REPLICA_READ_YOUR_WRITES_SECONDS`` (a cookie; decision 0031)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not db_router.has_replica():
+            return self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            db_router.set_reads_may_lag(False)
+        if request.method not in SAFE_METHODS and response.status_code < 400:
+            seconds = settings.REPLICA_READ_YOUR_WRITES_SECONDS
+            response.set_cookie(
+                db_router.PRIMARY_COOKIE,
+                str(int(time.time()) + seconds),
+                max_age=seconds,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        if (
+            request.method in ("GET", "HEAD")
+            and db_router.has_replica()
+            and _reads_may_lag(view_func)
+            and not _wrote_recently(request)
+        ):
+            db_router.set_reads_may_lag(db_router.replica_available())
+        return None

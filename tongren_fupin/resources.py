@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import XLSX
@@ -44,6 +45,26 @@ class ServiceResource(resources.ModelResource):
                 if date_only and isinstance(value, datetime.datetime):
                     setattr(instance, field.attname, value.date())
 
+    def validate_instance(
+        self,
+        instance: models.Model,
+        import_validation_errors: dict[str, Any] | None = None,
+        validate_unique: bool = True,
+    ) -> None:
+        """The model's own validation (as the admin form's), with a refused code or a value out
+        of bounds named as the project names it: the field and what it accepts."""
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                raise
+            raise ValidationError(
+                {
+                    name: [field_message(instance, name, e) for e in errors]
+                    for name, errors in error.error_dict.items()
+                }
+            ) from error
+
     def save_instance(
         self, instance: models.Model, is_create: bool, row: Any, **kwargs: Any
     ) -> None:
@@ -64,3 +85,32 @@ class ServiceImportExportMixin(ImportExportMixin):
     """Import with preview and confirmation, export, both as XLSX workbooks."""
 
     formats = [XLSX]
+
+
+def field_message(instance: models.Model, name: str, error: ValidationError) -> str:
+    """A field's error as the register import words it: a code list names the codes it accepts
+    (with their labels), a bound names the limit; any other message is the model's own."""
+    message = " ".join(error.messages)
+    try:
+        field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return message
+    column = getattr(field, "verbose_name", name)
+    params = error.params or {}
+    if error.code == "invalid_choice" and getattr(field, "choices", None):
+        accepted = "、".join(f"{value}（{label}）" for value, label in field.choices)  # type: ignore[union-attr]
+        return _("%(column)s should be one of %(choices)s.") % {
+            "column": column,
+            "choices": accepted,
+        }
+    if error.code == "min_value":
+        return _("%(column)s cannot be less than %(limit)s.") % {
+            "column": column,
+            "limit": params.get("limit_value", ""),
+        }
+    if error.code == "max_value":
+        return _("%(column)s cannot be more than %(limit)s.") % {
+            "column": column,
+            "limit": params.get("limit_value", ""),
+        }
+    return message

@@ -209,6 +209,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Reads of indicators, reports, dashboards and API lists from the replica, when there is one.
+    "tongren_fupin.middleware.ReplicaReadsMiddleware",
     "tongren_fupin.middleware.RejectNulBytesMiddleware",
     "tongren_fupin.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -252,6 +254,27 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     require_in_production(
         "A PostgreSQL DATABASE_URL", "ALLOW_SQLITE", "The embedded SQLite is for trial runs only."
     )
+# A PostgreSQL hot standby for the reads that may lag (tongren_fupin/db_router.py, decision
+# 0031): the `replica` alias. Writes, and a client's reads for a few seconds after its write,
+# use the primary; when the replica does not answer, the primary serves everything.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    replica = parse_database_url(DATABASE_REPLICA_URL)
+    if replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must be a PostgreSQL standby (postgres://…)"
+        )
+    replica_options = replica.get("OPTIONS")
+    replica["OPTIONS"] = {
+        **(replica_options if isinstance(replica_options, dict) else {}),
+        "connect_timeout": env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 2),
+    }
+    # The tests read the test database through the standby (no database of its own).
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = replica
+DATABASE_ROUTERS = ["tongren_fupin.db_router.ReplicaRouter"]
+REPLICA_READ_YOUR_WRITES_SECONDS = env_int("REPLICA_READ_YOUR_WRITES_SECONDS", 10)
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -359,6 +382,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Queues per kind of work (imports, reports, monitoring, notifications, celery), each with its
+# own worker: tongren_fupin/queues.py routes every task by name (decision 0031). The prefix
+# keeps deployments (or test runs) sharing one broker apart.
+TASK_QUEUE_PREFIX = env_str("TASK_QUEUE_PREFIX")
+CELERY_TASK_ROUTES = ("tongren_fupin.queues.route",)
+CELERY_TASK_DEFAULT_QUEUE = f"{TASK_QUEUE_PREFIX}celery"
 
 # The largest JSON request body (Django's own default ceiling for a body, 2.5 MB) and the deepest
 # nesting it may have: the API's bodies nest two or three levels.

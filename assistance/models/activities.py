@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assistance.models.partners import Partner, Scheme
 
@@ -41,7 +42,7 @@ class Training(SchemeActivity):
     start_on = models.DateField(_("start"))
     end_on = models.DateField(_("end"), null=True, blank=True)
     sessions = models.PositiveIntegerField(
-        _("sessions"), default=1, validators=[MinValueValidator(1)]
+        pgettext_lazy("training", "sessions"), default=1, validators=[MinValueValidator(1)]
     )
     participants = models.PositiveIntegerField(_("participants"))
     members = models.ManyToManyField(

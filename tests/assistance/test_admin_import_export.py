@@ -241,7 +241,7 @@ def test_trainings_import_through_the_training_service_and_export_import_changes
 
     [invalid] = refused.context["result"].invalid_rows
     assert invalid.number == 2
-    assert invalid.error_dict["sessions"] == ["确保该值大于或等于1。"]
+    assert invalid.error_dict["sessions"] == ["期数 不能小于 1。"]
     assert Training.objects.exists() is False
 
     previewed = preview(client, "training", workbook(headers, [good]))

@@ -192,6 +192,15 @@ def test_project_list_query_count_does_not_grow(county_supervisor, django_assert
     assert response.context["page"].paginator.count == 23
 
 
+def test_project_money_columns_carry_their_unit(county_supervisor):
+    add_flow(make_project(name="茶叶基地"), "allocated", "1500000")
+
+    html = client_for(county_supervisor).get("/assistance/projects/").content.decode()
+
+    assert "下达（元）" in html and "拨付（元）" in html and "报账（元）" in html
+    assert '<td class="num">1,500,000.00</td>' in html
+
+
 def test_nine_plus_two_view_query_count_does_not_grow(
     tongren_assistance, county_supervisor, django_assert_max_num_queries
 ):

@@ -207,6 +207,19 @@ def test_the_nine_plus_two_page_shows_the_seed_funds_and_projects(make_run):
     assert 'id="published-note"' in html
 
 
+def test_the_makefile_demo_runs_the_commands_this_module_runs():
+    """``make run`` depends on ``demo``, whose last steps are the bulletin of the demo's last
+    month and the analysis of its latest quarter: the commands ``make_demo`` repeats."""
+    with open("Makefile", encoding="utf-8") as makefile:
+        text = makefile.read()
+    assert re.search(r"^run: .*\bdemo\b", text, flags=re.M)
+    assert f"DEMO_PERIOD := {DEMO_PERIOD}\n" in text and f"DEMO_QUARTER := {DEMO_QUARTER}\n" in text
+    demo = text.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    assert "run_monthly_dispatch --period $(DEMO_PERIOD)" in demo
+    assert "run_quarterly_analysis --period $(DEMO_QUARTER)" in demo
+    assert f"{DEMO_PERIOD[:4]}-Q{(int(DEMO_PERIOD[5:]) + 2) // 3}" == DEMO_QUARTER
+
+
 def test_make_run_has_the_analysis_of_the_latest_quarter_counting_the_open_problems(make_run):
     from django.db.models import Q
 

@@ -5,6 +5,7 @@ version."""
 
 from __future__ import annotations
 
+import glob
 import io
 import os
 from collections.abc import Iterator
@@ -64,6 +65,8 @@ def report_site(tongren_regions, live_server, outbox_to_worker):
 
 def render_pages(pdf: bytes, directory: str, name: str) -> list[str]:
     document = pypdfium2.PdfDocument(pdf)
+    for stale in glob.glob(os.path.join(directory, f"{name}-*.png")):  # of an earlier run
+        os.remove(stale)
     paths = []
     for number in range(len(document)):
         path = os.path.join(directory, f"{name}-{number + 1}.png")

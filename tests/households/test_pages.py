@@ -103,7 +103,7 @@ def test_detail_shows_members_income_measures_and_history(client, household, cad
     html = client.get(f"/households/{household.pk}/").content.decode()
 
     assert "田小明" in html
-    assert "3500.00" in html and "3747.00" in html
+    assert "3,500.00" in html and "3,747.00" in html and "人均纯收入（元）" in html
     assert "记录了2019年的收入" in html
     assert household.members.get(name="田小明").id_number in html
 

@@ -72,7 +72,10 @@ def test_sites_and_facilities_import_through_the_services_and_export_import_chan
     [invalid] = refused.context["result"].invalid_rows
     assert invalid.number == 2
     assert list(invalid.error_dict) == ["kind"]
-    assert "castle" in invalid.error_dict["kind"][0]
+    assert invalid.error_dict["kind"] == [
+        "类别 应为 urban（城镇集中安置点）、central_village（中心村安置点）、"
+        "other（其他安置点） 之一。"
+    ]
     assert Site.objects.exists() is False
 
     previewed = preview(client, "site", workbook(headers, [good]))

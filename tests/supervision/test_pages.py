@@ -6,9 +6,10 @@ import pytest
 
 from households.choices import Status
 from regions.models import RegionYearFact
-from supervision import services
+from supervision import services, snapshot_requests
 from supervision.models import Notification, Report
 from supervision.periods import parse_period
+from supervision.services import READINESS
 from tests.households.factories import MemberFactory, household_with_head
 from tests.permissions import check_permission_matrix
 
@@ -48,6 +49,7 @@ def test_county_readiness_shows_the_three_rates_and_one_degree_with_evidence(
     )
     household = household_with_head(identification_year=2014)
     MemberFactory.create_batch(4, household=household)  # 5 of 100 people: 5% ≥ 3%
+    snapshot_requests.county_snapshots_store(period=parse_period("2019"), codes=READINESS)
 
     response = check_permission_matrix(
         f"/supervision/readiness/{YANHE}/?period=2019",
@@ -66,7 +68,7 @@ def test_county_readiness_shows_the_three_rates_and_one_degree_with_evidence(
     ]
     incidence = criteria[0]
     assert (incidence.value, incidence.numerator, incidence.denominator) == (5, 5, 100)
-    assert incidence.threshold == "低于 3.00%" and incidence.passed is False
+    assert incidence.threshold == "低于 3.0%" and incidence.passed is False
     assert response.context["ready"] is False
     html = response.content.decode()
     assert "5 / 100" in html and "未达标" in html

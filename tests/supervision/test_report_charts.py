@@ -80,7 +80,9 @@ def test_the_longest_county_name_overlaps_nothing_in_the_printed_charts(city_sup
     html = report_files.report_print_html(report)
 
     charts_drawn = svgs(html)
-    assert len(charts_drawn) == 16
+    # An indicator no county has a figure of says so instead of a chart of dashes.
+    no_figures = html.count('class="note no-figures"')
+    assert len(charts_drawn) >= 5 and len(charts_drawn) + no_figures == 16
     for svg in charts_drawn:
         assert longest.name in [t.text for t in svg.iter(f"{SVG}text")]
         assert_no_overlap(svg)
@@ -109,3 +111,36 @@ def test_a_longer_name_and_long_values_still_overlap_nothing(values):
     )
 
     assert_no_overlap(svg)
+
+
+def test_bars_are_as_long_as_the_figures_written_beside_them():
+    rows = [
+        {"region": "1", "name": "碧江区", "value": "0.06"},
+        {"region": "2", "name": "思南县", "value": "0.14"},
+        {"region": "3", "name": "印江土家族苗族自治县", "value": "0.04"},
+        {"region": "4", "name": "万山区", "value": "0.00"},
+    ]
+
+    chart = charts.bar_chart(rows, numbers.PERCENT)
+
+    assert [bar.value for bar in chart.bars] == ["0.1%", "0.1%", "0.0%", "0.0%"]
+    widths = [bar.bar_width for bar in chart.bars]
+    assert widths[0] == widths[1] == charts.BAR_LENGTH
+    assert widths[2] == widths[3] == 0
+
+
+def test_an_indicator_without_any_figure_has_a_note_instead_of_a_chart(city_supervisor):
+    report = services.analysis_publish(period=parse_period("2019-Q4"))
+    content = dict(report.content)
+    content["comparison"] = {
+        code: [{**row, "value": None} for row in rows] if code == "filing_rate" else rows
+        for code, rows in content["comparison"].items()
+    }
+    report.content = content
+
+    html = report_files.report_print_html(report)
+
+    section = re.search(r'<section class="indicator">\s*<h3>项目备案率.*?</section>', html, re.S)
+    assert section is not None
+    assert "<svg" not in section.group(0)
+    assert '<p class="note no-figures">本辖区该期间暂无该指标数据。</p>' in section.group(0)

@@ -82,6 +82,35 @@ def test_a_city_supervisor_asks_for_a_quarter_and_the_job_writes_the_analysis(
     assert "脱贫人口（人）" in page and "2.00" not in page
 
 
+def test_a_county_supervisor_asks_for_the_bulletin_of_a_past_month_and_opens_its_files(
+    client, county_supervisor, register, django_capture_on_commit_callbacks
+):
+    response = ask(
+        client, county_supervisor, "bulletin", "2019-11", django_capture_on_commit_callbacks
+    )
+
+    report = Report.objects.get(kind="bulletin", period="2019-11")
+    assert response["Location"] == f"/supervision/reports/{report.pk}/"
+    assert (report.region_id, report.status, report.requested_by) == (
+        CITY,
+        ReportStatus.DONE,
+        county_supervisor,
+    )
+    # The problem of the register fixture is overdue since 2019-11-15: the bulletin names it.
+    [overdue] = report.content["overdue_problems"]
+    assert overdue["description"] == "危房改造未验收"
+    page = client.get(f"/supervision/reports/{report.pk}/").content.decode()
+    assert "危房改造未验收" in page and 'id="report-print"' in page
+    printed = client.get(f"/supervision/reports/{report.pk}/print/")
+    assert printed.status_code == 200
+    assert "铜仁市扶贫开发领导小组办公室" in printed.content.decode()
+    pdf = client.get(f"/supervision/reports/{report.pk}/pdf/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    xlsx = client.get(f"/supervision/reports/{report.pk}/xlsx/")
+    sheet = load_workbook(io.BytesIO(xlsx.content))["逾期问题"]
+    assert sheet["D4"].value == "危房改造未验收"
+
+
 def test_asking_again_for_a_report_that_exists_writes_nothing_more(
     client, county_supervisor, register, django_capture_on_commit_callbacks
 ):

@@ -10,6 +10,9 @@ from demo.register import delete_register, generate_register, incidence_at_end_o
 from exits.suspect_runs import suspects_compute
 from exits.suspects import year_end
 from households.models import Household
+from supervision.periods import parse_period
+from supervision.services import READINESS
+from supervision.snapshot_requests import county_snapshots_store
 
 
 class Command(BaseCommand):
@@ -53,6 +56,11 @@ class Command(BaseCommand):
         for year in range(2014, 2021):
             suspects_compute(on=year_end(year))
         self.stdout.write("misclassification suspects computed for 2014–2020")
+        # The readiness page reads stored figures only (decision 0031): the story's years, as
+        # each December's dispatch would have stored them.
+        for year in range(2014, 2021):
+            county_snapshots_store(period=parse_period(str(year)), codes=READINESS)
+        self.stdout.write("exit readiness figures stored for 2014–2020")
         for year in (2014, 2019, 2020):
             self.stdout.write(
                 f"poverty incidence at the end of {year}: {incidence_at_end_of(year):.2f}%"

@@ -1,0 +1,107 @@
+"""Snapshots asked for from a page (decision 0031): the readiness page reads stored snapshots
+only; a missing one is computed by a job queued through the outbox, never on the request."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.events import record
+from regions.models import Level, Region
+from regions.roles import SUPERVISION_PAGE_ROLES, require_role
+from regions.scoping import jurisdiction_prefix
+from supervision import indicators, services
+from supervision.indicators import Result
+from supervision.models import Indicator
+from supervision.periods import Period
+from tongren_fupin import outbox
+from tongren_fupin.errors import DomainError
+from tongren_fupin.models import OutboxMessage
+
+SNAPSHOTS_TASK = "supervision.compute_snapshots"
+#: A request younger than this is "being computed": asking again returns it.
+REQUEST_WINDOW = datetime.timedelta(minutes=15)
+
+
+def snapshots_requested(*, region: Region, period: Period) -> OutboxMessage | None:
+    """The latest computation of ``region``'s snapshots of ``period`` asked for within the
+    request window (queued or running: its snapshots are not stored yet)."""
+    return (
+        OutboxMessage.objects.filter(
+            task_name=SNAPSHOTS_TASK,
+            kwargs__region=region.code,
+            kwargs__period=period.code,
+            created__gte=timezone.now() - REQUEST_WINDOW,
+        )
+        .order_by("-created")
+        .first()
+    )
+
+
+def snapshots_request(
+    *, actor: Any, region: Region, period: Period, codes: Iterable[str]
+) -> OutboxMessage:
+    """Ask for the snapshots ``codes`` of ``region`` for ``period`` to be computed in the
+    background. A request of the same region and period within the window is returned instead
+    of a second one."""
+    require_role(actor, SUPERVISION_PAGE_ROLES)
+    mine = jurisdiction_prefix(actor)
+    if mine is None or not region.code.startswith(mine):
+        raise DomainError("forbidden", _("Your role may not do this."), status=403)
+    wanted = [code for code in codes if code in Indicator.values]
+    if not wanted:
+        message = _("Choose at least one indicator.")
+        raise DomainError("invalid_indicator", message, errors={"indicator": [message]})
+    with transaction.atomic():
+        earlier = snapshots_requested(region=region, period=period)
+        if earlier is not None:
+            return earlier
+        record(
+            actor=actor,
+            action="supervision.snapshots_request",
+            obj=region,
+            region_code=region.code,
+            summary=_("Asked for the figures of %(period)s to be computed")
+            % {"period": period.code},
+        )
+        return outbox.enqueue(
+            SNAPSHOTS_TASK, period=period.code, region=region.code, indicators=wanted
+        )
+
+
+def snapshots_compute(*, period: Period, region_code: str, codes: Iterable[str]) -> int:
+    """The job: compute ``codes`` for one region and ``period`` set-based and store them
+    (idempotent: a rerun replaces the same rows). Returns the number of snapshots stored."""
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        return 0
+    results: dict[str, Result] = {}
+    for code in codes:
+        kind = indicators.SPECS[code].kind
+        if region.level == Level.CITY:
+            counties = indicators.compute(code, level=Level.COUNTY, period=period)
+            result = indicators.roll_up(code, counties, Level.CITY)
+        else:
+            result = indicators.compute(
+                code, level=region.level, period=period, within=region.prefix
+            )
+        results[code] = {region.code: result.get(region.code) or indicators.figure(0, None, kind)}
+    return services.snapshots_store(period=period, results=results)
+
+
+def county_snapshots_store(*, period: Period, codes: Iterable[str]) -> int:
+    """``codes`` of ``period`` for every county and the city, set-based (one pass per
+    indicator), stored: what December's dispatch stores of a year, for the demo's past years."""
+    counties = list(Region.objects.filter(level=Level.COUNTY).values_list("code", flat=True))
+    results: dict[str, Result] = {}
+    for code in codes:
+        empty = indicators.figure(0, None, indicators.SPECS[code].kind)
+        computed = indicators.compute(code, level=Level.COUNTY, period=period)
+        filled = {county: computed.get(county, empty) for county in counties}
+        results[code] = {**filled, **indicators.roll_up(code, filled, Level.CITY)}
+    return services.snapshots_store(period=period, results=results)
