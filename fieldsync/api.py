@@ -103,8 +103,13 @@ class OfflinePackView(APIView):
                 "holds. Choose a township or village with ?region=<code>."
             ) % {"region": region.name, "count": count, "cap": cap}
             raise DomainError("pack_too_large", message, errors={"region": [message]})
-        pack = selectors.offline_pack(user=request.user, households=households, region=region)
-        selectors.log_pack_display(user=request.user, pack=pack, ip=request.META.get("REMOTE_ADDR"))
+        pack = selectors.offline_pack(user=request.user, region=region)
+        services.pack_download_record(
+            actor=request.user,
+            region=region,
+            household_count=len(pack.households),
+            ip=request.META.get("REMOTE_ADDR"),
+        )
         body = {
             "generated_at": timezone.now(),
             "user": {

@@ -14,14 +14,12 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from audit import events
-from audit.models import Category
 from fieldsync.models import ConflictState, FieldConflict, SyncRecord
 from households.choices import Status
 from households.models import AnnualIncome, AssistanceMeasure, Household, Member
 from inspections.look_back_models import LookBackStatus, LookBackTask
 from inspections.models import CheckedField, Problem
-from regions.masking import Personal, displayed, sees_full
+from regions.masking import Personal, displayed
 from regions.models import Region
 from regions.references import not_found
 from regions.scoping import assignment_of, scope_by_region, within_prefix
@@ -94,22 +92,28 @@ class Pack:
     households: list[dict[str, Any]]
 
 
-def offline_pack(*, user: Any, households: QuerySet[Household], region: Region) -> Pack:
-    """Every household with what the visit form shows: five queries in all."""
-    rows = list(_with_register(households))
+def offline_pack(*, user: Any, region: Region) -> Pack:
+    """Every household of ``pack_households`` with what the visit form shows: four queries in
+    all, each carrying the region's prefix."""
+    rows = list(_with_register(pack_households(user=user, region=region)))
     ids = [h.pk for h in rows]
+
+    def of_region(queryset: QuerySet[Any]) -> QuerySet[Any]:
+        scoped = within_prefix(queryset, region.prefix, "household__region")
+        return scope_by_region(scoped, user, "household__region").filter(household_id__in=ids)
+
     members: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for member in Member.objects.filter(household_id__in=ids).order_by(
+    for member in of_region(Member.objects.all()).order_by(
         "household_id", "relation", "birth_date", "pk"
     ):
         members[member.household_id].append(_member(user, member))
     problems: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for problem in Problem.objects.unresolved().filter(household_id__in=ids).order_by("deadline"):
+    for problem in of_region(Problem.objects.unresolved()).order_by("deadline"):
         problems[problem.household_id].append(_problem(problem))
     tasks: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for task in LookBackTask.objects.filter(
-        household_id__in=ids, status=LookBackStatus.OPEN
-    ).order_by("due", "pk"):
+    for task in of_region(LookBackTask.objects.filter(status=LookBackStatus.OPEN)).order_by(
+        "due", "pk"
+    ):
         tasks[task.household_id].append(
             {"id": task.pk, "period": task.period, "due": task.due.isoformat()}
         )
@@ -223,30 +227,10 @@ def sync_record_of_visit(visit_id: int) -> SyncRecord | None:
     return SyncRecord.objects.filter(visit_id=visit_id).first()
 
 
-def log_pack_display(*, user: Any, pack: Pack, ip: str | None) -> None:
-    """Downloading a pack with ID numbers or phones in full is one security event (the fields,
-    the region and the number of households), like every full display (decision 0021)."""
-    shown = [str(f) for f in (Personal.ID_NUMBER, Personal.PHONE) if sees_full(user, f)]
-    if not shown or not pack.households:
-        return
-    events.record(
-        actor=user,
-        action="personal_data.displayed",
-        category=Category.SECURITY,
-        region_code=pack.region.code,
-        changes={
-            "fields": [None, shown],
-            "households": [None, len(pack.households)],
-            "channel": [None, "offline_pack"],
-        },
-        summary=f"离线包：{pack.region.name} {len(pack.households)} 户的完整个人信息"
-        f"（{'、'.join(shown)}）",
-        ip_address=ip,
-    )
-
-
 def sync_record_get(*, user: Any, client_token: Any) -> SyncRecord:
-    """One of the user's own applied records by its token, or 404 (another's token included)."""
+    """One of the user's own applied records by its token, or 404 (another's token included).
+    Not narrowed to the jurisdiction: a resend of the record is answered whatever became of its
+    household since, and so is this question."""
     record = SyncRecord.objects.filter(client_token=client_token, actor_id=user.pk).first()
     if record is None:
         raise Http404

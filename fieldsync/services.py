@@ -29,6 +29,7 @@ from households import services as register
 from households.models import Household, Member
 from inspections import services as inspections
 from inspections.models import CheckedField, Problem, ProblemSource, Visit
+from regions.masking import Personal, sees_full
 from regions.references import not_found
 from regions.roles import CONFLICT_RESOLVE_ROLES, require_role
 from tongren_fupin.errors import DomainError
@@ -525,3 +526,27 @@ def _write(
             data={field: value},
             roles=CONFLICT_RESOLVE_ROLES,
         )
+
+
+# -- the offline pack --------------------------------------------------------------------------
+
+
+def pack_download_record(*, actor: Any, region: Any, household_count: int, ip: str | None) -> None:
+    """Downloading a pack with ID numbers or phones in full is one security event (the fields,
+    the region and the number of households), like every full display (decision 0021)."""
+    shown = [str(f) for f in (Personal.ID_NUMBER, Personal.PHONE) if sees_full(actor, f)]
+    if not shown or not household_count:
+        return
+    events.record(
+        actor=actor,
+        action="personal_data.displayed",
+        category=Category.SECURITY,
+        region_code=region.code,
+        changes={
+            "fields": [None, shown],
+            "households": [None, household_count],
+            "channel": [None, "offline_pack"],
+        },
+        summary=f"离线包：{region.name} {household_count} 户的完整个人信息（{'、'.join(shown)}）",
+        ip_address=ip,
+    )
