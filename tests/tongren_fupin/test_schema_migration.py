@@ -44,6 +44,7 @@ PREVIOUS_SCHEMA: list[Target] = [
     ("tongren_fupin", "0002_drain_outbox_schedule"),
     ("exits", None),
     ("monitoring", None),
+    ("fieldsync", None),
 ]
 
 # Tables the forward migration is expected to create, with the rows they then hold. Empty: the
@@ -55,6 +56,8 @@ NEW_TABLES: dict[str, int] = {  # created after the previous schema
     "exits_exitedpeople": 0,
     "exits_suspect": 0,
     "exits_suspectrun": 0,
+    "fieldsync_syncrecord": 0,
+    "fieldsync_fieldconflict": 0,
 }
 # Rows the forward migrations add to existing tables: the schedules of the field reminders
 # (workbench 0001) and of the running month's snapshots (supervision 0004).
