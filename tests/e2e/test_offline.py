@@ -1,0 +1,157 @@
+"""Field work with no network, on a phone (360 × 740): the cadre downloads the offline pack,
+the network goes, the app reloads from the service worker, two visits (one with a photo) and a
+phone number are recorded into the queue, the network returns and the queue is sent twice — the
+server holds each record once and the phone's queue is empty."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from PIL import Image
+
+from demo.cases import VILLAGE, generate_demo_cases
+from demo.logins import DEMO_PASSWORD
+from demo.register import generate_register
+from households.models import Household
+from inspections.models import Photo, Visit
+from tests.e2e.conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+NEW_PHONE = "13912345678"
+
+QUEUE_ROWS = "() => TongrenOffline.db.queue.count()"
+PAGE_KEPT = """async (path) => {
+  const cache = await caches.open('tongren-pages');
+  return !!(await cache.match(path));
+}"""
+
+
+@pytest.fixture
+def demo_site(tongren_regions, live_server, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("load_demo", "--allow", verbosity=0)
+    generate_register(scale=0.01)
+    generate_demo_cases()
+    return live_server.url
+
+
+def _shot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+def _open_form(page: Any, household: Household, action: str) -> None:
+    page.locator("#offline-search").fill(household.household_no)
+    page.locator(f'#offline-households a[href="#{action}/{household.pk}"]').click()
+
+
+def test_two_visits_and_a_phone_number_recorded_offline_reach_the_server_once(
+    demo_site, phone_page, tmp_path
+):
+    page = phone_page.page
+    context = page.context
+    cadre = get_user_model().objects.get(username="demo_cadre")
+    first, second = Household.objects.filter(region_id=VILLAGE).order_by("household_no")[:2]
+    visits_before = Visit.objects.filter(visitor=cadre).count()
+    photo = os.path.join(tmp_path, "cupboard.jpg")
+    Image.new("RGB", (800, 600), (180, 120, 60)).save(photo, "JPEG")
+
+    # Online: the service worker installs, the pack is downloaded with its size and date.
+    log_in(page, demo_site, "demo_cadre", DEMO_PASSWORD)
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.locator("header a[href='/offline/queue/']").wait_for()
+    page.goto(f"{demo_site}/offline/")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.locator("#pack-download").click()
+    page.locator("#pack-facts:not([hidden])").wait_for()
+    facts = page.locator("#pack-facts").inner_text()
+    assert "户" in facts and ("KB" in facts or "MB" in facts)
+    in_pack = page.evaluate("TongrenOffline.db.households.count()")
+    assert in_pack >= 2
+    assert page.evaluate("(id) => TongrenOffline.household(id).then(h => !!h)", first.pk)
+    for path in ("/offline/app/", "/offline/queue/"):
+        page.wait_for_function(PAGE_KEPT, arg=path)
+    _shot(page, "offline_1_pack_360.png")
+
+    # No network: the app reloads from the service worker's cache.
+    context.set_offline(True)
+    page.goto(f"{demo_site}/offline/app/")
+    page.reload()
+    assert page.locator("h1").first.inner_text() == "离线记录"
+    assert page.locator("#offline-households > li").count() >= 2
+    _shot(page, "offline_2_app_offline_360.png")
+
+    # A visit with its five looks (one photo) and an item of 五个一致 in one tap.
+    _open_form(page, first, "visit")
+    form = page.locator("#offline-visit-form")
+    form.wait_for()
+    assert "五个一致" in form.inner_text()
+    form.locator('select[name="kind"]').select_option("routine")
+    for look in ("furnishings", "clothing", "cupboard", "bedding", "pot"):
+        form.locator(f'input[name="looks-{look}"][value="yes"]').check()
+    form.locator('input[name="looks-cupboard_photos"]').set_input_files(photo)
+    form.locator('input[name="check-family_size__all"]').check()
+    system_size = form.locator('[data-system-for="family_size"]').inner_text()
+    assert system_size == str(first.members.count())
+    _shot(page, "offline_3_visit_form_360.png")
+    form.locator("button[type=submit]").click()
+    page.locator("#offline-saved:not([hidden])").wait_for()
+
+    # A second visit, with its note only.
+    _open_form(page, second, "visit")
+    form.locator('select[name="kind"]').select_option("routine")
+    form.locator('textarea[name="note"]').fill("户主外出务工，与家属交谈。")
+    form.locator("button[type=submit]").click()
+    page.locator("#offline-saved:not([hidden])").wait_for()
+
+    # The phone number of the first household.
+    _open_form(page, first, "update")
+    update = page.locator("#offline-update-form")
+    update.locator('input[name="update-phone"]').fill(NEW_PHONE)
+    _shot(page, "offline_4_update_form_360.png")
+    update.locator("button[type=submit]").click()
+    page.locator("#offline-saved:not([hidden])").wait_for()
+
+    # 待上传 lists the three, oldest first; the header counts them.
+    page.goto(f"{demo_site}/offline/queue/")
+    page.locator("#queue-list > li").nth(2).wait_for()
+    states = page.locator("#queue-list [data-state-label]").all_inner_texts()
+    assert states == ["待上传"] * 3
+    assert page.locator("[data-queue-count]").inner_text() == "3"
+    titles = page.locator("#queue-list .record-title").all_inner_texts()
+    assert titles[0].startswith("走访") and titles[2].startswith("户信息更新")
+    assert Visit.objects.filter(visitor=cadre).count() == visits_before
+    _shot(page, "offline_5_queue_offline_360.png")
+
+    # The network returns: 同步, then again (and the online event's own run).
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.locator("#queue-sync").click()
+    page.wait_for_function(
+        "document.querySelectorAll('#queue-list [data-state=\"uploaded\"]').length === 3"
+    )
+    assert page.locator("[data-queue-count]").is_hidden()
+    _shot(page, "offline_6_queue_uploaded_360.png")
+    page.locator("#queue-sync").click()
+    page.locator("#queue-empty:not([hidden])").wait_for()
+    _shot(page, "offline_7_queue_empty_360.png")
+
+    new_visits = Visit.objects.filter(visitor=cadre).order_by("pk")[visits_before:]
+    assert len(new_visits) == 2
+    assert {v.household_id for v in new_visits} == {first.pk, second.pk}
+    photographed = next(v for v in new_visits if v.household_id == first.pk)
+    assert Photo.objects.filter(visit=photographed, look="cupboard").count() == 1
+    assert photographed.five_looks.cupboard is True
+    first.refresh_from_db()
+    assert first.phone == NEW_PHONE
+    assert page.evaluate(QUEUE_ROWS) == 0
+    assert page.locator("#queue-list > li").count() == 0
+    assert phone_page.external_requests("localhost") == []
+    assert phone_page.console_errors == []
