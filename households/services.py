@@ -72,9 +72,9 @@ MEMBER_FIELDS = [
 MEMBER_EDITABLE = [f for f in MEMBER_FIELDS if f != "relation"]
 
 
-def _check_capture(actor: Any, region_code: str) -> None:
+def _check_capture(actor: Any, region_code: str, roles: frozenset[str] = CAPTURE_ROLES) -> None:
     """A capture role, else the refusal; a village outside the jurisdiction is a field error."""
-    require_role(actor, CAPTURE_ROLES)
+    require_role(actor, roles)
     if not in_jurisdiction(actor, region_code):
         raise ValidationError({"region": _("This village is outside your jurisdiction.")})
 
@@ -169,13 +169,20 @@ def household_register(
 
 @transaction.atomic
 def household_update(
-    *, actor: Any, household: Household, expected_version: int | None, data: Mapping[str, Any]
+    *,
+    actor: Any,
+    household: Household,
+    expected_version: int | None,
+    data: Mapping[str, Any],
+    roles: frozenset[str] = CAPTURE_ROLES,
 ) -> Household:
-    _check_capture(actor, household.region_id)
+    """``roles`` is widened only by a caller that checked its own rule first (a reviewer
+    settling a data conflict, ``fieldsync.services``)."""
+    _check_capture(actor, household.region_id, roles)
     locked = _lock(household, expected_version)
     before = events.snapshot(locked, HOUSEHOLD_EDITABLE)
     _apply(locked, data, HOUSEHOLD_EDITABLE)
-    _check_capture(actor, locked.region_id or "")
+    _check_capture(actor, locked.region_id or "", roles)
     locked.full_clean()
     changes = events.diff(before, events.snapshot(locked, HOUSEHOLD_EDITABLE))
     if not changes:
@@ -245,10 +252,16 @@ def _resize_latest_income(actor: Any, locked: Household) -> None:
 
 @transaction.atomic
 def member_update(
-    *, actor: Any, member: Member, expected_version: int | None, data: Mapping[str, Any]
+    *,
+    actor: Any,
+    member: Member,
+    expected_version: int | None,
+    data: Mapping[str, Any],
+    roles: frozenset[str] = CAPTURE_ROLES,
 ) -> Member:
+    """``roles`` as for ``household_update``."""
     household = member.household
-    _check_capture(actor, household.region_id)
+    _check_capture(actor, household.region_id, roles)
     locked = _lock(household, expected_version)
     member = Member.objects.get(pk=member.pk)
     before = events.snapshot(member, MEMBER_EDITABLE)

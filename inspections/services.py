@@ -69,8 +69,13 @@ def visit_record(
     client_token: uuid.UUID | str | None = None,
     photos: Sequence[Any] = (),
     look_photos: Mapping[str, Sequence[Any]] | None = None,
+    seen: Mapping[str, str] | None = None,
 ) -> Visit:
     """A visit with the sections that were filled in. The same form token gives the same visit.
+
+    ``seen`` are the register's values the visitor saw (a visit recorded offline, from the
+    phone's copy of the register): the 系统录的 column of 五个一致 is then what was seen, not
+    what the register says when the visit arrives (``fieldsync`` keeps both).
 
     ``photos`` are uploads of the visit, ``look_photos`` those of each of the five looks; each
     is re-encoded without its metadata, and a refused one refuses the visit (nothing saved).
@@ -104,7 +109,7 @@ def visit_record(
             visit.save()
     except IntegrityError:  # the same token saved at the same moment by a resend
         return Visit.objects.get(client_token=token)
-    _save_sections(actor, visit, five_looks, consistency, survey, motivation)
+    _save_sections(actor, visit, five_looks, consistency, survey, motivation, seen)
     _store_visit_photos(actor, visit, accepted)
     complete_look_back_tasks(actor=actor, visit=visit)
     outbox.enqueue("households.check_risks", household.pk)  # runs once committed
@@ -186,6 +191,7 @@ def _save_sections(
     consistency: Mapping[str, Mapping[str, str]] | None,
     survey: Mapping[str, Any] | None,
     motivation: Mapping[str, Any] | None,
+    seen: Mapping[str, str] | None = None,
 ) -> None:
     for model, values in (
         (FiveLooks, five_looks),
@@ -197,15 +203,19 @@ def _save_sections(
             section.full_clean(exclude=["visit"])
             section.save()
     if consistency:
-        _save_consistency(actor, visit, consistency)
+        _save_consistency(actor, visit, consistency, seen or {})
 
 
 def _save_consistency(
-    actor: Any, visit: Visit, consistency: Mapping[str, Mapping[str, str]]
+    actor: Any,
+    visit: Visit,
+    consistency: Mapping[str, Mapping[str, str]],
+    seen: Mapping[str, str],
 ) -> None:
-    """The system column comes from the register; any disagreement opens one problem."""
+    """The system column comes from the register (or from what the visitor saw of it); any
+    disagreement opens one problem."""
     check = ConsistencyCheck.objects.create(visit=visit)
-    system = register_values(visit.household)
+    system = {**register_values(visit.household), **seen}
     mismatched = []
     for field, values in consistency.items():
         if field not in CheckedField.values:

@@ -56,6 +56,12 @@ PROBLEM_RECTIFY_ROLES = CAPTURE_ROLES | PROBLEM_VERIFY_ROLES
 # Read the look-back (回头看) tasks: the visiting roles and the city.
 LOOK_BACK_ROLES = VISIT_ROLES | {Role.CITY_SUPERVISOR}
 
+# -- offline field work (fieldsync) ------------------------------------------------------------
+# Download the offline pack of the jurisdiction: whoever records visits.
+OFFLINE_PACK_ROLES = VISIT_ROLES
+# Read and settle the data conflicts of offline records (a field changed on both sides).
+CONFLICT_RESOLVE_ROLES = frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_SUPERVISOR})
+
 # -- assistance --------------------------------------------------------------------------------
 # Read projects, pairings and activities touching the jurisdiction.
 ASSISTANCE_READ_ROLES = frozenset(

@@ -195,6 +195,7 @@ INSTALLED_APPS = [
     "exits",
     "monitoring",
     "supervision",
+    "fieldsync",
     "workbench",
     "demo",
 ]
@@ -302,6 +303,9 @@ IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 200)
 
 # 我的任务: a household not visited for this many months is listed on its cadre's home page.
 WORKBENCH_UNVISITED_MONTHS = env_int("WORKBENCH_UNVISITED_MONTHS", 3)
+# The offline pack holds at most this many households; a larger jurisdiction (a township
+# reviewer's county) picks a township or village (``?region=``).
+OFFLINE_PACK_MAX_HOUSEHOLDS = env_int("OFFLINE_PACK_MAX_HOUSEHOLDS", 500)
 # Photo evidence: the largest photo accepted (a phone's full-resolution JPEG is 3-10 MB) and
 # the most photos one item takes at once; each is re-encoded to 1600 px (tongren_fupin/photos.py).
 PHOTO_MAX_UPLOAD_MB = env_int("PHOTO_MAX_UPLOAD_MB", 12)

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from exits.api import ExitApplicationViewSet, HouseholdExitAssessmentView, MisclassificationView
+from fieldsync.api import ConflictViewSet, OfflinePackView, SyncView
 from households.api import HouseholdViewSet, PovertyLineViewSet
 from imports.api import ExportJobViewSet, ImportJobViewSet
 from inspections.api import PhotoFileViewSet, ProblemViewSet, VisitViewSet
@@ -31,11 +32,14 @@ router.register("problems", ProblemViewSet, basename="problem")
 router.register("photos", PhotoFileViewSet, basename="photo")
 router.register("monitoring-cases", MonitoringCaseViewSet, basename="monitoring-case")
 router.register("look-back-tasks", LookBackTaskViewSet, basename="look-back-task")
+router.register("conflicts", ConflictViewSet, basename="conflict")
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("misclassification/", MisclassificationView.as_view(), name="misclassification"),
     path("my-tasks/", MyTasksView.as_view(), name="my-tasks"),
+    path("offline-pack/", OfflinePackView.as_view(), name="offline-pack"),
+    path("sync/", SyncView.as_view(), name="sync"),
     path(
         "households/<int:pk>/exit-assessment/",
         HouseholdExitAssessmentView.as_view(),
