@@ -461,7 +461,21 @@
 
   window.addEventListener("hashchange", route);
 
-  Promise.all([store.households(), store.packInfo()]).then(function (results) {
+  // The national code lists of the pack replace the page's (the same lists, as the server has them).
+  function useChoices(choices) {
+    if (!choices) { return; }
+    ["work_status", "schooling"].forEach(function (name) {
+      var select = forms.household_update.querySelector('[name="update-' + name + '"]');
+      var list = choices[name];
+      if (!select || !Array.isArray(list) || !list.length) { return; }
+      select.textContent = "";
+      if (!list.some(function (c) { return c.value === ""; })) { select.appendChild(el("option", { value: "" }, "—")); }
+      list.forEach(function (c) { select.appendChild(el("option", { value: c.value }, c.label)); });
+    });
+  }
+
+  Promise.all([store.households(), store.packInfo(), store.getMeta("choices")]).then(function (results) {
+    useChoices(results[2]);
     allHouseholds = results[0].sort(function (a, b) { return numberOf(a) < numberOf(b) ? -1 : 1; });
     var info = results[1];
     document.getElementById("offline-no-pack").hidden = !!info;

@@ -41,6 +41,8 @@
     return db.transaction("rw", db.households, db.meta, function () {
       db.households.clear();
       db.households.bulkPut(households);
+      // The code lists of the forms (work status, schooling…) as the server names them.
+      db.meta.put({ key: "choices", value: pack.choices || null });
       db.meta.put({
         key: "pack",
         value: {

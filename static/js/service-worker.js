@@ -13,7 +13,7 @@
   "use strict";
   var config = self.TONGREN_OFFLINE;
   importScripts(config.workbox);
-  workbox.setConfig({ modulesPathPrefix: config.workboxModules, debug: false });
+  workbox.setConfig({ modulePathPrefix: config.workboxModules, debug: false });
   // Every module is loaded now: a worker may not import scripts after its install.
   workbox.loadModule("workbox-core");
   workbox.loadModule("workbox-routing");
@@ -50,6 +50,9 @@
     new workbox.strategies.NetworkFirst({
       cacheName: PAGES,
       networkTimeoutSeconds: 8,
+      // The pages vary by cookie and language: the copy kept is this phone's user's (the cache
+      // goes at logout), whatever headers the request has.
+      matchOptions: { ignoreVary: true },
       plugins: [onlyThePage]
     })
   );

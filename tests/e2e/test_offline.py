@@ -6,6 +6,7 @@ server holds each record once and the phone's queue is empty."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,9 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 NEW_PHONE = "13912345678"
 
+WORKER_STATE = """() => navigator.serviceWorker.getRegistration().then(r => r
+  ? {active: !!r.active, installing: !!r.installing, waiting: !!r.waiting, scope: r.scope}
+  : 'none')"""
 QUEUE_ROWS = "() => TongrenOffline.db.queue.count()"
 PAGE_KEPT = """async (path) => {
   const cache = await caches.open('tongren-pages');
@@ -47,6 +51,17 @@ def _shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
+def _until(page: Any, script: str, arg: Any = None, seconds: float = 20) -> None:
+    """Waits until ``script`` (a function) is true; polled from here, as the page's policy
+    forbids the evaluation of strings that ``wait_for_function`` relies on."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(script, arg):
+        if time.monotonic() > deadline:
+            state = page.evaluate(WORKER_STATE)
+            raise AssertionError(f"still false after {seconds} s: {script} (worker: {state})")
+        page.wait_for_timeout(200)
+
+
 def _open_form(page: Any, household: Household, action: str) -> None:
     page.locator("#offline-search").fill(household.household_no)
     page.locator(f'#offline-households a[href="#{action}/{household.pk}"]').click()
@@ -65,10 +80,9 @@ def test_two_visits_and_a_phone_number_recorded_offline_reach_the_server_once(
 
     # Online: the service worker installs, the pack is downloaded with its size and date.
     log_in(page, demo_site, "demo_cadre", DEMO_PASSWORD)
-    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.locator("header a[href='/offline/queue/']").wait_for()
     page.goto(f"{demo_site}/offline/")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    _until(page, "() => navigator.serviceWorker.controller !== null")
     page.locator("#pack-download").click()
     page.locator("#pack-facts:not([hidden])").wait_for()
     facts = page.locator("#pack-facts").inner_text()
@@ -77,7 +91,7 @@ def test_two_visits_and_a_phone_number_recorded_offline_reach_the_server_once(
     assert in_pack >= 2
     assert page.evaluate("(id) => TongrenOffline.household(id).then(h => !!h)", first.pk)
     for path in ("/offline/app/", "/offline/queue/"):
-        page.wait_for_function(PAGE_KEPT, arg=path)
+        _until(page, PAGE_KEPT, path)
     _shot(page, "offline_1_pack_360.png")
 
     # No network: the app reloads from the service worker's cache.
@@ -134,9 +148,7 @@ def test_two_visits_and_a_phone_number_recorded_offline_reach_the_server_once(
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.locator("#queue-sync").click()
-    page.wait_for_function(
-        "document.querySelectorAll('#queue-list [data-state=\"uploaded\"]').length === 3"
-    )
+    _until(page, "() => document.querySelectorAll('#queue-list [data-state=uploaded]').length === 3")
     assert page.locator("[data-queue-count]").is_hidden()
     _shot(page, "offline_6_queue_uploaded_360.png")
     page.locator("#queue-sync").click()
