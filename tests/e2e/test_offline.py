@@ -30,6 +30,7 @@ NEW_PHONE = "13912345678"
 WORKER_STATE = """() => navigator.serviceWorker.getRegistration().then(r => r
   ? {active: !!r.active, installing: !!r.installing, waiting: !!r.waiting, scope: r.scope}
   : 'none')"""
+UPLOADED = "() => document.querySelectorAll('#queue-list [data-state=uploaded]').length === 3"
 QUEUE_ROWS = "() => TongrenOffline.db.queue.count()"
 PAGE_KEPT = """async (path) => {
   const cache = await caches.open('tongren-pages');
@@ -148,7 +149,7 @@ def test_two_visits_and_a_phone_number_recorded_offline_reach_the_server_once(
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.locator("#queue-sync").click()
-    _until(page, "() => document.querySelectorAll('#queue-list [data-state=uploaded]').length === 3")
+    _until(page, UPLOADED)
     assert page.locator("[data-queue-count]").is_hidden()
     _shot(page, "offline_6_queue_uploaded_360.png")
     page.locator("#queue-sync").click()
