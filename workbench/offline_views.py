@@ -25,6 +25,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -151,8 +152,25 @@ def offline_fallback(request: HttpRequest) -> HttpResponse:
     return HttpResponse(_fallback_page())
 
 
+def _field_labels() -> str:
+    """The names of a refusal's fields (``household: …``) in the interface's language."""
+    labels = {
+        "household": pgettext("a synced record's field", "household"),
+        "changes": _("changes"),
+        "visit": _("visit"),
+        "problem": _("problem"),
+        "seen": _("in the system"),
+        "photos": _("photos"),
+        "looks": _("Five looks"),
+        "client_token": _("form token"),
+        "member": _("member"),
+    }
+    return json.dumps(labels, ensure_ascii=False)
+
+
 def _offline_context() -> dict[str, Any]:
     return {
+        "field_labels": _field_labels(),
         "pack_url": "/api/v1/offline-pack/",
         "sync_url": "/api/v1/sync/",
         "stale_hours": getattr(settings, "OFFLINE_PACK_REFRESH_HOURS", 12),

@@ -437,7 +437,7 @@
           var kept = form.querySelector('[data-photos-kept="' + field + '"]');
           if (kept) { kept.textContent = counts[field] + " " + msg.msgPhotosKept; kept.hidden = false; }
         });
-        if (record.state === "refused" && record.reason) { formError(form, record.reason); }
+        if (record.state === "refused" && record.reason) { formError(form, store.localReason(record.reason, msg.fieldLabels)); }
       }
       showView(VIEW_OF[kind]);
     });
@@ -481,7 +481,7 @@
     document.getElementById("offline-no-pack").hidden = !!info;
     if (info) {
       document.getElementById("offline-pack-line").textContent =
-        msg.msgPackDate + " " + store.formatDate(info.downloaded_at) + " · " + info.count;
+        msg.msgPackDate + " " + store.formatDate(info.downloaded_at) + " · " + info.count + " " + msg.msgHouseholds;
     }
     renderList();
     route();

@@ -47,7 +47,7 @@
       (row.photos && row.photos.length ? " · " + row.photos.length + " " + msg.msgPhotos : "")));
     head.appendChild(stateLine);
     if (row.reason && (row.state === "refused" || row.state === "queued")) {
-      head.appendChild(el("small", { "class": row.state === "refused" ? "field-error queue-reason" : "muted queue-reason", role: row.state === "refused" ? "alert" : "status" }, row.reason));
+      head.appendChild(el("small", { "class": row.state === "refused" ? "field-error queue-reason" : "muted queue-reason", role: row.state === "refused" ? "alert" : "status" }, store.localReason(row.reason, msg.fieldLabels)));
     }
     li.appendChild(head);
     if (row.state === "conflict") {

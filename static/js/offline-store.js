@@ -262,6 +262,14 @@
     return Promise.all([deleting, caching]);
   }
 
+  // "household: 您的管辖范围内没有这条记录。" with the field named in the page's language.
+  function localReason(reason, labelsJson) {
+    var labels = {};
+    try { labels = JSON.parse(labelsJson || "{}"); } catch (e) { labels = {}; }
+    var found = /^([a-z_]+): ([\s\S]*)$/.exec(reason || "");
+    return found && labels[found[1]] ? labels[found[1]] + "：" + found[2] : (reason || "");
+  }
+
   function formatSize(bytes) {
     if (bytes >= 1024 * 1024) { return (bytes / 1024 / 1024).toFixed(1) + " MB"; }
     return Math.max(1, Math.round(bytes / 1024)) + " KB";
@@ -296,6 +304,7 @@
     sync: sync,
     clearAll: clearAll,
     formatSize: formatSize,
+    localReason: localReason,
     formatDate: formatDate
   };
 }(self));

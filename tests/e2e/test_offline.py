@@ -26,6 +26,7 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 NEW_PHONE = "13912345678"
+OTHER_VILLAGE = "520602100200"  # demo_cadre_bijiang's village, outside demo_cadre's
 
 WORKER_STATE = """() => navigator.serviceWorker.getRegistration().then(r => r
   ? {active: !!r.active, installing: !!r.installing, waiting: !!r.waiting, scope: r.scope}
@@ -47,9 +48,9 @@ def demo_site(tongren_regions, live_server, settings, tmp_path):
     return live_server.url
 
 
-def _shot(page: Any, name: str) -> None:
+def _shot(page: Any, name: str, *, full_page: bool = True) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
 
 
 def _until(page: Any, script: str, arg: Any = None, seconds: float = 20) -> None:
@@ -61,6 +62,17 @@ def _until(page: Any, script: str, arg: Any = None, seconds: float = 20) -> None
             state = page.evaluate(WORKER_STATE)
             raise AssertionError(f"still false after {seconds} s: {script} (worker: {state})")
         page.wait_for_timeout(200)
+
+
+def _download_the_pack(page: Any, site: str) -> None:
+    log_in(page, site, "demo_cadre", DEMO_PASSWORD)
+    page.locator("header a[href='/offline/queue/']").wait_for()
+    page.goto(f"{site}/offline/")
+    _until(page, "() => navigator.serviceWorker.controller !== null")
+    page.locator("#pack-download").click()
+    page.locator("#pack-facts:not([hidden])").wait_for()
+    for path in ("/offline/app/", "/offline/queue/"):
+        _until(page, PAGE_KEPT, path)
 
 
 def _open_form(page: Any, household: Household, action: str) -> None:
@@ -80,19 +92,12 @@ def test_two_visits_and_a_phone_number_recorded_offline_reach_the_server_once(
     Image.new("RGB", (800, 600), (180, 120, 60)).save(photo, "JPEG")
 
     # Online: the service worker installs, the pack is downloaded with its size and date.
-    log_in(page, demo_site, "demo_cadre", DEMO_PASSWORD)
-    page.locator("header a[href='/offline/queue/']").wait_for()
-    page.goto(f"{demo_site}/offline/")
-    _until(page, "() => navigator.serviceWorker.controller !== null")
-    page.locator("#pack-download").click()
-    page.locator("#pack-facts:not([hidden])").wait_for()
+    _download_the_pack(page, demo_site)
     facts = page.locator("#pack-facts").inner_text()
     assert "户" in facts and ("KB" in facts or "MB" in facts)
     in_pack = page.evaluate("TongrenOffline.db.households.count()")
     assert in_pack >= 2
     assert page.evaluate("(id) => TongrenOffline.household(id).then(h => !!h)", first.pk)
-    for path in ("/offline/app/", "/offline/queue/"):
-        _until(page, PAGE_KEPT, path)
     _shot(page, "offline_1_pack_360.png")
 
     # No network: the app reloads from the service worker's cache.
@@ -101,7 +106,7 @@ def test_two_visits_and_a_phone_number_recorded_offline_reach_the_server_once(
     page.reload()
     assert page.locator("h1").first.inner_text() == "离线记录"
     assert page.locator("#offline-households > li").count() >= 2
-    _shot(page, "offline_2_app_offline_360.png")
+    _shot(page, "offline_2_app_offline_360.png", full_page=False)
 
     # A visit with its five looks (one photo) and an item of 五个一致 in one tap.
     _open_form(page, first, "visit")
@@ -115,7 +120,11 @@ def test_two_visits_and_a_phone_number_recorded_offline_reach_the_server_once(
     form.locator('input[name="check-family_size__all"]').check()
     system_size = form.locator('[data-system-for="family_size"]').inner_text()
     assert system_size == str(first.members.count())
-    _shot(page, "offline_3_visit_form_360.png")
+    page.evaluate("window.scrollTo(0, 0)")
+    _shot(page, "offline_3_visit_form_360.png", full_page=False)
+    form.locator('[data-check-row="family_size"]').screenshot(
+        path=str(SCREENSHOTS / "offline_3_visit_check_360.png")
+    )
     form.locator("button[type=submit]").click()
     page.locator("#offline-saved:not([hidden])").wait_for()
 
@@ -168,3 +177,62 @@ def test_two_visits_and_a_phone_number_recorded_offline_reach_the_server_once(
     assert page.locator("#queue-list > li").count() == 0
     assert phone_page.external_requests("localhost") == []
     assert phone_page.console_errors == []
+
+
+def test_a_record_refused_at_sync_stays_with_its_reason_until_corrected_or_discarded(
+    demo_site, phone_page
+):
+    """The household moved out of the cadre's jurisdiction while the visit waited on the phone:
+    the sync keeps it, refused, with the server's Chinese reason; 更正 reopens the form with
+    what was typed; 放弃 asks first, then the record leaves the phone — and no visit exists."""
+    page = phone_page.page
+    cadre = get_user_model().objects.get(username="demo_cadre")
+    household = Household.objects.filter(region_id=VILLAGE).order_by("household_no").first()
+    visits_before = Visit.objects.filter(visitor=cadre).count()
+    _download_the_pack(page, demo_site)
+
+    page.context.set_offline(True)
+    page.goto(f"{demo_site}/offline/app/")
+    _open_form(page, household, "visit")
+    form = page.locator("#offline-visit-form")
+    form.locator('select[name="kind"]').select_option("routine")
+    form.locator('textarea[name="note"]').fill("门前道路已硬化。")
+    form.locator("button[type=submit]").click()
+    page.locator("#offline-saved:not([hidden])").wait_for()
+    Household.objects.filter(pk=household.pk).update(region_id=OTHER_VILLAGE)
+
+    page.context.set_offline(False)
+    page.goto(f"{demo_site}/offline/queue/")
+    page.locator("#queue-sync").click()
+    page.locator('#queue-list [data-state="refused"]').wait_for()
+    item = page.locator("#queue-list > li").first
+    assert item.locator("[data-state-label]").inner_text() == "被拒绝"
+    reason = item.locator(".queue-reason").inner_text()
+    assert reason.startswith("农户：") and "管辖范围" in reason, reason
+    assert page.locator("[data-queue-count]").inner_text() == "1"
+    _shot(page, "offline_8_refused_360.png")
+
+    # Another sync does not send it again: it waits for the cadre.
+    page.locator("#queue-sync").click()
+    page.locator("#queue-status.notice-success").wait_for()
+    assert page.locator('#queue-list [data-state="refused"]').count() == 1
+
+    # 更正: the form opens again with the note typed and the reason on top.
+    item.get_by_role("button", name="更正").click()
+    page.locator("#offline-visit-form").wait_for()
+    assert form.locator('textarea[name="note"]').input_value() == "门前道路已硬化。"
+    assert "管辖范围" in form.locator("[data-form-error]").inner_text()
+    _shot(page, "offline_9_correct_360.png", full_page=False)
+
+    # 放弃, after the confirmation.
+    page.goto(f"{demo_site}/offline/queue/")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.locator("#queue-list").get_by_role("button", name="放弃").click()
+    page.locator("#queue-empty:not([hidden])").wait_for()
+    assert asked and "放弃" in asked[0]
+    assert page.evaluate(QUEUE_ROWS) == 0
+    assert Visit.objects.filter(visitor=cadre).count() == visits_before
+    assert phone_page.external_requests("localhost") == []
+    # The refusal's own 404 is the only error the browser reports.
+    assert [e for e in phone_page.console_errors if "404" not in e] == []
