@@ -15,7 +15,7 @@ RUN_ENV := DEBUG=1 DEMO_ENABLED=1
 DEMO_PERIOD := 2020-12
 DEMO_QUARTER := 2020-Q4
 # Apps that keep their own translations in <app>/locale (the others share locale/).
-APP_LOCALES := assistance relocation supervision
+APP_LOCALES := assistance relocation supervision fieldsync
 MO_FILES = $(wildcard locale/*/LC_MESSAGES/django.mo $(foreach app,$(APP_LOCALES),$(app)/locale/*/LC_MESSAGES/django.mo))
 
 .PHONY: run setup venv assets demo test check lint-imports runtime-check format messages services \

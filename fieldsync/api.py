@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -37,8 +40,9 @@ from inspections.models import (
     Satisfaction,
     VisitKind,
 )
+from regions.people import person_name
 from regions.permissions import HasRole
-from regions.roles import CONFLICT_RESOLVE_ROLES, OFFLINE_PACK_ROLES
+from regions.roles import CONFLICT_RESOLVE_ROLES, OFFLINE_PACK_ROLES, role_of
 from tongren_fupin.api.schema import ERROR_RESPONSES
 from tongren_fupin.errors import DomainError
 
@@ -103,6 +107,11 @@ class OfflinePackView(APIView):
         selectors.log_pack_display(user=request.user, pack=pack, ip=request.META.get("REMOTE_ADDR"))
         body = {
             "generated_at": timezone.now(),
+            "user": {
+                "id": request.user.pk,
+                "name": person_name(request.user),
+                "role": role_of(request.user) or "",
+            },
             "region": {"code": region.code, "name": region.name},
             "household_count": len(pack.households),
             "households": pack.households,
@@ -132,7 +141,10 @@ class SyncView(APIView):
         """201 when applied now, 200 with the same body when the token was applied before.
         A refused record (400, 403, 404) is not stored: correct it and send the same token."""
         raw = parse_record(request)
-        token = serializers.UUIDField().run_validation(raw.get("client_token"))
+        try:
+            token = serializers.UUIDField().run_validation(raw.get("client_token", empty))
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({"client_token": error.detail}) from error
         replay = services.sync_replay(actor=request.user, client_token=token)
         if replay is not None:
             return _answer(replay, status.HTTP_200_OK)
@@ -140,6 +152,19 @@ class SyncView(APIView):
         body.is_valid(raise_exception=True)
         record, created = resolve_record(request, body.validated_data, raw, record_photos(request))
         return _answer(record, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class SyncRecordView(APIView):
+    """What became of a record: its answer when it was applied, else 404 — so a phone on a weak
+    connection asks before sending a record's photos again."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("client_token", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+        responses={200: SyncResultSerializer, **ERROR_RESPONSES},
+    )
+    def get(self, request: Request, client_token: uuid.UUID) -> Response:
+        record = selectors.sync_record_get(user=request.user, client_token=client_token)
+        return Response(record.result)
 
 
 def _answer(record: SyncRecord, code: int) -> Response:

@@ -60,13 +60,14 @@ def current(obj: models.Model, name: str) -> Any:
 
 def shown(target: str, name: str, value: Any) -> str:
     """A value as people read it: a choice's label, 是/否, or "—" for nothing."""
+    field = model_field(target, name)
+    labels = dict(field.flatchoices) if field.choices else {}
+    if value in labels:  # also a coded "nothing", such as 未外出务工
+        return str(labels[value])
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    field = model_field(target, name)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
     return str(value)
 
 

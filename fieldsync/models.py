@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SyncKind(models.TextChoices):
@@ -76,8 +77,8 @@ class ConflictTarget(models.TextChoices):
 
 
 class ConflictState(models.TextChoices):
-    OPEN = "open", _("Open")
-    RESOLVED = "resolved", _("Resolved")
+    OPEN = "open", pgettext_lazy("data conflict", "Open")
+    RESOLVED = "resolved", pgettext_lazy("data conflict", "Resolved")
 
 
 class Resolution(models.TextChoices):

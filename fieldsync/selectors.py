@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -73,6 +74,9 @@ def _with_register(households: QuerySet[Household]) -> QuerySet[Household]:
 def register_values_of(household: Any) -> dict[str, str]:
     """``inspections.services.register_values`` from the pack's columns (the same strings)."""
     income = household.latest_per_capita
+    if income is not None:  # as the model field reads it back (SQLite drops trailing zeros)
+        places = AnnualIncome._meta.get_field("per_capita_net_income").decimal_places or 0
+        income = Decimal(income).quantize(Decimal(1).scaleb(-places))
     return {
         CheckedField.FAMILY_SIZE: str(household.member_count),
         CheckedField.PER_CAPITA_INCOME: str(income) if income is not None else "",
@@ -239,3 +243,11 @@ def log_pack_display(*, user: Any, pack: Pack, ip: str | None) -> None:
         f"（{'、'.join(shown)}）",
         ip_address=ip,
     )
+
+
+def sync_record_get(*, user: Any, client_token: Any) -> SyncRecord:
+    """One of the user's own applied records by its token, or 404 (another's token included)."""
+    record = SyncRecord.objects.filter(client_token=client_token, actor_id=user.pk).first()
+    if record is None:
+        raise Http404
+    return record

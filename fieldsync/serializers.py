@@ -89,8 +89,15 @@ class PackHouseholdSerializer(serializers.Serializer):
     look_back_tasks = PackLookBackSerializer(many=True)
 
 
+class PackUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.CharField(allow_blank=True)
+
+
 class OfflinePackSerializer(serializers.Serializer):
     generated_at = serializers.DateTimeField()
+    user = PackUserSerializer(help_text=_("Whose pack it is (a phone shared by two keeps two)."))
     region = PackRegionSerializer()
     household_count = serializers.IntegerField()
     households = PackHouseholdSerializer(many=True)
@@ -278,6 +285,12 @@ def _person(user: Any) -> dict[str, Any] | None:
 
 
 class FieldConflictSerializer(serializers.ModelSerializer):
+    resolution = serializers.ChoiceField(
+        choices=Resolution.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("Empty while the conflict is open."),
+    )
     household_no = serializers.CharField(source="household.household_no", read_only=True)
     head_name = serializers.SerializerMethodField()
     household_version = serializers.IntegerField(source="household.version", read_only=True)

@@ -29,6 +29,7 @@ from households import services as register
 from households.models import Household, Member
 from inspections import services as inspections
 from inspections.models import CheckedField, Problem, ProblemSource, Visit
+from regions.references import not_found
 from regions.roles import CONFLICT_RESOLVE_ROLES, require_role
 from tongren_fupin.errors import DomainError
 
@@ -71,6 +72,7 @@ def _once(
     recorded_at: Any,
     payload: Mapping[str, Any],
     apply: Callable[[SyncRecord], dict[str, Any]],
+    changes: Mapping[str, Any] | None = None,
 ) -> tuple[SyncRecord, bool]:
     """Claim the token first (a concurrent duplicate waits on its unique index and then finds
     it taken), apply, store the answer — all in one transaction: a refusal or a failure leaves
@@ -90,6 +92,7 @@ def _once(
                     )
             except IntegrityError:
                 raise _Claimed from None
+            _record_received(actor, record, changes or {})
             outcome = apply(record)
             conflicts = outcome.get("conflicts", [])
             record.status = SyncStatus.APPLIED_WITH_CONFLICTS if conflicts else SyncStatus.APPLIED
@@ -106,7 +109,6 @@ def _once(
                 "received_at": timezone.localtime(record.received_at).isoformat(),
             }
             record.save()
-            _record_received(actor, record, outcome.get("changes", {}))
         return record, True
     except _Claimed:
         found = sync_replay(actor=actor, client_token=client_token)
@@ -251,6 +253,8 @@ def sync_household_update(
     def apply(record: SyncRecord) -> dict[str, Any]:
         locked = Household.objects.select_for_update().get(pk=household.pk)
         members = {m.pk: m for m in Member.objects.select_for_update().filter(household=locked)}
+        if any(c.member is not None and c.member.pk not in members for c in changes):
+            raise not_found("changes")  # removed from the household meanwhile
         to_apply, conflicting = _classify(locked, members, changes)
         applied = _apply(actor, locked, members, to_apply)
         conflicts = [
@@ -259,7 +263,6 @@ def sync_household_update(
         return {
             "applied": applied,
             "conflicts": [_conflict_answer(c) for c in conflicts],
-            "changes": {_change_key(c): [c.base, c.value] for c in changes},
         }
 
     return _once(
@@ -270,6 +273,13 @@ def sync_household_update(
         recorded_at=recorded_at,
         payload=payload,
         apply=apply,
+        changes={
+            _change_key(c): [
+                fields.shown(c.target, c.field, c.base),
+                fields.shown(c.target, c.field, c.value),
+            ]
+            for c in changes
+        },
     )
 
 

@@ -14,8 +14,8 @@ from collections import defaultdict
 from pathlib import Path
 
 APPS = [
-    "workbench", "supervision", "imports", "exits", "monitoring", "publicity", "relocation",
-    "inspections", "assistance", "households", "audit", "regions", "tongren_fupin",
+    "workbench", "fieldsync", "supervision", "imports", "exits", "monitoring", "publicity",
+    "relocation", "inspections", "assistance", "households", "audit", "regions", "tongren_fupin",
 ]  # fmt: skip
 
 

@@ -30,6 +30,7 @@ NAV_ITEMS = (
     NavItem(_("Problems"), "inspections:problems", roles.PAGE_ROLES),
     NavItem(_("Look-back"), "inspections:look-back", roles.LOOK_BACK_ROLES),
     NavItem(_("Offline pack"), "workbench:offline-pack", roles.VISIT_ROLES),
+    NavItem(_("Data conflicts"), "fieldsync:conflicts", roles.CONFLICT_RESOLVE_ROLES),
     NavItem(_("Misclassification check"), "exits:misclassification", roles.SUPERVISION_PAGE_ROLES),
     # The assistance's readers, less the API clients (pages are for people).
     NavItem(

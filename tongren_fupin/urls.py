@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from exits.api import ExitApplicationViewSet, HouseholdExitAssessmentView, MisclassificationView
-from fieldsync.api import ConflictViewSet, OfflinePackView, SyncView
+from fieldsync.api import ConflictViewSet, OfflinePackView, SyncRecordView, SyncView
 from households.api import HouseholdViewSet, PovertyLineViewSet
 from imports.api import ExportJobViewSet, ImportJobViewSet
 from inspections.api import PhotoFileViewSet, ProblemViewSet, VisitViewSet
@@ -40,6 +40,7 @@ api_v1 = [
     path("my-tasks/", MyTasksView.as_view(), name="my-tasks"),
     path("offline-pack/", OfflinePackView.as_view(), name="offline-pack"),
     path("sync/", SyncView.as_view(), name="sync"),
+    path("sync/<uuid:client_token>/", SyncRecordView.as_view(), name="sync-record"),
     path(
         "households/<int:pk>/exit-assessment/",
         HouseholdExitAssessmentView.as_view(),
@@ -68,6 +69,7 @@ urlpatterns = [
     path("", include("assistance.urls")),
     path("", include("relocation.urls")),
     path("", include("supervision.urls")),
+    path("", include("fieldsync.urls")),
     path("", include("workbench.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

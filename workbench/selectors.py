@@ -20,12 +20,20 @@ from django.utils.translation import ngettext
 
 from exits.models import ExitApplication
 from exits.services import NEXT, STEP_ROLES
+from fieldsync.models import FieldConflict
+from fieldsync.services import conflict_title
 from households.choices import Status
 from households.models import Household, annotate_page
 from inspections.look_back_models import LookBackStatus, LookBackTask
 from inspections.models import Problem, ProblemState, Visit
 from monitoring.models import IDENTIFICATION_DAYS, MonitoringCase, MonitoringStatus
-from regions.roles import FIELD_TASK_ROLES, REVIEW_TASK_ROLES, has_role, role_of
+from regions.roles import (
+    CONFLICT_RESOLVE_ROLES,
+    FIELD_TASK_ROLES,
+    REVIEW_TASK_ROLES,
+    has_role,
+    role_of,
+)
 from regions.scoping import scope_by_region
 
 #: Rows shown per list on the home page; the count covers them all.
@@ -336,6 +344,33 @@ def cases_past_deadline(*, user: Any, today: datetime.date) -> TaskList:
 # -- per role -----------------------------------------------------------------------------------
 
 
+def data_conflicts(*, user: Any) -> TaskList:
+    """Fields changed offline and in the register meanwhile, oldest first (fieldsync)."""
+    conflicts = scope_by_region(
+        FieldConflict.objects.open(), user, field="household__region"
+    ).select_related("household")
+    rows, count = _counted(conflicts.order_by("created", "id"))
+    return TaskList(
+        key="data_conflicts",
+        title=_("Data conflicts to resolve"),
+        summary=ngettext(
+            "%(count)d data conflict to resolve", "%(count)d data conflicts to resolve", count
+        )
+        % {"count": count},
+        count=count,
+        url=reverse("fieldsync:conflicts"),
+        rows=[
+            TaskRow(
+                title="",
+                detail=conflict_title(conflict),
+                url=reverse("fieldsync:conflict", args=[conflict.pk]),
+                household=conflict.household,
+            )
+            for conflict in rows
+        ],
+    )
+
+
 def _field_lists(user: Any, today: datetime.date) -> list[Callable[[], TaskList]]:
     return [
         lambda: look_back_due(user=user, today=today),
@@ -352,6 +387,7 @@ def _review_lists(user: Any, today: datetime.date) -> list[Callable[[], TaskList
         lambda: problems_awaiting_closure(user=user, today=today),
         lambda: overdue_rectification(user=user, today=today),
         lambda: cases_past_deadline(user=user, today=today),
+        *([lambda: data_conflicts(user=user)] if has_role(user, CONFLICT_RESOLVE_ROLES) else []),
     ]
 
 

@@ -124,7 +124,7 @@ def test_a_household_visited_within_the_months_is_not_listed_and_the_months_are_
 
 
 @pytest.mark.sqlite
-def test_the_township_sees_the_four_review_lists_with_exactly_their_rows(
+def test_the_township_sees_the_five_review_lists_with_exactly_their_rows(
     township_reviewer, cadre_yanhe
 ):
     awaiting = application(household(), "publicized", cadre_yanhe)
@@ -139,7 +139,7 @@ def test_the_township_sees_the_four_review_lists_with_exactly_their_rows(
 
     lists = lists_of(township_reviewer)
 
-    assert list(lists) == ["exits", "closure", "overdue", "past_deadline"]
+    assert list(lists) == ["exits", "closure", "overdue", "past_deadline", "data_conflicts"]
     assert households_of(lists["exits"]) == [awaiting.household_id]
     assert households_of(lists["closure"]) == [rectified.household_id]
     assert households_of(lists["overdue"]) == [overdue.household_id]
@@ -149,6 +149,7 @@ def test_the_township_sees_the_four_review_lists_with_exactly_their_rows(
         "1 个问题待销号",
         "1 个问题整改逾期",
         "1 户超期未认定",
+        "0 条数据冲突待处理",
     ]
 
 
@@ -254,7 +255,13 @@ def test_the_api_gives_the_same_lists_to_the_signed_in_user(api, cadre_yanhe, to
             "late": True,
         }
     ]
-    assert [task["key"] for task in reviews] == ["exits", "closure", "overdue", "past_deadline"]
+    assert [task["key"] for task in reviews] == [
+        "exits",
+        "closure",
+        "overdue",
+        "past_deadline",
+        "data_conflicts",
+    ]
     assert reviews[2]["count"] == 1
 
 
