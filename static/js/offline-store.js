@@ -161,7 +161,25 @@
     return Array.isArray(found) ? found : [];
   }
 
+  // A record with photos that was sent before without an answer (the network went during the
+  // upload): ask whether the server has it before sending the photos again.
+  function alreadyThere(row, options) {
+    if (!row.attempts || !(row.photos || []).length) { return Promise.resolve(null); }
+    var url = options.url.replace(/\/?$/, "/") + row.client_token + "/";
+    return root.fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (response.status !== 200) { return null; }
+        return response.json().then(function (data) { return { status: 200, data: data }; });
+      }, function () { return null; });
+  }
+
   function sendOne(row, options) {
+    return alreadyThere(row, options).then(function (known) {
+      return known || post(row, options);
+    });
+  }
+
+  function post(row, options) {
     var made = requestBody(row);
     var headers = { "Accept": "application/json", "X-CSRFToken": options.csrf || "" };
     if (made.type) { headers["Content-Type"] = made.type; }
@@ -191,7 +209,7 @@
       rows.forEach(function (row) {
         chain = chain.then(function () {
           if (summary.stopped) { return null; }
-          return db.queue.update(row.seq, { state: "sending" }).then(function () {
+          return db.queue.update(row.seq, { state: "sending", attempts: (row.attempts || 0) + 1 }).then(function () {
             notify();
             return sendOne(row, options);
           }).then(function (result) {

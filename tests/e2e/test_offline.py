@@ -236,3 +236,58 @@ def test_a_record_refused_at_sync_stays_with_its_reason_until_corrected_or_disca
     assert phone_page.external_requests("localhost") == []
     # The refusal's own 404 is the only error the browser reports.
     assert [e for e in phone_page.console_errors if "404" not in e] == []
+
+
+def test_a_visit_whose_answer_was_lost_is_not_sent_again(demo_site, phone_page, tmp_path):
+    """The server applied the visit but its answer never reached the phone (a timeout in the
+    middle): the next syncs ask the server about the record's token before sending its photo
+    again, and however often 同步 is tapped there is one visit with one photo."""
+    page = phone_page.page
+    cadre = get_user_model().objects.get(username="demo_cadre")
+    household = Household.objects.filter(region_id=VILLAGE).order_by("household_no").first()
+    visits_before = Visit.objects.filter(visitor=cadre).count()
+    photo = os.path.join(tmp_path, "bedding.jpg")
+    Image.new("RGB", (640, 480), (90, 140, 200)).save(photo, "JPEG")
+    _download_the_pack(page, demo_site)
+
+    page.context.set_offline(True)
+    page.goto(f"{demo_site}/offline/app/")
+    _open_form(page, household, "visit")
+    form = page.locator("#offline-visit-form")
+    form.locator('select[name="kind"]').select_option("routine")
+    form.locator('input[name="photos"]').set_input_files(photo)
+    form.locator("button[type=submit]").click()
+    page.locator("#offline-saved:not([hidden])").wait_for()
+
+    sent: list[str] = []
+
+    def lose_the_first_answer(route: Any) -> None:
+        sent.append(route.request.method)
+        if route.request.method == "POST" and sent.count("POST") == 1:
+            route.fetch()  # the server applies it…
+            route.abort("timedout")  # …and the phone hears nothing
+        else:
+            route.continue_()
+
+    page.goto(f"{demo_site}/offline/queue/")
+    page.context.route("**/api/v1/sync/**", lose_the_first_answer)
+    # The network returns: the online event sends what waits; the answer is lost, the record
+    # waits again (Background Sync, or the taps below, try again).
+    page.context.set_offline(False)
+    deadline = time.monotonic() + 20
+    while Visit.objects.filter(visitor=cadre).count() == visits_before:
+        assert time.monotonic() < deadline, "the first sync never reached the server"
+        page.wait_for_timeout(200)
+    assert sent[0] == "POST"
+
+    for _ in range(4):
+        page.locator("#queue-sync").click()
+        page.locator("#queue-status.notice-success").wait_for()
+    page.locator("#queue-empty:not([hidden])").wait_for()
+
+    assert sent[:2] == ["POST", "GET"]  # asked before sending the photo again
+    visits = Visit.objects.filter(visitor=cadre).order_by("pk")[visits_before:]
+    assert len(visits) == 1
+    assert Photo.objects.filter(visit=visits[0]).count() == 1
+    assert page.evaluate(QUEUE_ROWS) == 0
+    assert phone_page.external_requests("localhost") == []
