@@ -21,6 +21,7 @@ from demo.register import generate_register
 from households.models import Household
 from inspections.models import Photo, Visit
 from tests.e2e.conftest import log_in
+from tests.e2e.test_workbench import _audit, axe_phone  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -291,3 +292,36 @@ def test_a_visit_whose_answer_was_lost_is_not_sent_again(demo_site, phone_page, 
     assert Photo.objects.filter(visit=visits[0]).count() == 1
     assert page.evaluate(QUEUE_ROWS) == 0
     assert phone_page.external_requests("localhost") == []
+
+
+def test_the_offline_pages_pass_axe_with_44_px_targets(demo_site, axe_phone):  # noqa: F811
+    """离线包, the list, the three forms and 待上传 (with a record in it): no serious or critical
+    axe-core violation, every tap target at least 44 px."""
+    household = Household.objects.filter(region_id=VILLAGE).order_by("household_no").first()
+    page = axe_phone
+    _download_the_pack(page, demo_site)
+    app = f"{demo_site}/offline/app/"
+    views = {
+        f"{demo_site}/offline/": "#pack-facts",
+        app: "#offline-households > li",
+        f"{app}#visit/{household.pk}": "#offline-visit-form",
+        f"{app}#update/{household.pk}": "#offline-update-form",
+        f"{app}#problem/{household.pk}": "#offline-problem-form",
+    }
+    found = {}
+    for url, shown in views.items():
+        page.goto("about:blank")  # a full load, not a move within the page (#…)
+        result = _audit(page, url, prepare=lambda p, s=shown: p.locator(s).first.wait_for())
+        if result != ([], []):
+            found[url] = result
+    page.goto(f"{app}#problem/{household.pk}")
+    page.locator('textarea[name="problem-description"]').fill("厨房漏雨。")
+    page.locator("#offline-problem-form button[type=submit]").click()
+    page.locator("#offline-saved:not([hidden])").wait_for()
+    queue = f"{demo_site}/offline/queue/"
+    page.goto("about:blank")
+    result = _audit(page, queue, prepare=lambda p: p.locator("#queue-list > li").wait_for())
+    if result != ([], []):
+        found[queue] = result
+
+    assert found == {}
