@@ -228,7 +228,12 @@ def test_a_record_refused_at_sync_stays_with_its_reason_until_corrected_or_disca
     # 放弃, after the confirmation.
     page.goto(f"{demo_site}/offline/queue/")
     asked: list[str] = []
-    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+
+    def accept(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)
     page.locator("#queue-list").get_by_role("button", name="放弃").click()
     page.locator("#queue-empty:not([hidden])").wait_for()
     assert asked and "放弃" in asked[0]
