@@ -116,6 +116,10 @@ class FiveLooks(models.Model):
         return f"五个看 {self.visit_id}"
 
 
+# The five looks by name, for the API's choice of a photo's look (its OpenAPI enum).
+FIVE_LOOKS = FiveLooks.LOOKS
+
+
 class CheckedField(models.TextChoices):
     FAMILY_SIZE = "family_size", _("Family size")
     PER_CAPITA_INCOME = "per_capita_income", _("Per-capita net income")

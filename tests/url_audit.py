@@ -39,7 +39,12 @@ PUBLIC_URL_NAMES = frozenset(
 )
 
 # Values tried for a URL parameter, by name first, then in this order.
-VALUES_BY_NAME = {"code": "520627100200", "format": "json", "app_label": "auth"}
+VALUES_BY_NAME = {
+    "code": "520627100200",
+    "format": "json",
+    "app_label": "auth",
+    "client_token": "7f3a9c2e-5b1d-4c8e-9a6f-2d4b8e1c0a3f",
+}
 VALUES = ("1", "520627100200", "json", "x")
 
 

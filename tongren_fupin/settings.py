@@ -413,6 +413,10 @@ SPECTACULAR_SETTINGS = {
         "ProblemStateEnum": "inspections.models.ProblemState",
         "ExitStateEnum": "exits.models.ExitState",
         "RelocationSiteKindEnum": "relocation.models.SiteKind",
+        "SyncKindEnum": "fieldsync.models.SyncKind",
+        "VisitKindEnum": "inspections.models.VisitKind",
+        "ProblemCategoryEnum": "inspections.models.ProblemCategory",
+        "FiveLooksEnum": "inspections.models.FIVE_LOOKS",
     },
     "TITLE": "铜仁扶贫 API",
     "DESCRIPTION": "铜仁扶贫业务数据接口：建档立卡、入户核查、帮扶协作、易地搬迁与监测督导。"
