@@ -33,6 +33,10 @@ WORKER_STATE = """() => navigator.serviceWorker.getRegistration().then(r => r
   ? {active: !!r.active, installing: !!r.installing, waiting: !!r.waiting, scope: r.scope}
   : 'none')"""
 UPLOADED = "() => document.querySelectorAll('#queue-list [data-state=uploaded]').length === 3"
+PHONE_DATA = """async () => ({
+  database: (await indexedDB.databases()).some(d => d.name === 'tongren-offline'),
+  pages: await caches.has('tongren-pages'),
+})"""
 QUEUE_ROWS = "() => TongrenOffline.db.queue.count()"
 PAGE_KEPT = """async (path) => {
   const cache = await caches.open('tongren-pages');
@@ -176,6 +180,12 @@ def test_two_visits_and_a_phone_number_recorded_offline_reach_the_server_once(
     assert first.phone == NEW_PHONE
     assert page.evaluate(QUEUE_ROWS) == 0
     assert page.locator("#queue-list > li").count() == 0
+
+    # Logout takes the pack and the kept pages off the phone.
+    assert page.evaluate(PHONE_DATA) == {"database": True, "pages": True}
+    page.get_by_role("button", name="退出登录").click()
+    page.wait_for_url("**/login/**")
+    assert page.evaluate(PHONE_DATA) == {"database": False, "pages": False}
     assert phone_page.external_requests("localhost") == []
     assert phone_page.console_errors == []
 
