@@ -17,3 +17,10 @@ copy() {
 
 copy @picocss/pico/css/pico.min.css pico
 copy echarts/dist/echarts.min.js echarts
+copy dexie/dist/dexie.min.js dexie
+# The service worker loads Workbox's modules from here (workbox-sw's modulesPathPrefix): the
+# production builds only, the worker sets debug off.
+copy workbox-sw/build/workbox-sw.js workbox
+for module in core routing strategies precaching expiration cacheable-response; do
+  copy "workbox-$module/build/workbox-$module.prod.js" workbox
+done

@@ -24,9 +24,13 @@ from django.utils.regex_helper import normalize
 
 # Pages anyone may open: logging in and out, the language switch, the API's token endpoint, the
 # health check (which says "ok" or "unavailable" and nothing else) and the liveness ping ("ok",
-# touching nothing: the load benchmark's baseline).
+# touching nothing: the load benchmark's baseline). The web app's service worker, manifest and
+# offline fallback page are code and fixed text, kept by the browser before anyone logs in.
 PUBLIC_URL_NAMES = frozenset(
     {
+        "service-worker",
+        "web-manifest",
+        "workbench:offline-fallback",
         "login",
         "logout",
         "set_language",

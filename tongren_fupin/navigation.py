@@ -29,6 +29,7 @@ NAV_ITEMS = (
     NavItem(_("Exits"), "exits:queue", roles.PAGE_ROLES),
     NavItem(_("Problems"), "inspections:problems", roles.PAGE_ROLES),
     NavItem(_("Look-back"), "inspections:look-back", roles.LOOK_BACK_ROLES),
+    NavItem(_("Offline pack"), "workbench:offline-pack", roles.VISIT_ROLES),
     NavItem(_("Data conflicts"), "fieldsync:conflicts", roles.CONFLICT_RESOLVE_ROLES),
     NavItem(_("Misclassification check"), "exits:misclassification", roles.SUPERVISION_PAGE_ROLES),
     # The assistance's readers, less the API clients (pages are for people).
@@ -70,4 +71,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     ]
     if user.is_staff:
         items.append({"label": _("Administration"), "url": reverse("admin:index"), "active": False})
-    return {"nav_items": items, "current_assignment": assignment}
+    return {
+        "nav_items": items,
+        "current_assignment": assignment,
+        # Who records visits carries the offline pack and the queue (the header's 待上传).
+        "offline_app": roles.has_role(user, roles.VISIT_ROLES),
+    }

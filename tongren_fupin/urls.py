@@ -16,6 +16,7 @@ from tongren_fupin.api.views import ObtainTokenView
 from tongren_fupin.health import health
 from tongren_fupin.views import ping
 from workbench.api import MyTasksView
+from workbench.offline_views import manifest, service_worker
 from workbench.views import home
 
 router = DefaultRouter()
@@ -54,6 +55,9 @@ api_v1 = [
 urlpatterns = [
     path("", home, name="home"),
     path("ping/", ping, name="ping"),
+    # The web app: its worker and manifest answer from the root (the worker's scope is the site).
+    path("sw.js", service_worker, name="service-worker"),
+    path("manifest.webmanifest", manifest, name="web-manifest"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("regions.urls")),
