@@ -17,10 +17,15 @@ copy() {
 
 copy @picocss/pico/css/pico.min.css pico
 copy echarts/dist/echarts.min.js echarts
+# Each minified file with the source map it names: collectstatic's manifest storage (the
+# Dockerfile's) refuses a file whose sourceMappingURL points at nothing.
 copy dexie/dist/dexie.min.js dexie
-# The service worker loads Workbox's modules from here (workbox-sw's modulesPathPrefix): the
+copy dexie/dist/dexie.min.js.map dexie
+# The service worker loads Workbox's modules from here (workbox-sw's modulePathPrefix): the
 # production builds only, the worker sets debug off.
 copy workbox-sw/build/workbox-sw.js workbox
+copy workbox-sw/build/workbox-sw.js.map workbox
 for module in core routing strategies precaching expiration cacheable-response; do
   copy "workbox-$module/build/workbox-$module.prod.js" workbox
+  copy "workbox-$module/build/workbox-$module.prod.js.map" workbox
 done
