@@ -130,6 +130,8 @@ def test_the_bell_shows_the_unread_count_on_every_page_and_opening_reads(
     assert opened.status_code == 302 and opened["Location"] == first.link
     assert 'data-unread="1"' in after
     assert mine.filter(read_at__isnull=True).count() == 1
+    # The read one opens (打开), the other opens and is marked read; not a problem's state.
+    assert ">打开</button>" in after and "打开并标为已读" in after and "待整改" not in after
 
     client.post("/notifications/read-all/")
     assert "data-unread" not in client.get("/").content.decode()

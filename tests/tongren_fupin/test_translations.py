@@ -33,3 +33,21 @@ def test_no_message_is_untranslated_or_fuzzy(path: Path):
         )
     ]
     assert missing == []
+
+
+def test_a_message_of_two_catalogues_reads_the_same_in_both():
+    """The project catalogue (LOCALE_PATHS) comes before the apps' own: a message it also holds
+    with another translation silently changes the app's word (a supervision indicator's label
+    on every report, say)."""
+    seen: dict[tuple[str, str], tuple[str, str]] = {}
+    differing = []
+    for path in CATALOGUES:
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete or not entry.msgstr:
+                continue
+            key = (entry.msgctxt or "", entry.msgid)
+            where = str(path.relative_to(ROOT))
+            if key in seen and seen[key][1] != entry.msgstr:
+                differing.append((entry.msgid, seen[key], (where, entry.msgstr)))
+            seen.setdefault(key, (where, entry.msgstr))
+    assert differing == []
