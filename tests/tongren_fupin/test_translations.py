@@ -51,3 +51,55 @@ def test_a_message_of_two_catalogues_reads_the_same_in_both():
                 differing.append((entry.msgid, seen[key], (where, entry.msgstr)))
             seen.setdefault(key, (where, entry.msgstr))
     assert differing == []
+
+
+def vendor_translations() -> dict[tuple[str, str], tuple[str, str]]:
+    """What the installed packages (their apps in INSTALLED_APPS order, then Django's own) say
+    in Chinese: the word a message keeps unless one of our catalogues says it again."""
+    import django
+    from django.apps import apps
+
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    paths = [Path(app.path) / "locale" for app in apps.get_app_configs()]
+    paths.append(Path(django.__file__).parent / "conf" / "locale")
+    for locale in paths:
+        path = locale / "zh_Hans" / "LC_MESSAGES" / "django.mo"  # packages ship the compiled one
+        if ROOT in path.parents and ".venv" not in path.parts or not path.exists():
+            continue
+        for entry in polib.mofile(str(path)):
+            if entry.msgstr:
+                found.setdefault((entry.msgctxt or "", entry.msgid), (str(path), entry.msgstr))
+    return found
+
+
+# Rewordings on purpose: the interface's own words for what the packages word otherwise.
+REWORDED = {
+    "Administration": "管理后台",
+    "English": "英文",
+    "History": "变更记录",
+    "Log out": "退出登录",
+    "Row": "行号",
+    "object id": "对象编号",
+    "content": "内容",
+    "Created": "创建时间",
+    # The health status (残疾) of the national form; Django's 禁用 is on the admin's user page.
+    "Disabled": "残疾",
+}
+
+
+def test_our_catalogues_do_not_reword_what_an_installed_package_translates():
+    """A message of Django or DRF ("This field is required.") said again in our catalogue
+    with other words changes every form's message; ours may only add what they lack, and
+    reword on purpose what ``REWORDED`` lists."""
+    vendor = vendor_translations()
+    assert ("", "This field is required.") in vendor  # Django's own catalogues were read
+    reworded = [
+        (entry.msgid, entry.msgstr, vendor[key][1])
+        for path in CATALOGUES
+        for entry in polib.pofile(str(path))
+        if entry.msgstr
+        and (key := (entry.msgctxt or "", entry.msgid)) in vendor
+        and vendor[key][1] != entry.msgstr
+        and REWORDED.get(entry.msgid) != entry.msgstr
+    ]
+    assert reworded == []
