@@ -95,6 +95,8 @@ def test_township_and_county_move_an_exit_to_approved(site, desktop_page, artifa
     review.get_by_role("button", name="乡镇审核通过").click()
     assert page.locator("#exit-state").inner_text() == "乡镇审核"
     page.get_by_role("button", name="退出登录").click()
+    # Logging out first clears the phone's offline data, then leaves for the login page.
+    page.wait_for_url(f"{site}/login/")
 
     log_in(page, site, "demo_county", DEMO_PASSWORD)
     page.goto(f"{site}/exits/")

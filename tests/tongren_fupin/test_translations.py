@@ -64,7 +64,7 @@ def vendor_translations() -> dict[tuple[str, str], tuple[str, str]]:
     paths.append(Path(django.__file__).parent / "conf" / "locale")
     for locale in paths:
         path = locale / "zh_Hans" / "LC_MESSAGES" / "django.mo"  # packages ship the compiled one
-        if ROOT in path.parents and ".venv" not in path.parts or not path.exists():
+        if (ROOT in path.parents and ".venv" not in path.parts) or not path.exists():
             continue
         for entry in polib.mofile(str(path)):
             if entry.msgstr:
