@@ -32,6 +32,8 @@ class IndicatorRow:
     numerator: Decimal
     denominator: Decimal | None
     computed_at: Any
+    # False: no snapshot was stored and none computed (``stored_only``): a figure still missing.
+    stored: bool = True
 
 
 def jurisdiction_region(user: Any) -> Region:
@@ -79,8 +81,10 @@ def indicator_rows(
     Snapshots missing for a finished period are computed in one set-based pass and stored (a
     snapshot taken while the period was running is not its figure: it is computed again). The
     figures of a period that has not ended are computed live and not stored — unless
-    ``stored_only`` (the dashboard): then they are the snapshots the periodic task
-    ``supervision.current_snapshots`` writes, or none yet (decision 0027).
+    ``stored_only`` (the dashboard): then nothing is computed on the request, whatever the
+    period: the snapshots the periodic task ``supervision.current_snapshots`` and the dispatch
+    write, else rows with ``stored`` False, which the page asks a job to compute (decisions 0027,
+    0031).
     """
     region = region_in_jurisdiction(user=user, code=region_code)
     return region_figures(
@@ -112,7 +116,7 @@ def region_figures(
             snapshots = snapshots.filter(computed_at__date__gt=period.end)
         found = {(s.indicator, s.region_id): s for s in snapshots}
     missing = [code for code in codes if any((code, r) not in found for r in wanted)]
-    if missing and (ended or not stored_only):
+    if missing and not stored_only:
         found.update(_fill(missing, period, regions, region))
     rows = []
     for code in codes:
@@ -128,6 +132,7 @@ def region_figures(
                     numerator=snap.numerator if snap else Decimal(0),
                     denominator=snap.denominator if snap else None,
                     computed_at=snap.computed_at if snap else timezone.now(),
+                    stored=snap is not None,
                 )
             )
     return rows

@@ -24,6 +24,8 @@ from tongren_fupin.errors import DomainError
 from tongren_fupin.models import OutboxMessage
 
 SNAPSHOTS_TASK = "supervision.compute_snapshots"
+#: The dashboard's figures: a region's or its children's, as the page reads them.
+FIGURES_TASK = "supervision.compute_figures"
 #: A request younger than this is "being computed": asking again returns it.
 REQUEST_WINDOW = datetime.timedelta(minutes=15)
 
@@ -71,6 +73,60 @@ def snapshots_request(
         )
         return outbox.enqueue(
             SNAPSHOTS_TASK, period=period.code, region=region.code, indicators=wanted
+        )
+
+
+def figures_requested(
+    *, region: Region, period: Period, level: str | None, codes: Iterable[str]
+) -> OutboxMessage | None:
+    """The latest computation of the dashboard's figures ``codes`` of ``region`` (at
+    ``level``) for ``period`` asked for within the request window."""
+    return (
+        OutboxMessage.objects.filter(
+            task_name=FIGURES_TASK,
+            kwargs__region=region.code,
+            kwargs__period=period.code,
+            kwargs__level=level or "",
+            kwargs__indicators=list(codes),
+            created__gte=timezone.now() - REQUEST_WINDOW,
+        )
+        .order_by("-created")
+        .first()
+    )
+
+
+def figures_request(
+    *, actor: Any, region: Region, period: Period, codes: Iterable[str], level: str | None
+) -> OutboxMessage:
+    """Ask for the dashboard's missing figures of an ended ``period`` — ``region``'s own, or its
+    children's at ``level`` — to be computed and stored in the background; a request of the same
+    region, period and level within the window is returned instead of a second one."""
+    require_role(actor, SUPERVISION_PAGE_ROLES)
+    mine = jurisdiction_prefix(actor)
+    if mine is None or not region.code.startswith(mine):
+        raise DomainError("forbidden", _("Your role may not do this."), status=403)
+    if not period.has_ended(timezone.localdate()):
+        message = _("The figures of a running period are computed every 15 minutes.")
+        raise DomainError("period_running", message, errors={"period": [message]})
+    wanted = [code for code in codes if code in Indicator.values]
+    with transaction.atomic():
+        earlier = figures_requested(region=region, period=period, level=level, codes=wanted)
+        if earlier is not None:
+            return earlier
+        record(
+            actor=actor,
+            action="supervision.snapshots_request",
+            obj=region,
+            region_code=region.code,
+            summary=_("Asked for the figures of %(period)s to be computed")
+            % {"period": period.code},
+        )
+        return outbox.enqueue(
+            FIGURES_TASK,
+            period=period.code,
+            region=region.code,
+            indicators=wanted,
+            level=level or "",
         )
 
 

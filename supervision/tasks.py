@@ -12,7 +12,8 @@ from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
-from supervision import services, snapshot_requests
+from regions.models import Region
+from supervision import selectors, services, snapshot_requests
 from supervision.periods import month_just_ended, parse_period, quarter_just_ended
 
 
@@ -72,6 +73,23 @@ def write_report(report_id: int) -> int | None:
     """A bulletin or an analysis asked for on the reports page (through the outbox)."""
     report = services.report_write(report_id=report_id)
     return None if report is None else report.pk
+
+
+@_task("supervision.compute_figures")
+def compute_figures(period: str, region: str, indicators: list[str], level: str = "") -> int:
+    """The dashboard's missing figures of an ended period (through the outbox), computed as the
+    page once did on its request and stored: ``region``'s own, or its children's at ``level``."""
+    place = Region.objects.filter(code=region).first()
+    if place is None:
+        return 0
+    rows = 0
+    for code in indicators:
+        rows += len(
+            selectors.region_figures(
+                region=place, period=parse_period(period), indicator=code, level=level or None
+            )
+        )
+    return rows
 
 
 @_task("supervision.compute_snapshots")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +30,7 @@ from supervision.models import Indicator, ReportKind, ReportStatus
 from supervision.periods import Period, month_period, parse_period, period_or_default
 from tongren_fupin import numbers
 from tongren_fupin.db_router import lagging_view
+from tongren_fupin.errors import DomainError
 from tongren_fupin.forms import act, posted, status_of, submit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -75,14 +77,26 @@ def _table(rows: list[selectors.IndicatorRow]) -> list[dict[str, Any]]:
             "value": _number(r.value),
             "numerator": _number(r.numerator),
             "denominator": _number(r.denominator),
+            "stored": r.stored,
         }
         for r in rows
     ]
 
 
+@dataclass(frozen=True)
+class _Missing:
+    """Figures of an ended period the dashboard shows and no snapshot holds yet."""
+
+    period: Period
+    codes: tuple[str, ...]
+    level: str | None
+
+
 @lagging_view
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The supervisor's charts, read from stored snapshots only (decisions 0027, 0031): a figure
+    of an ended period no snapshot holds yet is said, and the button asks a job to compute it."""
     require_page_role(request.user, SUPERVISION_PAGE_ROLES)
     user = request.user
     region = selectors.jurisdiction_region(user)
@@ -93,17 +107,30 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     this_month = month_period(today.year, today.month)
     incidence_level = Level.COUNTY if region.level == Level.CITY else None
     last_year = min(today.year - 1, 2020)
-    incidence = {
-        year: _table(
-            selectors.indicator_rows(
-                user=user,
-                period=parse_period(str(year)),
-                indicator=Indicator.POVERTY_INCIDENCE,
-                level=incidence_level,
-            )
+    incidence_figures = {
+        year: selectors.indicator_rows(
+            user=user,
+            period=parse_period(str(year)),
+            indicator=Indicator.POVERTY_INCIDENCE,
+            level=incidence_level,
+            stored_only=True,
         )
         for year in range(FIRST_YEAR, last_year + 1)
     }
+    funds = _chart(user, fund_period, FUND_RATES, breakdown)
+    # Incidence has a denominator per county only (the rural population): below a county there
+    # is nothing to compute, and the page says it is counted per county.
+    per_county = region.level in (Level.CITY, Level.COUNTY)
+    missing = [
+        _Missing(parse_period(str(year)), (Indicator.POVERTY_INCIDENCE,), incidence_level)
+        for year, rows in incidence_figures.items()
+        if per_county and any(not row.stored for row in rows)
+    ]
+    if funds["missing"] and fund_period.has_ended(today):
+        missing.append(_Missing(fund_period, FUND_RATES, breakdown))
+    if request.method == "POST":
+        return _dashboard_request(request, region, missing)
+    incidence = {year: _table(rows) for year, rows in incidence_figures.items()}
     names = [row["name"] for row in next(iter(incidence.values()), [])]
     charts = {
         "incidence": {
@@ -111,7 +138,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "names": names,
             "series": {str(y): [r["value"] for r in rows] for y, rows in incidence.items()},
         },
-        "funds": _chart(user, fund_period, FUND_RATES, breakdown),
+        "funds": funds,
         "employment": _chart(user, this_month, (Indicator.RELOCATION_EMPLOYMENT,), breakdown),
         "problems": _chart(
             user, this_month, (Indicator.OPEN_PROBLEMS, Indicator.OVERDUE_PROBLEMS), breakdown
@@ -119,6 +146,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     labels = {code: str(Indicator(code).label) for code in Indicator.values}
     incidence_rows = _incidence_rows(incidence)
+    requests = [
+        snapshot_requests.figures_requested(
+            region=region, period=m.period, level=m.level, codes=m.codes
+        )
+        for m in missing
+    ]
     return render(
         request,
         "supervision/dashboard.html",
@@ -127,7 +160,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "charts": charts,
             "labels": labels,
             "incidence_rows": incidence_rows,
-            "incidence_empty": _no_figures(incidence_rows),
+            "incidence_empty": _no_figures(incidence_rows)
+            and not any(m.codes == (Indicator.POVERTY_INCIDENCE,) for m in missing),
+            "missing_periods": sorted({m.period.code for m in missing}),
+            "requested_at": max((r.created for r in requests if r is not None), default=None),
             "this_year": this_year,
             "fund_period": fund_period,
             "fund_years": [str(y) for y in range(today.year, FIRST_FUND_YEAR - 1, -1)],
@@ -135,6 +171,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "counties": selectors.county_regions(user=user),
         },
     )
+
+
+def _dashboard_request(request: HttpRequest, region: Any, missing: list[_Missing]) -> HttpResponse:
+    """Queue the computation of the dashboard's missing figures; back to the page."""
+    try:
+        for m in missing:
+            snapshot_requests.figures_request(
+                actor=request.user, region=region, period=m.period, codes=m.codes, level=m.level
+            )
+    except DomainError as error:
+        if error.status == 403:
+            raise PermissionDenied from error
+        messages.error(request, error.message)
+    else:
+        if missing:
+            messages.success(
+                request, _("The figures are being computed; reload this page in a few minutes.")
+            )
+    year = request.GET.get("year", "")
+    return redirect(f"{request.path}?{urlencode({'year': year})}" if year else request.path)
 
 
 def _chart(user: Any, period: Period, codes: tuple[str, ...], level: str) -> dict[str, Any]:
@@ -155,6 +211,7 @@ def _chart(user: Any, period: Period, codes: tuple[str, ...], level: str) -> dic
     columns = [str(Indicator(code).label) for code in codes]
     return {
         "period": period.code,
+        "missing": any(not row["stored"] for code in codes for row in series[code]),
         "empty": _no_figures(rows),
         "names": names,
         "series": series,

@@ -32,6 +32,7 @@ ROUTES: dict[str, str] = {
     "supervision.write_report": REPORTS,
     "supervision.current_snapshots": REPORTS,
     "supervision.compute_snapshots": REPORTS,
+    "supervision.compute_figures": REPORTS,
     "supervision.look_back": REPORTS,
     "exits.compute_suspects": REPORTS,
     # risk checks (防返贫 monitoring)

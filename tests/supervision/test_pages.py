@@ -7,11 +7,14 @@ import pytest
 from households.choices import Status
 from regions.models import RegionYearFact
 from supervision import services, snapshot_requests
-from supervision.models import Notification, Report
+from supervision.models import IndicatorSnapshot, Notification, Report
 from supervision.periods import parse_period
 from supervision.services import READINESS
+from supervision.tasks import compute_figures
+from supervision.views import FUND_RATES
 from tests.households.factories import MemberFactory, household_with_head
 from tests.permissions import check_permission_matrix
+from tongren_fupin.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -176,6 +179,8 @@ def test_the_fund_chart_shows_the_chosen_year_or_the_latest_year_with_projects(
     add_flow(project, "allocated", "100", date="2019-03-01")
     add_flow(project, "disbursed", "40", date="2019-04-01")
     client.force_login(city_supervisor)
+    for year in ("2018", "2019"):
+        snapshot_requests.county_snapshots_store(period=parse_period(year), codes=FUND_RATES)
 
     latest = client.get("/supervision/").context["charts"]["funds"]
     chosen = client.get("/supervision/?year=2018").context["charts"]["funds"]
@@ -186,3 +191,42 @@ def test_the_fund_chart_shows_the_chosen_year_or_the_latest_year_with_projects(
     yanhe = latest["names"].index("沿河土家族自治县")
     assert latest["series"]["disbursement_rate"][yanhe]["value"] == 40
     assert chosen["series"]["disbursement_rate"][yanhe]["value"] is None
+
+
+@pytest.mark.sqlite
+def test_the_dashboard_computes_nothing_and_asks_a_job_for_a_missing_ended_year(
+    city_supervisor, client
+):
+    from tests.assistance.conftest import add_flow, make_project
+
+    project = make_project(year=2019)
+    add_flow(project, "allocated", "100", date="2019-03-01")
+    add_flow(project, "disbursed", "40", date="2019-04-01")
+    client.force_login(city_supervisor)
+
+    page = client.get("/supervision/")
+    html = page.content.decode()
+
+    # Nothing computed or stored on the request: the figures are said to be missing.
+    assert IndicatorSnapshot.objects.exists() is False
+    assert page.context["charts"]["funds"]["missing"] is True
+    assert "2019" in page.context["missing_periods"]
+    assert "计算缺少的指标" in html and "尚未计算" in html
+
+    asked = client.post("/supervision/")
+    again = client.post("/supervision/")
+    jobs = OutboxMessage.objects.filter(task_name="supervision.compute_figures")
+    assert asked.status_code == again.status_code == 302
+    # One job per missing period and level (2019 twice: incidence by county, the fund rates),
+    # however often the button is pressed.
+    assert jobs.count() == len(page.context["missing_periods"]) + 1
+    assert "已于" in client.get("/supervision/").content.decode()
+
+    for job in jobs:
+        compute_figures(**job.kwargs)
+    after = client.get("/supervision/")
+    funds = after.context["charts"]["funds"]
+    yanhe = funds["names"].index("沿河土家族自治县")
+    assert funds["series"]["disbursement_rate"][yanhe]["value"] == 40
+    assert after.context["missing_periods"] == []
+    assert "计算缺少的指标" not in after.content.decode()
