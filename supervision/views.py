@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -30,7 +31,6 @@ from supervision.models import Indicator, ReportKind, ReportStatus
 from supervision.periods import Period, month_period, parse_period, period_or_default
 from tongren_fupin import numbers
 from tongren_fupin.db_router import lagging_view
-from tongren_fupin.errors import DomainError
 from tongren_fupin.forms import act, posted, status_of, submit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -175,20 +175,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _dashboard_request(request: HttpRequest, region: Any, missing: list[_Missing]) -> HttpResponse:
     """Queue the computation of the dashboard's missing figures; back to the page."""
-    try:
+
+    def request_all() -> None:
         for m in missing:
             snapshot_requests.figures_request(
                 actor=request.user, region=region, period=m.period, codes=m.codes, level=m.level
             )
-    except DomainError as error:
-        if error.status == 403:
-            raise PermissionDenied from error
-        messages.error(request, error.message)
-    else:
-        if missing:
-            messages.success(
-                request, _("The figures are being computed; reload this page in a few minutes.")
-            )
+
+    if act(request, forms.Form(posted(request)), request_all) and missing:
+        messages.success(
+            request, _("The figures are being computed; reload this page in a few minutes.")
+        )
     year = request.GET.get("year", "")
     return redirect(f"{request.path}?{urlencode({'year': year})}" if year else request.path)
 
