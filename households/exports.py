@@ -105,7 +105,7 @@ EXPORTED = {
 
 def masked_export(user: Any) -> bool:
     """Some personal field of the export is masked for ``user``."""
-    return not all(sees_full(user, field) for field in set(EXPORTED.values()))
+    return not all(sees_full(user, field) for field in {*EXPORTED.values(), Personal.DISABILITY})
 
 
 class RegisterExport:
@@ -135,11 +135,19 @@ class RegisterExport:
         self.progress(min(99, 100 * done // self.total), _("Writing the file"))
 
     def _masks(self, sheet: resources.Sheet) -> list[tuple[int, Personal]]:
-        """(column index, field) of the sheet's personal columns that are masked for the user."""
+        """(column index, field) of the sheet's personal columns that are masked for the user.
+        A health status and an ID number may hold disability details (a status with a
+        disability, a certificate's category and grade): ``displayed`` takes those out for a
+        role that sees the field but not the details."""
+        details = not sees_full(self.user, Personal.DISABILITY)
         return [
             (index, EXPORTED[column.field])
             for index, column in enumerate(sheet.columns)
-            if column.field in EXPORTED and not sees_full(self.user, EXPORTED[column.field])
+            if column.field in EXPORTED
+            and (
+                not sees_full(self.user, EXPORTED[column.field])
+                or (details and EXPORTED[column.field] in (Personal.HEALTH, Personal.ID_NUMBER))
+            )
         ]
 
     def _shown(self, row: tuple[Any, ...], masks: list[tuple[int, Personal]]) -> tuple[Any, ...]:

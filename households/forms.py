@@ -101,7 +101,10 @@ class IncomeForm(ServiceFormMixin, forms.ModelForm):
         min_value=1,
         max_value=30,
         required=False,
-        help_text=_("Leave empty to use the current number of members."),
+        help_text=_(
+            "The latest year counts the registered members: leave it empty. For an earlier "
+            "year, the household size of that year."
+        ),
     )
 
     class Meta:
@@ -163,7 +166,9 @@ class ChangeHeadForm(NamedChoices, forms.Form):
         field.queryset = household.members.exclude(relation=Relation.HEAD)
 
 
-class HouseholdSearchForm(forms.Form):
+class HouseholdSearchForm(NamedChoices, forms.Form):
+    """The list's filters: a refused one is named on the page and left out; the others apply."""
+
     q = forms.CharField(label=_("Search"), required=False, max_length=64)
     status = forms.ChoiceField(
         label=_("status"), required=False, choices=[("", _("All statuses")), *Status.choices]
@@ -178,4 +183,9 @@ class HouseholdSearchForm(forms.Form):
         required=False,
         choices=[("", _("All causes")), *Cause.choices],
     )
-    region = forms.RegexField(r"^\d{12}$", label=_("region code"), required=False)
+    region = forms.RegexField(
+        r"^\d{12}$",
+        label=_("region code"),
+        required=False,
+        error_messages={"invalid": _("A region code has exactly 12 digits.")},
+    )

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from audit import events
 from audit.models import AuditEvent, Category
-from households.choices import Health, LineKind
+from households.choices import WITH_DISABILITY, LineKind
 from households.models import AnnualIncome, AssistanceMeasure, Household, Member, PovertyLine
 from regions.masking import ID_LENGTH, Personal, sees_full
 from regions.models import Region
@@ -190,7 +190,7 @@ def full_fields(
         Personal.PHONE: bool(household.phone or household.cadre_phone),
         Personal.HEALTH: bool(members),
         Personal.DISABILITY: any(
-            m.health == Health.DISABLED or len(m.id_number) > ID_LENGTH for m in members
+            m.health in WITH_DISABILITY or len(m.id_number) > ID_LENGTH for m in members
         ),
     }
     return [

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -354,7 +354,8 @@ def income_record(
     inputs: Mapping[str, Any],
     member_count: int | None = None,
 ) -> AnnualIncome:
-    """Record (or correct) the income of one year; totals are derived."""
+    """Record (or correct) the income of one year; totals are derived. The household size is
+    ``_income_size``'s: the members for the latest year, the year's own for an earlier one."""
     _check_capture(actor, household.region_id)
     locked = _lock(household, expected_version)
     income = AnnualIncome.objects.filter(household=locked, year=year).first()
@@ -363,7 +364,7 @@ def income_record(
         income = AnnualIncome(household=locked, year=year)
     before = {} if created else events.snapshot(income, [*AnnualIncome.INPUTS, "member_count"])
     _apply(income, inputs, list(AnnualIncome.INPUTS))
-    income.member_count = member_count or locked.members.count()
+    income.member_count = _income_size(locked, year, member_count, None if created else income)
     income.full_clean(validate_unique=False)
     income.save()
     if events.record_change(
@@ -379,6 +380,43 @@ def income_record(
     ):
         _bump(locked)
     return income
+
+
+def _income_size(
+    locked: Household, year: int, stated: int | None, existing: AnnualIncome | None
+) -> int:
+    """The household size of an income row. The latest year (this one or a later one than any
+    recorded) counts the registered members, as the import does and as adding or removing a
+    member keeps it (decisions 0017, 0019): a stated size that differs is refused with both
+    numbers, or its per-capita income would be stale. An earlier year is history: the size given,
+    else the size it was recorded with (the members, for a year recorded now for the first
+    time)."""
+    members = locked.members.count()
+    latest = AnnualIncome.objects.filter(household=locked).aggregate(Max("year"))["year__max"]
+    if latest is None or year >= latest:
+        if members == 0:
+            raise ValidationError(
+                {
+                    "member_count": _(
+                        "The household has no members, so its per-capita income cannot be computed."
+                    )
+                }
+            )
+        if stated is not None and stated != members:
+            raise ValidationError(
+                {
+                    "member_count": _(
+                        "年末家庭人口数 is %(stated)s, but the household has %(size)s registered "
+                        "members. The latest year counts the members: add or remove members "
+                        "to change it, or leave this empty."
+                    )
+                    % {"stated": stated, "size": members}
+                }
+            )
+        return members
+    if stated:
+        return stated
+    return existing.member_count if existing is not None else members
 
 
 @transaction.atomic

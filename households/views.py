@@ -39,7 +39,8 @@ PAGE_SIZE = 25
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
     form = HouseholdSearchForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a refused filter is named on the page; the valid ones still apply
+    data = getattr(form, "cleaned_data", {})
     filters = selectors.HouseholdFilters(
         search=data.get("q", ""),
         region=data.get("region", ""),
@@ -57,6 +58,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "households/household_list.html",
         {
             "form": form,
+            "error": error_text(form) if form.is_bound else "",
             "page": page,
             "query": query.urlencode(),
             "can_register": has_role(request.user, CAPTURE_ROLES),

@@ -1,12 +1,12 @@
 """Who sees personal data in full: one policy per role and field, applied by ``displayed``.
 
 The fields are the ID number, the phone, the bank account, the health status and the disability
-details (the category and grade a disability-certificate number ends with, and the health status
-"disabled"). Each has its role set in ``regions.roles`` (``FULL_<FIELD>_ROLES``); everyone else
-sees it masked. Pages, the API, exports and the audit history all go through ``displayed`` (or
-``masked_changes`` for a history), and each display of a full value is audited by the caller
-(``households.selectors.log_full_display``). Decision 0021. (Parsing and checking ID numbers is
-``households.id_numbers``.)
+details (the category and grade a disability-certificate number ends with, and a health status
+that includes a disability: 残疾, 长期慢性病及残疾, 大病残疾). Each has its role set in
+``regions.roles`` (``FULL_<FIELD>_ROLES``); everyone else sees it masked. Pages, the API, exports
+and the audit history all go through ``displayed`` (or ``masked_changes`` for a history), and
+each display of a full value is audited by the caller (``households.selectors.log_full_display``).
+Decision 0021. (Parsing and checking ID numbers is ``households.id_numbers``.)
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ from regions.roles import (
 
 # What an export writes in a masked cell that has no partial form (a health status).
 MASK = "***"
-# The health status that is itself a disability detail (households.choices.Health.DISABLED).
-DISABLED = "disabled"
+# The health statuses that are themselves a disability detail: 残疾 and the combinations
+# 长期慢性病及残疾, 大病残疾 (households.choices.WITH_DISABILITY, which this layer cannot import;
+# tests/regions/test_masking.py keeps the two equal).
+WITH_DISABILITY = frozenset({"disabled", "chronic_disabled", "serious_disabled"})
 ID_LENGTH = 18  # a disability-certificate number is an ID number and two more digits
 
 
@@ -56,7 +58,7 @@ def sees_full(user: Any, field: Personal | str) -> bool:
 
 def displayed(user: Any, field: Personal | str, value: Any) -> Any:
     """``value`` of ``field`` as ``user`` may see it: whole, or masked. A masked health status
-    (or the status "disabled" for a role that may not see disability details) is ``None``."""
+    (or a status with a disability for a role that may not see disability details) is ``None``."""
     field = Personal(field)
     if value is None or value == "":
         return value
@@ -67,7 +69,7 @@ def displayed(user: Any, field: Personal | str, value: Any) -> Any:
         return number if sees_full(user, field) else mask_id_number(number)
     if field is Personal.HEALTH:
         hidden = not sees_full(user, field) or (
-            value == DISABLED and not sees_full(user, Personal.DISABILITY)
+            value in WITH_DISABILITY and not sees_full(user, Personal.DISABILITY)
         )
         return None if hidden else value
     if sees_full(user, field):

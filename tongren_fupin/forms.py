@@ -130,10 +130,16 @@ def accepted_list(labels: list[str]) -> str:
 
 def choices_named(form: AnyForm) -> None:
     """A refused choice of ``form`` names the field and what it accepts ("在校生状况 应为 …
-    之一"), as the import does, instead of echoing the value typed in."""
+    之一"), as the import does, instead of echoing the value typed in; a choice among rows
+    ("请从列表中选择新户主") names the field."""
     for field in form.fields.values():
         if isinstance(field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
-            continue  # "选择一个有效的选项" without the value: no code is shown
+            # Rows offered to this user (a village of the jurisdiction, a member of the
+            # household): name the field, not Django's "选择一个有效的选项" nor the value typed.
+            chosen = _("Choose %(column)s from the list.") % {"column": field.label}
+            field.error_messages["invalid_choice"] = chosen
+            field.error_messages["invalid_pk_value"] = chosen
+            continue
         if isinstance(field, forms.ChoiceField):
             choices: Any = field.choices
             labels = [str(label) for value, label in choices if value != ""]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from households.resources import (
     is_blank,
     text,
 )
+
+logger = logging.getLogger(__name__)
 
 Loaded = tuple[int, Sequence[Any], Iterator[Sequence[Any]], int] | None
 
@@ -129,8 +132,14 @@ def _read_xlsx(path: Path) -> Upload:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises its own error types for damaged files
+        # The library's words are for us (the log); the operator gets the reason and the way out.
+        logger.warning("Unreadable XLSX workbook %s", path.name, exc_info=True)
         raise file_error(
-            _("The XLSX workbook cannot be read: %(error)s") % {"error": error}
+            _(
+                "The XLSX workbook cannot be read: the file may be damaged or not saved "
+                "completely. Open it in Excel or WPS, save it as an .xlsx workbook and upload it "
+                "again."
+            )
         ) from error
     upload = Upload()
     for name in workbook.sheet_names:
@@ -160,7 +169,13 @@ def _decode(raw: bytes) -> str:
         try:
             return raw.decode("gb18030")
         except UnicodeDecodeError:
-            raise file_error(_("The CSV file is neither UTF-8 nor GB18030 text.")) from None
+            # Neither UTF-8 nor GB18030: an encoding's name means nothing to a county operator.
+            raise file_error(
+                _(
+                    "The characters of the CSV file cannot be read. Save the sheet in Excel or "
+                    "WPS as “CSV (comma delimited)” and upload it again."
+                )
+            ) from None
 
 
 def _add_csv(upload: Upload, raw: bytes, name: str) -> None:

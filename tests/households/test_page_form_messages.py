@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from households.models import Member
@@ -105,7 +106,7 @@ def pages(household: Any, member: Any) -> list[tuple[str, str, dict[str, Any], s
           "business_expense": "300", "property_dividend": "100", "property_land": "0",
           "property_other": "0", "transfer_family_planning": "0", "transfer_dibao": "1200",
           "transfer_tekun": "0", "transfer_pension": "1400", "transfer_ecological": "300",
-          "transfer_other": "0", "member_count": "3"}, ""),
+          "transfer_other": "0", "member_count": "2"}, ""),
         ("measure", f"/households/{pk}/measures/new/",
          {"kind": "industry", "year": "2019", "description": "养殖肉牛", "amount": "1000"}, ""),
         ("status", f"/households/{pk}/status/",
@@ -172,3 +173,85 @@ def test_a_choice_refused_on_a_page_lists_what_is_accepted(client, cadre_yanhe):
         "在校生状况 应为 非在校生、学前教育、小学、七年级、八年级、九年级、高中一年级、"
         "高中二年级、高中三年级、中职一年级等 之一。"
     ]
+
+
+def _messages_of_removal(response: Any) -> list[str]:
+    if response.status_code == 302 or response.context is None:
+        return []
+    return [response.context["error"]] if response.context["error"] else []
+
+
+def test_the_member_removal_confirmation_refuses_in_the_domains_words(client, cadre_yanhe):
+    household = household_with_head(region_id="520627100200")
+    member = MemberFactory(household=household, name="田小明", relation="03")
+    head = household.members.get(relation="01")
+    client.force_login(cadre_yanhe)
+    url = f"/households/{household.pk}/members/{{}}/remove/"
+
+    found = [(bad, m) for bad in [*BAD_VALUES, "7"]
+             for m in _messages_of_removal(post_and_undo(client, url.format(member.pk),
+                                                         {"version": bad}))]  # fmt: skip
+    found += [("head", m) for m in _messages_of_removal(
+        post_and_undo(client, url.format(head.pk), {"version": "1"}))]  # fmt: skip
+
+    refused = {bad for bad, _m in found}
+    assert {"bogus", "-1", "1.234", "7", "head"} <= refused
+    assert [(bad, m, offences(m)) for bad, m in found if offences(m)] == []
+    assert Member.objects.filter(household=household).count() == 2
+
+
+SEARCH_FIELDS = ["q", "status", "poverty_attribute", "cause", "region"]
+
+
+def test_the_household_list_names_a_refused_filter_in_the_domains_words(client, cadre_yanhe):
+    household_with_head(region_id="520627100200")
+    client.force_login(cadre_yanhe)
+
+    found, silent = [], []
+    for field in SEARCH_FIELDS:
+        answers = [client.get("/households/", {field: bad}) for bad in BAD_VALUES]
+        messages = [m for answer in answers for m in shown_messages(answer)]
+        if not messages:
+            silent.append(field)
+        found += [(field, m, offences(m)) for m in messages]
+
+    assert silent == []
+    assert [row for row in found if row[2]] == []
+    page = client.get("/households/", {"status": "bogus", "q": "户主"})
+    assert "以下筛选条件未采用：状态：状态 应为 " in page.content.decode()
+    assert page.context["page"].paginator.count == 1  # the other filters still apply
+
+
+def test_the_import_upload_refuses_in_the_domains_words(client, county_supervisor, settings):
+    client.force_login(county_supervisor)
+    settings.IMPORT_MAX_UPLOAD_MB = 0
+    tiny = SimpleUploadedFile("register.xlsx", b"x" * 10)
+
+    posts = {
+        "no file": {},
+        "not a file": {"upload": "bogus"},
+        "empty file": {"upload": SimpleUploadedFile("register.xlsx", b"")},
+        "too large": {"upload": tiny},
+        "two workbooks": {"upload": [SimpleUploadedFile("a.xlsx", b"x"),
+                                     SimpleUploadedFile("b.xlsx", b"x")]},
+    }  # fmt: skip
+    found = {name: shown_messages(client.post("/households/imports/", data))
+             for name, data in posts.items()}  # fmt: skip
+
+    assert [name for name, messages in found.items() if not messages] == []
+    assert [(n, m, offences(m)) for n, ms in found.items() for m in ms if offences(m)] == []
+    assert found["too large"] == [
+        "文件过大（0.0 MB）：一次最多可导入 0 MB。请按区县或乡镇拆分后分别导入，或联系系统管理员。"
+    ]
+
+
+def test_the_export_form_refuses_in_the_domains_words(client, county_supervisor):
+    client.force_login(county_supervisor)
+
+    found = [
+        (bad, client.post("/households/export/", {"format": bad}).context["error"])
+        for bad in ["bogus", "名" * 300, "pdf"]
+    ]
+
+    assert [bad for bad, message in found if not message] == []
+    assert [(bad, m, offences(m)) for bad, m in found if offences(m)] == []

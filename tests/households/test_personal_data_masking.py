@@ -16,6 +16,7 @@ from audit.models import AuditEvent
 from households import exports
 from households.choices import Health
 from households.models import Household, Member
+from regions.masking import Personal
 from tests.households.factories import MemberFactory, household_with_head, make_id
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +159,41 @@ def test_the_register_export_masks_phones_ids_and_health_for_the_city(
     full_cells = sum(PHONE in str(c) or CERTIFICATE in str(c) for s in sheets.values()
                      for r in s for c in r)  # fmt: skip
     assert full_cells == (2 if whole else 0)
+
+
+@pytest.mark.parametrize("status", [Health.CHRONIC_DISABLED, Health.SERIOUS_DISABLED])
+def test_a_health_status_with_a_disability_is_a_disability_detail_in_the_audit(
+    api, county_supervisor, status
+):
+    household = household_with_head()
+    MemberFactory(household=household, name="龙小兰", health=status)  # an ID, no certificate
+    api.force_authenticate(county_supervisor)
+
+    rows = api.get(f"/api/v1/households/{household.pk}/members/").json()["results"]
+
+    assert {m["name"]: m["health"] for m in rows}["龙小兰"] == status
+    event = AuditEvent.objects.get(action="personal_data.displayed", actor=county_supervisor)
+    assert event.changes["fields"][1] == ["id_number", "health", "disability"]
+
+
+@pytest.mark.sqlite
+def test_an_export_for_a_role_that_sees_health_but_not_disability_hides_the_details(
+    county_supervisor, monkeypatch
+):
+    from regions import masking
+
+    monkeypatch.setitem(masking.FULL_VIEW, Personal.DISABILITY, frozenset())
+    household = household_with_head()
+    MemberFactory(household=household, name="龙秀英", health=Health.CHRONIC)
+    MemberFactory(household=household, name="龙小兰", health=Health.CHRONIC_DISABLED)
+    MemberFactory(household=household, name="龙国平", health=Health.DISABLED, id_number=CERTIFICATE,
+                  birth_date=datetime.date(1975, 3, 9))  # fmt: skip
+
+    people = _exported(county_supervisor)["家庭成员"]
+
+    columns = people[0]
+    by_name = {r[columns.index("姓名")]: r for r in people[1:]}
+    health, id_number = columns.index("健康状况"), columns.index("证件号码")
+    shown = [by_name[name][health] for name in ("龙秀英", "龙小兰", "龙国平")]
+    assert shown == ["长期慢性病", "***", "***"]
+    assert by_name["龙国平"][id_number] == CERTIFICATE[:18]

@@ -146,6 +146,43 @@ def test_children_in_school_or_outside_compulsory_age_are_not_dropouts():
     assert checks.run_monitoring_checks(on=ON) == 0
 
 
+# On 1 September 2020 (the school year of ON): born 2005-03-01 is 15, born 2003-03-01 is 17.
+@pytest.mark.parametrize(
+    ("born", "schooling", "education"),
+    [(datetime.date(2005, 3, 1), "senior_1", ""),
+     (datetime.date(2005, 3, 1), "vocational_secondary_2", ""),
+     (datetime.date(2006, 3, 1), "grade_9", ""),
+     (datetime.date(2014, 3, 1), "preschool", ""),
+     (datetime.date(2003, 3, 1), "not_in_school", "junior")],
+    ids=["高中一年级 at 15", "中职二年级 at 15", "九年级 at 14", "学前教育 at 6",
+         "非在校生 at 17"],
+)  # fmt: skip
+def test_a_grade_counts_as_in_school_and_past_compulsory_age_nothing_is_a_dropout(
+    born, schooling, education
+):
+    household = exited()
+    MemberFactory(household=household, name="田小芳", birth_date=born, schooling=schooling,
+                  education=education)  # fmt: skip
+
+    assert checks.run_monitoring_checks(on=ON) == 0
+    assert MonitoringCase.objects.exists() is False
+
+
+@pytest.mark.parametrize(
+    "born", [datetime.date(2005, 3, 1), datetime.date(2010, 3, 1)], ids=["15", "10"]
+)
+def test_a_child_of_compulsory_age_marked_not_in_school_is_a_dropout(born):
+    household = exited()
+    MemberFactory(household=household, name="田小芳", birth_date=born,
+                  schooling="not_in_school", education="primary")  # fmt: skip
+
+    assert checks.run_monitoring_checks(on=ON) == 1
+
+    case = MonitoringCase.objects.get()
+    assert [r["code"] for r in case.risks] == ["dropout"]
+    assert "田小芳" in case.risks[0]["evidence"]
+
+
 def _households_with_every_signal(n):
     for _ in range(n):
         household = exited()

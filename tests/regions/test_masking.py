@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from regions import masking
 from regions.masking import Personal, displayed, masked_changes
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +93,22 @@ def test_a_history_shows_phones_and_health_as_the_reader_may_see_them(
         "housing_grade": ["C", "B"],
     }
     assert masked_changes(county_supervisor, changes) == changes
+
+
+def test_the_masking_layer_knows_every_health_status_with_a_disability():
+    from households.choices import WITH_DISABILITY
+
+    assert {str(status) for status in WITH_DISABILITY} == masking.WITH_DISABILITY
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [("chronic", "chronic"), ("disabled", None), ("chronic_disabled", None),
+     ("serious_disabled", None)],
+)  # fmt: skip
+def test_a_role_that_sees_health_but_not_disability_sees_no_status_with_a_disability(
+    township_reviewer, monkeypatch, status, shown
+):
+    monkeypatch.setitem(masking.FULL_VIEW, Personal.DISABILITY, frozenset())
+
+    assert displayed(township_reviewer, Personal.HEALTH, status) == shown
