@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from households.choices import (
     Cause,
     Education,
+    Ethnicity,
     Fuel,
     Health,
     HousingGrade,
@@ -23,6 +24,7 @@ from households.choices import (
     LabourAbility,
     LineKind,
     MeasureKind,
+    PoliticalStatus,
     PovertyAttribute,
     Relation,
     RoadType,
@@ -52,16 +54,6 @@ phone_validator = RegexValidator(
 
 # The codes of 致贫原因, built once (Cause.values builds a new list on every call).
 CAUSE_CODES = frozenset(Cause.values)
-
-
-class Ethnicity(models.TextChoices):
-    HAN = "han", _("Han")
-    TUJIA = "tujia", _("Tujia")
-    MIAO = "miao", _("Miao")
-    DONG = "dong", _("Dong")
-    GELAO = "gelao", _("Gelao")
-    BUYI = "buyi", _("Buyi")
-    OTHER = "other", _("Other ethnicity")
 
 
 class PovertyLine(models.Model):
@@ -276,6 +268,14 @@ class Member(models.Model):
     relation = models.CharField(_("relation to the head"), max_length=2, choices=Relation.choices)
     ethnicity = models.CharField(
         _("ethnicity"), max_length=8, choices=Ethnicity.choices, default=Ethnicity.HAN
+    )
+    political_status = models.CharField(
+        _("political status"),
+        max_length=2,
+        choices=PoliticalStatus.choices,
+        blank=True,
+        default="",
+        db_default="",  # rows written by COPY without the column (older exports lack it)
     )
     education = models.CharField(
         _("education level"), max_length=16, choices=Education.choices, blank=True

@@ -29,11 +29,13 @@ from households import services
 from households.choices import (
     Cause,
     Education,
+    Ethnicity,
     Fuel,
     Health,
     HousingGrade,
     IdentificationStandard,
     LabourAbility,
+    PoliticalStatus,
     PovertyAttribute,
     Relation,
     RoadType,
@@ -41,7 +43,7 @@ from households.choices import (
     Status,
     WorkStatus,
 )
-from households.models import Ethnicity, PovertyLine
+from households.models import PovertyLine
 from tongren_fupin.resources import ServiceResource
 
 HOUSEHOLDS, MEMBERS, INCOMES = "贫困户", "家庭成员", "收入"
@@ -50,7 +52,32 @@ MAX_CSV_BYTES = 1 << 30  # a CSV of Tongren's whole register is about 100 MB
 YES, NO = "是", "否"
 # Short names the national system uses besides the full labels.
 ALIASES: dict[type[models.TextChoices], dict[str, str]] = {
-    Status: {"未脱贫": Status.REGISTERED, "已脱贫": Status.EXITED},
+    Status: {
+        "未脱贫": Status.REGISTERED,
+        "贫困": Status.REGISTERED,
+        "贫困户": Status.REGISTERED,
+        "已脱贫": Status.EXITED,
+        "清退户": Status.REMOVED,
+    },
+    # The 2014 form's 低保户 / 五保户 and Guizhou's 扶贫户 / 扶贫低保户 (domain brief §4.1);
+    # 五保 became 特困供养 in 2014.
+    PovertyAttribute: {
+        "低保户": PovertyAttribute.DIBAO,
+        "五保户": PovertyAttribute.TEKUN,
+        "五保贫困户": PovertyAttribute.TEKUN,
+        "特困供养户": PovertyAttribute.TEKUN,
+        "扶贫户": PovertyAttribute.GENERAL,
+        "扶贫低保户": PovertyAttribute.DIBAO,
+    },
+    Ethnicity: {"其他": Ethnicity.OTHER, "外国血统": Ethnicity.FOREIGN_BORN},
+    PoliticalStatus: {
+        "中国共产党党员": PoliticalStatus.CPC,
+        "中国共产党预备党员": PoliticalStatus.CPC_PROBATIONARY,
+        "中国共产主义青年团团员": PoliticalStatus.YOUTH_LEAGUE,
+        "团员": PoliticalStatus.YOUTH_LEAGUE,
+        "党员": PoliticalStatus.CPC,
+        "无党派人士": PoliticalStatus.NON_PARTY,
+    },
     Cause: {"缺劳动力": Cause.LABOUR},
     Relation: {"本人": Relation.HEAD, "本人或户主": Relation.HEAD, "之侄子": Relation.NEPHEW},
     Health: {
@@ -61,6 +88,10 @@ ALIASES: dict[type[models.TextChoices], dict[str, str]] = {
     LabourAbility: {"弱劳动力": LabourAbility.WEAK, "半劳动力": LabourAbility.WEAK},
     WorkStatus: {"无": WorkStatus.NONE},
 }
+
+
+# Code lists whose codes are two digits (a spreadsheet may have dropped the leading zero).
+TWO_DIGIT_CODES = (Relation, Ethnicity, PoliticalStatus)
 
 
 @dataclass(frozen=True)
@@ -113,6 +144,7 @@ MEMBER_SHEET = Sheet(
         Column("证件号码", "id_number"),
         Column("与户主关系", "relation", "choice", Relation),
         Column("民族", "ethnicity", "choice", Ethnicity),
+        Column("政治面貌", "political_status", "choice", PoliticalStatus, optional=True),
         Column("文化程度", "education", "choice", Education),
         Column("在校生状况", "schooling", "choice", Schooling),
         Column("健康状况", "health", "choice", Health),
@@ -199,13 +231,16 @@ def text(cell: Any) -> str:
 
 @cache
 def choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
-    """Chinese label (and the part before a bracket, and the code) → code."""
+    """Chinese label (and the part before a bracket, a nationality without its 族, and the
+    code) → code."""
     lookup: dict[str, str] = {}
     with translation.override("zh-hans"):
         for value, label in choices.choices:
             full = str(label)
             lookup.setdefault(full, value)
             lookup.setdefault(full.split("（")[0], value)
+            if choices is Ethnicity and full.endswith("族"):
+                lookup.setdefault(full[:-1], value)  # 土家 for 土家族
     lookup.update(ALIASES.get(choices, {}))
     for value in choices.values:
         lookup[value] = value
@@ -221,8 +256,9 @@ def choice_labels(choices: type[models.TextChoices]) -> dict[str, str]:
 def _choice(cell: Any, column: Column) -> str:
     raw = text(cell)
     assert column.choices is not None
-    if column.choices is Relation and raw.isdigit() and len(raw) == 1:
+    if column.choices in TWO_DIGIT_CODES and raw.isdigit() and len(raw) == 1:
         raw = f"0{raw}"  # a spreadsheet turned 01 into 1
+    raw = raw.replace("(", "（").replace(")", "）")  # 已脱贫(享受政策) as 已脱贫（享受政策）
     # An unknown label is kept as it is: the model's choice validation rejects it.
     return choice_lookup(column.choices).get(raw, raw)
 

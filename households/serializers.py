@@ -48,6 +48,7 @@ class MemberSerializer(serializers.ModelSerializer):
             "relation",
             "relation_display",
             "ethnicity",
+            "political_status",
             "education",
             "schooling",
             "health",

@@ -57,6 +57,7 @@ MEMBER_FIELDS = [
     "id_number",
     "relation",
     "ethnicity",
+    "political_status",
     "education",
     "schooling",
     "health",

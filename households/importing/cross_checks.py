@@ -309,8 +309,11 @@ def classify(
             else "updated"
         )  # fmt: skip
         counts[HOUSEHOLDS][row.status] += 1
+    kept_members = absent.get(MEMBERS, ())
     for row in plan.members:
         old = register.members.get(row.values[1]) if row.values else None
+        if kept_members and old is not None and row.values is not None:
+            row.values = _keeping(row.values, old[2:], kept_members)
         row.status = (
             "invalid" if not row.valid
             else "new" if old is None

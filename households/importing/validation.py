@@ -153,6 +153,7 @@ def check_members(data: SheetData, ctx: Context, tick: Callable[[], None]) -> li
     if data.empty:
         return []
     cleaner = ModelCleaner(Member, checked=MEMBER_FIELDS)
+    ctx.absent[MEMBERS] = absent_positions(data, MEMBER_FIELDS)
     numbers: dict[str, str] = {}  # one string per household number, shared by its rows
     converter = Converter(data, Member)
     rows: list[Row] = []

@@ -170,3 +170,30 @@ def test_going_back_turns_the_new_codes_into_their_nearest_earlier_value(executo
     ]
     assert earlier[rows[4].pk]["work_months"] == 0
     assert earlier[rows[2].pk]["education"] == "primary"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nationalities_get_their_gb_3304_code_and_come_back(executor, tongren_regions):
+    household = HouseholdFactory()
+    names = ["han", "tujia", "miao", "dong", "gelao", "buyi", "other"]
+    rows = [MemberFactory(household=household, relation="01" if n == 0 else "03") for n in range(8)]
+    shui = rows.pop()
+
+    apps = _migrate([("households", "0010_schooling_by_grade")])
+    earlier = apps.get_model("households", "Member").objects
+    for row, name in zip(rows, names, strict=True):
+        earlier.filter(pk=row.pk).update(ethnicity=name)
+    earlier.filter(pk=shui.pk).update(ethnicity="other")
+
+    _migrate([("households", "0011_ethnicity_gb3304_and_political_status")])
+
+    codes = dict(Member.objects.values_list("pk", "ethnicity"))
+    assert [codes[row.pk] for row in rows] == ["01", "15", "06", "12", "37", "09", "97"]
+    Member.objects.filter(pk=shui.pk).update(ethnicity="25", political_status="03")
+    assert Member.objects.count() == 8
+
+    apps = _migrate([("households", "0010_schooling_by_grade")])
+
+    back = dict(apps.get_model("households", "Member").objects.values_list("pk", "ethnicity"))
+    assert [back[row.pk] for row in rows] == names
+    assert back[shui.pk] == "other"

@@ -65,7 +65,7 @@ def test_a_good_file_checks_clean_then_imports_everything(operator):
     head = household.members.get(relation="01")
     assert (head.name, head.ethnicity, head.work_status, head.work_months) == (
         "户主0001",
-        "tujia",
+        "15",
         "out_of_province",
         8,
     )
@@ -158,7 +158,7 @@ RULES: list[tuple[str, Callable[[dict[str, list]], None], list[tuple[str, int, s
        "之外孙女等 之一。")]),
     ("ethnicity not in the list", _set("members", 1, 民族="火星族"),
      [("家庭成员", 3, "民族",
-       "民族 应为 汉族、土家族、苗族、侗族、仡佬族、布依族、其他民族 之一。")]),
+       "民族 应为 汉族、蒙古族、回族、藏族、维吾尔族、苗族、彝族、壮族、布依族、朝鲜族等 之一。")]),
     ("both education and schooling", _set("members", 1, 在校生状况="高中一年级"),
      [("家庭成员", 3, "在校生状况",
        "在校生状况为非在校生或不填时须填写文化程度；在校生填写年级，不填文化程度。")]),

@@ -32,7 +32,7 @@ def test_a_member_added_on_the_page_recomputes_the_latest_income_year(client, ca
     response = client.post(
         f"/households/{household.pk}/members/new/",
         {"version": "1", "relation": "04", "name": "田小红", "id_number": make_id(sequence=91),
-         "ethnicity": "tujia", "education": "", "schooling": "grade_8", "health": "healthy",
+         "ethnicity": "15", "education": "", "schooling": "grade_8", "health": "healthy",
          "labour_ability": "none", "work_months": "0"},
     )  # fmt: skip
 

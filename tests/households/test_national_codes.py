@@ -12,8 +12,10 @@ from python_calamine import CalamineWorkbook
 from households.choices import (
     Cause,
     Education,
+    Ethnicity,
     Health,
     LabourAbility,
+    PoliticalStatus,
     Relation,
     Schooling,
     WorkStatus,
@@ -32,7 +34,8 @@ from tests.households import import_files as f
 
 pytestmark = pytest.mark.django_db
 
-HOUSEHOLDS, MEMBERS_EACH = 12, 4
+# 60 members: every one of the 58 codes of 民族 appears.
+HOUSEHOLDS, MEMBERS_EACH = 15, 4
 EXITED = {"已脱贫（享受政策）", "已脱贫（不再享受政策）", "返贫"}
 
 
@@ -107,7 +110,8 @@ def every_value_file() -> dict[str, list[dict[str, Any]]]:
                 no,
                 ids[index],
                 relation,
-                民族=labels(MEMBER_SHEET.columns[4].choices)[j % 7],
+                民族=labels(Ethnicity)[j % len(Ethnicity)],
+                政治面貌=labels(PoliticalStatus)[j % len(PoliticalStatus)],
                 文化程度=education,
                 在校生状况=schooling,
                 健康状况=labels(Health)[j % 6],
@@ -162,6 +166,10 @@ def test_every_value_of_every_code_list_imports_and_exports_back_unchanged(
     assert set(Member.objects.values_list("schooling", flat=True)) == {*Schooling.values, ""}
     assert set(Member.objects.values_list("health", flat=True)) == set(Health.values)
     assert set(Member.objects.values_list("relation", flat=True)) == set(Relation.values)
+    assert set(Member.objects.values_list("ethnicity", flat=True)) == set(Ethnicity.values)
+    assert set(Member.objects.values_list("political_status", flat=True)) == set(
+        PoliticalStatus.values
+    )
 
     target = io.BytesIO()
     register_write(actor=county_supervisor, fmt="xlsx", target=target)
@@ -213,6 +221,13 @@ def test_the_grades_the_national_file_carries_are_accepted(operator, cell, store
         ("劳动技能", "半劳动力", "weak"),
         ("与户主关系", "之侄子", "23"),
         ("务工状况", "其他", "other"),
+        ("民族", "水族", "25"),
+        ("民族", "土家", "15"),
+        ("民族", "1", "01"),
+        ("民族", "其他", "97"),
+        ("政治面貌", "党员", "01"),
+        ("政治面貌", "中国共产主义青年团团员", "03"),
+        ("政治面貌", "群众", "13"),
     ],
 )
 def test_the_other_spellings_of_the_national_lists_are_read_as_their_code(
@@ -225,8 +240,60 @@ def test_the_other_spellings_of_the_national_lists_are_read_as_their_code(
 
     assert f.errors_of(result) == []
     field = {"健康状况": "health", "劳动技能": "labour_ability", "与户主关系": "relation",
-             "务工状况": "work_status"}[column]  # fmt: skip
+             "务工状况": "work_status", "民族": "ethnicity",
+             "政治面貌": "political_status"}[column]  # fmt: skip
     assert getattr(Member.objects.get(id_number=members[1]["证件号码"]), field) == stored
+
+
+@pytest.mark.parametrize(
+    ("column", "cell", "stored"),
+    [
+        ("贫困户属性", "低保户", "dibao"),
+        ("贫困户属性", "五保户", "tekun"),
+        ("贫困户属性", "扶贫户", "general"),
+        ("脱贫状态", "已脱贫(不再享受政策)", "exited_no_policy"),
+        ("脱贫状态", "已脱贫(享受政策)", "exited"),
+        ("脱贫状态", "清退户", "removed"),
+    ],
+)
+def test_the_earlier_forms_spellings_of_the_household_lists_are_read_as_their_code(
+    operator, column, cell, stored
+):
+    household, members = f.family(1)
+    household[column] = cell
+    if column == "脱贫状态" and stored.startswith("exited"):
+        household["脱贫年度"] = 2018
+
+    result = f.run(f.workbook([household], members, []), operator, commit=True)
+
+    assert f.errors_of(result) == []
+    field = {"贫困户属性": "poverty_attribute", "脱贫状态": "status"}[column]
+    assert getattr(Household.objects.get(household_no=household["户编号"]), field) == stored
+
+
+def test_a_nationality_outside_gb_3304_is_refused_naming_what_is_accepted(operator):
+    household, members = f.family(1)
+    members[1]["民族"] = "火星族"
+
+    result = f.run(f.workbook([household], members, []), operator)
+
+    [message] = [m for (sheet, _, column, m) in f.errors_of(result) if column == "民族"]
+    assert "火星族" not in Member.objects.values_list("ethnicity", flat=True)
+    assert "汉族" in message and "等" in message, message
+
+
+def test_a_file_without_the_political_status_column_keeps_the_registered_value(operator):
+    household, members = f.family(1)
+    members[1]["政治面貌"] = "中共党员"
+    assert f.errors_of(f.run(f.workbook([household], members, []), operator, commit=True)) == []
+    without = [h for h in MEMBER_SHEET.headers if h != "政治面貌"]
+
+    again = f.run(f.workbook([household], members, [], headers={"家庭成员": without}), operator,
+                  commit=True)  # fmt: skip
+
+    assert f.errors_of(again) == []
+    assert again.counts["家庭成员"]["unchanged"] == len(members)
+    assert Member.objects.get(id_number=members[1]["证件号码"]).political_status == "01"
 
 
 @pytest.mark.sqlite

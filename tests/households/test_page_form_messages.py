@@ -54,7 +54,7 @@ HOUSEHOLD = {
 MEMBER = {
     "name": "田小红",
     "id_number": make_id(sequence=77),
-    "ethnicity": "tujia",
+    "ethnicity": "15",
     "education": "junior",
     "schooling": "",
     "health": "healthy",
