@@ -422,6 +422,32 @@ def test_a_problem_reported_from_a_visit_with_photos_is_linked_from_the_visit(
     assert f'href="/problems/{problem.pk}/"' in page
 
 
+@pytest.mark.parametrize("whose", ["another-household", "another-county", "not-a-number"], ids=str)
+def test_a_visit_not_of_this_household_on_the_problem_page_answers_404_and_saves_nothing(
+    whose, client, cadre_yanhe, cadre_bijiang, work_team_yanhe
+):
+    household = household_with_head()
+    neighbour = household_with_head()
+    elsewhere = household_with_head(region_id=BIJIANG_VILLAGE)
+    visits = {
+        "another-household": services.visit_record(
+            actor=cadre_yanhe, household=neighbour, data={"date": datetime.date(2026, 12, 1)}
+        ).pk,
+        "another-county": services.visit_record(
+            actor=cadre_bijiang, household=elsewhere, data={"date": datetime.date(2026, 12, 1)}
+        ).pk,
+        "not-a-number": "1x",
+    }
+    url = f"/households/{household.pk}/problems/new/?visit={visits[whose]}"
+    client.force_login(cadre_yanhe)
+
+    shown = client.get(url)
+    posted = client.post(url, report_data(work_team_yanhe))
+
+    assert (shown.status_code, posted.status_code) == (404, 404)
+    assert Problem.objects.exists() is False
+
+
 def test_the_responsible_person_must_work_in_the_households_area(
     client, cadre_yanhe, cadre_bijiang
 ):

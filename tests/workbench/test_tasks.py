@@ -356,6 +356,92 @@ def test_the_api_gives_the_same_lists_to_the_signed_in_user(api, cadre_yanhe, to
     assert reviews[2]["count"] == 1
 
 
+FIELD_KEYS = ["look_back", "my_problems", "exits", "identify", "unvisited"]
+
+
+@pytest.mark.parametrize(
+    ("who", "keys", "counts", "shows_the_problem"),
+    [
+        pytest.param(
+            "cadre_yanhe", FIELD_KEYS, {"my_problems": 1, "unvisited": 1}, True, id="cadre"
+        ),
+        pytest.param("work_team_yanhe", FIELD_KEYS, {"unvisited": 1}, False, id="work-team"),
+        pytest.param("cadre_bijiang", FIELD_KEYS, {}, False, id="cadre-of-another-county"),
+        pytest.param(
+            "township_reviewer",
+            [*REVIEW_KEYS, "data_conflicts"],
+            {"overdue": 1},
+            True,
+            id="township",
+        ),
+        pytest.param(
+            "county_supervisor", [*REVIEW_KEYS, "data_conflicts"], {"overdue": 1}, True, id="county"
+        ),
+        pytest.param(
+            "county_supervisor_bijiang",
+            [*REVIEW_KEYS, "data_conflicts"],
+            {},
+            False,
+            id="county-of-another-county",
+        ),
+        pytest.param("city_supervisor", list(REVIEW_KEYS), {"overdue": 1}, True, id="city"),
+        pytest.param("api_client_user", [], {}, False, id="api-client"),
+    ],
+)
+def test_the_home_page_and_the_api_give_each_role_its_lists(
+    who, keys, counts, shows_the_problem, request, client, api, cadre_yanhe
+):
+    # given: one household of 太岭村 with an overdue problem of the cadre's
+    late = problem(household(), TODAY - 5 * DAY, responsible=cadre_yanhe)
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    api.force_authenticate(user)
+
+    # when
+    page = client.get("/")
+    answer = api.get("/api/v1/my-tasks/")
+
+    # then: the same lists on the page and through the API, each with the right count
+    assert (page.status_code, answer.status_code) == (200, 200)
+    on_page = {task.key: task.count for task in page.context["task_lists"]}
+    assert list(on_page) == keys
+    assert {task["key"]: task["count"] for task in answer.json()} == on_page
+    assert {key: count for key, count in on_page.items() if count} == counts
+    html = page.content.decode()
+    assert (f'href="/problems/{late.pk}/"' in html) is shows_the_problem
+    assert ("<h1>我的任务</h1>" in html) is bool(keys)
+
+
+def test_an_account_without_jurisdiction_gets_no_lists_and_the_api_refuses_it(
+    client, api, unassigned_user, cadre_yanhe
+):
+    problem(household(), TODAY - 5 * DAY, responsible=cadre_yanhe)
+    client.force_login(unassigned_user)
+    api.force_authenticate(unassigned_user)
+
+    page = client.get("/")
+    answer = api.get("/api/v1/my-tasks/")
+
+    assert (page.status_code, page.context["task_lists"]) == (200, [])
+    assert "您的账号尚未分配管辖范围" in page.content.decode()
+    assert answer.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("url", "api_call"), [("/", False), ("/api/v1/my-tasks/", True)], ids=["page", "api"]
+)
+def test_my_tasks_ask_an_anonymous_visitor_to_log_in(url, api_call, client, api, cadre_yanhe):
+    problem(household(), TODAY - 5 * DAY, responsible=cadre_yanhe)
+
+    response = api.get(url) if api_call else client.get(url)
+
+    if api_call:
+        assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+
+
 def test_the_api_gives_an_api_client_no_lists(api, api_client_user):
     api.force_authenticate(api_client_user)
 
