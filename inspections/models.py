@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -133,7 +134,7 @@ class CheckedField(models.TextChoices):
 
 #: The unit of an item the register counts or measures. 帮扶措施 is checked as the number of
 #: measures (“1 项”), not their names; 家庭人口 as a number of people.
-CHECKED_UNITS = {
+CHECKED_UNITS: dict[str, Any] = {
     CheckedField.FAMILY_SIZE: pgettext_lazy("unit of a number of people", "people"),
     CheckedField.PER_CAPITA_INCOME: pgettext_lazy("unit of an amount of money", "yuan"),
     CheckedField.MEASURES: pgettext_lazy("unit of a number of assistance measures", "measures"),
