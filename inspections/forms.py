@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households.choices import Cause, PovertyAttribute, Status
 from inspections.models import (
+    CHECKED_UNITS,
     SOURCES,
     ApprovalSurvey,
     CheckedField,
@@ -23,6 +25,7 @@ from inspections.models import (
     ProblemSource,
     Satisfaction,
     Visit,
+    with_unit,
 )
 from tongren_fupin.photos import PhotosField
 
@@ -36,6 +39,15 @@ CODED_ITEMS: dict[str, Any] = {
 }
 COUNT_ITEMS = {CheckedField.FAMILY_SIZE, CheckedField.MEASURES}
 MONEY_ITEMS = {CheckedField.PER_CAPITA_INCOME}
+# What a count is counted in: the register keeps the number of measures, which a cadre read as
+# a code (“系统录的：1”) until the page said so.
+CHECK_HINTS: dict[str, Any] = {
+    CheckedField.FAMILY_SIZE: _("Check the number of people in the household."),
+    CheckedField.MEASURES: _(
+        "Check the number of assistance measures: count how many each source lists and fill "
+        "in that number, not their names."
+    ),
+}
 
 
 def _label(model: Any, name: str) -> Any:
@@ -180,9 +192,16 @@ class ConsistencyForm(SectionForm):
     prefix = "check"
     SAME, DIFFERS = "same", "differs"
 
-    def __init__(self, *args: Any, system: dict[str, str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        system: dict[str, str],
+        details: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.system = system
+        self.details = details or {}  # what a count is made of (the measures' names)
         for field in CheckedField:
             self.fields[f"{field.value}__all"] = forms.BooleanField(
                 label=_("all consistent"), required=False
@@ -202,6 +221,10 @@ class ConsistencyForm(SectionForm):
             {
                 "field": field,
                 "system": self.system.get(field.value, ""),
+                "shown": with_unit(field.value, self.system.get(field.value, "")),
+                "unit": CHECKED_UNITS.get(field.value, ""),
+                "hint": CHECK_HINTS.get(field.value, ""),
+                "detail": self.details.get(field.value, ""),
                 "all": self[f"{field.value}__all"],
                 "sources": [
                     {
@@ -256,6 +279,17 @@ class ConsistencyForm(SectionForm):
             return any(data.get(self.add_prefix(n)) for n in names)
 
         return sum(said(field) for field in CheckedField.values)
+
+
+def measure_names(measures: Iterable[Any]) -> str:
+    """The register's measures by name, for the 帮扶措施 row: ``产业扶持：种猪（2018）；…``."""
+    names = []
+    for measure in measures:
+        kind = str(measure.get_kind_display())
+        text = measure.description.strip()
+        name = kind if not text or text == kind else f"{kind}：{text}"
+        names.append(f"{name}（{measure.year}）")
+    return "；".join(names)
 
 
 def _value_field(field: CheckedField, label: str) -> forms.Field:

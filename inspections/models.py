@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongren_fupin.photos import PhotoBase
 
@@ -130,6 +132,21 @@ class CheckedField(models.TextChoices):
     RESPONSIBLE_CADRE = "responsible_cadre", _("Responsible cadre")
 
 
+#: The unit of an item the register counts or measures. 帮扶措施 is checked as the number of
+#: measures (“1 项”), not their names; 家庭人口 as a number of people.
+CHECKED_UNITS: dict[str, Any] = {
+    CheckedField.FAMILY_SIZE: pgettext_lazy("unit of a number of people", "people"),
+    CheckedField.PER_CAPITA_INCOME: pgettext_lazy("unit of an amount of money", "yuan"),
+    CheckedField.MEASURES: pgettext_lazy("unit of a number of assistance measures", "measures"),
+}
+
+
+def with_unit(field: str, value: str) -> str:
+    """A checked item's value as a cadre reads it: ``1 项``, ``4 人``, ``5200.00 元``."""
+    unit = CHECKED_UNITS.get(field)
+    return f"{value} {unit}" if unit and value.strip() else value
+
+
 SOURCES = ("wall", "bag", "spoken", "system", "observed")
 
 
@@ -177,6 +194,11 @@ class ConsistencyItem(models.Model):
 
     def values(self) -> list[str]:
         return [getattr(self, source) for source in SOURCES]
+
+    @property
+    def system_shown(self) -> str:
+        """The register's value with its unit (``1 项`` for the measures: a count)."""
+        return with_unit(self.field, self.system)
 
     def disagrees(self) -> bool:
         """Sources that were filled in must all say the same (blank means not checked)."""

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.models import annotate_page
-from households.selectors import household_get
+from households.selectors import household_get, household_measures
 from inspections import selectors, services
 from inspections.forms import (
     ConsistencyForm,
@@ -26,9 +26,10 @@ from inspections.forms import (
     ProblemReportForm,
     SurveyForm,
     VisitForm,
+    measure_names,
 )
 from inspections.look_back_models import PERIOD_PATTERN, LookBackStatus
-from inspections.models import FiveLooks, ProblemState, VisitKind
+from inspections.models import CheckedField, FiveLooks, ProblemState, VisitKind
 from regions.roles import (
     LOOK_BACK_ROLES,
     PAGE_ROLES,
@@ -52,7 +53,11 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     looks = FiveLooksForm(data, files)
     sections: dict[str, Any] = {
         "looks": looks,
-        "check": ConsistencyForm(data, system=services.register_values(household)),
+        "check": ConsistencyForm(
+            data,
+            system=services.register_values(household),
+            details={CheckedField.MEASURES: measure_names(household_measures(household))},
+        ),
         "survey": SurveyForm(data),
         "motivation": MotivationForm(data),
     }

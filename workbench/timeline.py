@@ -5,6 +5,9 @@ same query), problems, measures, income by year, exit applications, monitoring c
 changes — and one more for the steps of the two kinds that have steps (exit applications,
 monitoring cases). The number of queries does not grow with the number of events; the events
 are merged and paginated in memory (a household has tens of them, not thousands).
+
+A timestamp's day is Tongren's (``timezone.localdate``): the database keeps UTC, where 07:00 in
+Tongren is still the day before.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -126,11 +130,15 @@ def _problems(household: Household, today: datetime.date) -> list[Event]:
     )
     events = []
     for problem in problems:
-        steps = [Step(problem.created.date(), _("Opened"), None, problem.get_source_display())]
+        steps = [
+            Step(
+                timezone.localdate(problem.created), _("Opened"), None, problem.get_source_display()
+            )
+        ]
         if problem.rectified_at:
             steps.append(
                 Step(
-                    problem.rectified_at.date(),
+                    timezone.localdate(problem.rectified_at),
                     _("Rectified"),
                     problem.rectified_by,
                     problem.evidence,
@@ -138,13 +146,17 @@ def _problems(household: Household, today: datetime.date) -> list[Event]:
             )
         if problem.verified_at:
             steps.append(
-                Step(problem.verified_at.date(), _("Verified and closed"), problem.verified_by)
+                Step(
+                    timezone.localdate(problem.verified_at),
+                    _("Verified and closed"),
+                    problem.verified_by,
+                )
             )
         events.append(
             Event(
                 kind="problem",
                 kind_label=_("Problem"),
-                on=problem.created.date(),
+                on=timezone.localdate(problem.created),
                 order=problem.created.timestamp(),
                 title=f"{problem.get_category_display()} · {problem.get_state_display()}",
                 actor=problem.responsible,
@@ -262,7 +274,7 @@ def _changes(household: Household) -> list[Event]:
         Event(
             kind="change",
             kind_label=_("Register change"),
-            on=event.created.date(),
+            on=timezone.localdate(event.created),
             order=event.created.timestamp(),
             title=event.summary,
             actor=event.actor,

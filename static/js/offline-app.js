@@ -136,7 +136,9 @@
       var register = h ? registerOf(h) : {};
       Array.prototype.forEach.call(form.querySelectorAll("[data-system-for]"), function (s) {
         var value = register[s.dataset.systemFor];
-        s.textContent = value === undefined || value === null || value === "" ? "—" : String(value);
+        var empty = value === undefined || value === null || value === "";
+        // A count shows its unit (帮扶措施 “1 项”: the number of measures, not a code).
+        s.textContent = empty ? "—" : String(value) + (s.dataset.unit ? " " + s.dataset.unit : "");
       });
       showContext(h);
     }

@@ -39,16 +39,26 @@ def test_a_voucher_photo_is_kept_without_metadata_and_shown_in_the_county_only(
     assert response.status_code == 302
     voucher = FundFlowVoucher.objects.get()
     assert voucher.flow == FundFlow.objects.get(kind="disbursed")
-    served = check_permission_matrix(
-        f"/assistance/vouchers/{voucher.pk}/",
-        api=False,
-        own=city_supervisor,
-        other_jurisdiction=county_supervisor_bijiang,
-        wrong_role=api_client_user,
-    )
-    body = b"".join(served.streaming_content)
+    # The photo and its thumbnail alike: another county's supervisor gets a 404.
+    served = {
+        url: check_permission_matrix(
+            url,
+            api=False,
+            own=city_supervisor,
+            other_jurisdiction=county_supervisor_bijiang,
+            wrong_role=api_client_user,
+        )
+        for url in (
+            f"/assistance/vouchers/{voucher.pk}/",
+            f"/assistance/vouchers/{voucher.pk}/thumb/",
+        )
+    }
+    body = b"".join(served[f"/assistance/vouchers/{voucher.pk}/"].streaming_content)
     assert dict(Image.open(io.BytesIO(body)).getexif()) == {}
     assert b"Exif" not in body
+    thumb = b"".join(served[f"/assistance/vouchers/{voucher.pk}/thumb/"].streaming_content)
+    assert Image.open(io.BytesIO(thumb)).size == (320, 240)
+    assert b"Exif" not in thumb
     page = Client()
     page.force_login(county_supervisor)
     html = page.get(f"/assistance/projects/{yanhe_project.pk}/").content.decode()

@@ -124,7 +124,7 @@ def test_two_visits_and_a_phone_number_recorded_offline_reach_the_server_once(
     form.locator('input[name="looks-cupboard_photos"]').set_input_files(photo)
     form.locator('input[name="check-family_size__all"]').check()
     system_size = form.locator('[data-system-for="family_size"]').inner_text()
-    assert system_size == str(first.members.count())
+    assert system_size == f"{first.members.count()} 人"  # a count with its unit
     page.evaluate("window.scrollTo(0, 0)")
     _shot(page, "offline_3_visit_form_360.png", full_page=False)
     form.locator('[data-check-row="family_size"]').screenshot(

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from audit.models import AuditEvent
+from households.models import AssistanceMeasure
 from inspections import services
 from inspections.models import ConsistencyItem, Photo, Problem, Visit
 from tests.households.factories import household_with_head
@@ -298,6 +299,58 @@ def test_a_differing_source_asks_for_its_value(client, cadre_yanhe):
     assert Visit.objects.exists() is False
 
 
+def _two_measures(household: Any) -> None:
+    AssistanceMeasure.objects.create(
+        household=household, kind="industry", year=2018, description="种猪"
+    )
+    AssistanceMeasure.objects.create(
+        household=household, kind="education", year=2019, description="教育"
+    )
+
+
+def test_the_measures_item_says_it_counts_measures_and_names_them(client, cadre_yanhe):
+    household = household_with_head()
+    _two_measures(household)
+    client.force_login(cadre_yanhe)
+
+    html = client.get(f"/households/{household.pk}/visit/").content.decode()
+
+    row = html.split("<legend>帮扶措施</legend>", 1)[1].split("data-check-row", 1)[0]
+    assert "系统录的：<strong>2 项</strong>" in row
+    assert "（教育（2019）；产业：种猪（2018））" in row  # newest first
+    assert "帮扶措施按项数核对" in row
+    assert "墙上挂的：实际值（项）" in row
+    assert "系统录的：<strong>1 人</strong>" in html  # 家庭人口: the head alone
+
+
+@pytest.mark.sqlite
+def test_the_measures_are_still_compared_as_a_count_and_the_visit_shows_it_with_its_unit(
+    client, cadre_yanhe
+):
+    household = household_with_head()
+    _two_measures(household)
+    client.force_login(cadre_yanhe)
+
+    response = client.post(
+        f"/households/{household.pk}/visit/",
+        visit_post(
+            household,
+            "3f1c3d4e-0000-4000-8000-0000000000c3",
+            **{
+                "check-measures__wall__state": "same",
+                "check-measures__spoken__state": "differs",
+                "check-measures__spoken": "3",
+            },
+        ),
+    )
+
+    assert response.status_code == 302
+    item = ConsistencyItem.objects.get(field="measures")
+    assert (item.system, item.wall, item.spoken, item.mismatch) == ("2", "2", "3", True)
+    page = client.get(response["Location"]).content.decode()
+    assert "<td>帮扶措施</td><td>2 项</td>" in page
+
+
 def test_the_visit_page_shows_the_progress_line_and_camera_inputs(client, cadre_yanhe):
     household = household_with_head()
     client.force_login(cadre_yanhe)
@@ -367,6 +420,32 @@ def test_a_problem_reported_from_a_visit_with_photos_is_linked_from_the_visit(
     assert list(problem.photos.values_list("subject", flat=True)) == ["problem", "problem"]
     assert "登记了 1 个问题" in page
     assert f'href="/problems/{problem.pk}/"' in page
+
+
+@pytest.mark.parametrize("whose", ["another-household", "another-county", "not-a-number"], ids=str)
+def test_a_visit_not_of_this_household_on_the_problem_page_answers_404_and_saves_nothing(
+    whose, client, cadre_yanhe, cadre_bijiang, work_team_yanhe
+):
+    household = household_with_head()
+    neighbour = household_with_head()
+    elsewhere = household_with_head(region_id=BIJIANG_VILLAGE)
+    visits = {
+        "another-household": services.visit_record(
+            actor=cadre_yanhe, household=neighbour, data={"date": datetime.date(2026, 12, 1)}
+        ).pk,
+        "another-county": services.visit_record(
+            actor=cadre_bijiang, household=elsewhere, data={"date": datetime.date(2026, 12, 1)}
+        ).pk,
+        "not-a-number": "1x",
+    }
+    url = f"/households/{household.pk}/problems/new/?visit={visits[whose]}"
+    client.force_login(cadre_yanhe)
+
+    shown = client.get(url)
+    posted = client.post(url, report_data(work_team_yanhe))
+
+    assert (shown.status_code, posted.status_code) == (404, 404)
+    assert Problem.objects.exists() is False
 
 
 def test_the_responsible_person_must_work_in_the_households_area(

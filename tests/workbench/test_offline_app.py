@@ -108,6 +108,9 @@ def test_the_offline_visit_form_has_the_fields_of_the_visit_form(client, cadre_y
         assert name in html
     assert 'accept="image/*"' in html and 'capture="environment"' in html
     assert "五个看" in html and "五个一致" in html
+    # The pack's 帮扶措施 is a number of measures: the page gives it its unit and says so.
+    assert 'data-system-for="measures" data-unit="项"' in html
+    assert "帮扶措施按项数核对" in html
 
 
 def test_the_header_counts_the_queue_for_visitors_only(client, cadre_yanhe, city_supervisor):

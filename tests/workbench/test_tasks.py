@@ -9,6 +9,9 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from regions.models import Region
+from tests.fieldsync.conflicts import work_status_conflict
+from tests.regions.factories import assigned_user
 from tests.workbench.helpers import (
     TODAY,
     application,
@@ -24,7 +27,12 @@ from workbench import selectors
 pytestmark = pytest.mark.django_db
 
 BIJIANG_VILLAGE = "520602100200"
+YANHE_VILLAGE = "520627100200"  # 太岭村, the township reviewer's township
+YANHE_OTHER_TOWNSHIP = "520627001200"  # 杨田村, 和寨街道: Yanhe county, another township
+WANSHAN_VILLAGE = "520603100200"  # 兴坪村, Wanshan district
+GUIYANG_VILLAGE = "520102001001"  # outside Tongren (made by the test: the fixture is Tongren's)
 DAY = datetime.timedelta(days=1)
+REVIEW_KEYS = ("exits", "closure", "overdue", "past_deadline")
 
 
 def lists_of(user):
@@ -153,6 +161,89 @@ def test_the_township_sees_the_five_review_lists_with_exactly_their_rows(
     ]
 
 
+def _review_work(village, actor):
+    """In ``village``: one row for each review list, and the same kinds that wait for no
+    review (a step of the village or the township, a closed problem, a case still on time).
+    Returns the household of each list's row."""
+    rows = {
+        "exits": application(household(village), "township_reviewed", actor).household_id,
+        "closure": problem(household(village), TODAY + 5 * DAY, state="rectified").household_id,
+        "overdue": problem(household(village), TODAY - 3 * DAY, state="rectifying").household_id,
+        "past_deadline": case(exited(village), TODAY - 16 * DAY).household_id,
+    }
+    application(household(village), "publicized", actor)
+    problem(household(village), TODAY - 3 * DAY, state="verified")
+    problem(household(village), TODAY + 3 * DAY, state="open")
+    case(exited(village), TODAY - 15 * DAY)
+    return rows
+
+
+def _guiyang_village():
+    city = Region.objects.create(code="520100000000", name="贵阳市", level="city")
+    county = Region.objects.create(code="520102000000", name="南明区", level="county", parent=city)
+    township = Region.objects.create(
+        code="520102001000", name="新华路街道", level="township", parent=county
+    )
+    Region.objects.create(code=GUIYANG_VILLAGE, name="某村", level="village", parent=township)
+    return GUIYANG_VILLAGE
+
+
+@pytest.mark.sqlite
+def test_the_county_sees_the_review_lists_of_its_county_exactly(
+    county_supervisor, cadre_yanhe, work_team_yanhe, cadre_bijiang
+):
+    # given: review work in two townships of Yanhe, and the same in Bijiang and Wanshan
+    inside = [
+        _review_work(village, cadre_yanhe) for village in (YANHE_VILLAGE, YANHE_OTHER_TOWNSHIP)
+    ]
+    for village in (BIJIANG_VILLAGE, WANSHAN_VILLAGE):
+        _review_work(village, cadre_yanhe)
+    conflict = work_status_conflict(cadre_yanhe, work_team_yanhe)
+    team_bijiang = assigned_user("work_team_bijiang", "work_team", BIJIANG_VILLAGE)
+    work_status_conflict(cadre_bijiang, team_bijiang, region_id=BIJIANG_VILLAGE)
+
+    # when
+    lists = lists_of(county_supervisor)
+
+    # then: every row of the county, in its order, and nothing of another
+    assert list(lists) == [*REVIEW_KEYS, "data_conflicts"]
+    for key in REVIEW_KEYS:
+        assert households_of(lists[key]) == [rows[key] for rows in inside], key
+        assert lists[key].count == 2, key
+    assert households_of(lists["data_conflicts"]) == [conflict.household_id]
+    assert lists["exits"].summary == "2 份退出申请待办"
+    assert lists["data_conflicts"].summary == "1 条数据冲突待处理"
+
+
+@pytest.mark.sqlite
+def test_the_city_sees_the_review_lists_of_the_city_exactly_and_no_exit_step(
+    city_supervisor, cadre_yanhe
+):
+    # given: review work in three counties of Tongren, and the same outside the city
+    inside = [
+        _review_work(village, cadre_yanhe)
+        for village in (YANHE_VILLAGE, BIJIANG_VILLAGE, WANSHAN_VILLAGE)
+    ]
+    _review_work(_guiyang_village(), cadre_yanhe)
+
+    # when
+    lists = lists_of(city_supervisor)
+
+    # then: the exit procedure has no step of the city's; the others hold every row of the
+    # city and nothing of Guiyang; conflicts are the township's and the county's to resolve
+    assert list(lists) == list(REVIEW_KEYS)
+    assert (lists["exits"].count, lists["exits"].rows) == (0, [])
+    for key in ("closure", "overdue", "past_deadline"):
+        assert households_of(lists[key]) == [rows[key] for rows in inside], key
+        assert lists[key].count == 3, key
+    assert [task.summary for task in lists.values()] == [
+        "0 份退出申请待办",
+        "3 个问题待销号",
+        "3 个问题整改逾期",
+        "3 户超期未认定",
+    ]
+
+
 def test_nothing_of_another_county_reaches_a_cadre_there(cadre_bijiang, cadre_yanhe):
     look_back(exited(), TODAY)
     problem(household(), TODAY - DAY, responsible=cadre_yanhe)
@@ -263,6 +354,92 @@ def test_the_api_gives_the_same_lists_to_the_signed_in_user(api, cadre_yanhe, to
         "data_conflicts",
     ]
     assert reviews[2]["count"] == 1
+
+
+FIELD_KEYS = ["look_back", "my_problems", "exits", "identify", "unvisited"]
+
+
+@pytest.mark.parametrize(
+    ("who", "keys", "counts", "shows_the_problem"),
+    [
+        pytest.param(
+            "cadre_yanhe", FIELD_KEYS, {"my_problems": 1, "unvisited": 1}, True, id="cadre"
+        ),
+        pytest.param("work_team_yanhe", FIELD_KEYS, {"unvisited": 1}, False, id="work-team"),
+        pytest.param("cadre_bijiang", FIELD_KEYS, {}, False, id="cadre-of-another-county"),
+        pytest.param(
+            "township_reviewer",
+            [*REVIEW_KEYS, "data_conflicts"],
+            {"overdue": 1},
+            True,
+            id="township",
+        ),
+        pytest.param(
+            "county_supervisor", [*REVIEW_KEYS, "data_conflicts"], {"overdue": 1}, True, id="county"
+        ),
+        pytest.param(
+            "county_supervisor_bijiang",
+            [*REVIEW_KEYS, "data_conflicts"],
+            {},
+            False,
+            id="county-of-another-county",
+        ),
+        pytest.param("city_supervisor", list(REVIEW_KEYS), {"overdue": 1}, True, id="city"),
+        pytest.param("api_client_user", [], {}, False, id="api-client"),
+    ],
+)
+def test_the_home_page_and_the_api_give_each_role_its_lists(
+    who, keys, counts, shows_the_problem, request, client, api, cadre_yanhe
+):
+    # given: one household of 太岭村 with an overdue problem of the cadre's
+    late = problem(household(), TODAY - 5 * DAY, responsible=cadre_yanhe)
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    api.force_authenticate(user)
+
+    # when
+    page = client.get("/")
+    answer = api.get("/api/v1/my-tasks/")
+
+    # then: the same lists on the page and through the API, each with the right count
+    assert (page.status_code, answer.status_code) == (200, 200)
+    on_page = {task.key: task.count for task in page.context["task_lists"]}
+    assert list(on_page) == keys
+    assert {task["key"]: task["count"] for task in answer.json()} == on_page
+    assert {key: count for key, count in on_page.items() if count} == counts
+    html = page.content.decode()
+    assert (f'href="/problems/{late.pk}/"' in html) is shows_the_problem
+    assert ("<h1>我的任务</h1>" in html) is bool(keys)
+
+
+def test_an_account_without_jurisdiction_gets_no_lists_and_the_api_refuses_it(
+    client, api, unassigned_user, cadre_yanhe
+):
+    problem(household(), TODAY - 5 * DAY, responsible=cadre_yanhe)
+    client.force_login(unassigned_user)
+    api.force_authenticate(unassigned_user)
+
+    page = client.get("/")
+    answer = api.get("/api/v1/my-tasks/")
+
+    assert (page.status_code, page.context["task_lists"]) == (200, [])
+    assert "您的账号尚未分配管辖范围" in page.content.decode()
+    assert answer.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("url", "api_call"), [("/", False), ("/api/v1/my-tasks/", True)], ids=["page", "api"]
+)
+def test_my_tasks_ask_an_anonymous_visitor_to_log_in(url, api_call, client, api, cadre_yanhe):
+    problem(household(), TODAY - 5 * DAY, responsible=cadre_yanhe)
+
+    response = api.get(url) if api_call else client.get(url)
+
+    if api_call:
+        assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
 
 
 def test_the_api_gives_an_api_client_no_lists(api, api_client_user):
