@@ -100,16 +100,16 @@ def report_pdf_write(*, report_id: int, scope_code: str) -> ReportPdf | None:
         return None
     key = inputs_key()  # before rendering: a change meanwhile makes the file out of date
     row = ReportPdf.objects.filter(report=report, scope=scope).first()
-    if (
-        row is not None
-        and row.file
-        and row.inputs == key
-        and row.file.storage.exists(row.file.name)
-    ):
+    if row is not None and row.inputs == key and _file_exists(row):
         return row
     report.content = reports.scoped_content(report, scope.prefix)
     content = report_files.report_pdf(report)
     return _store(report, scope, key, content)
+
+
+def _file_exists(row: ReportPdf) -> bool:
+    name = row.file.name
+    return bool(name) and row.file.storage.exists(str(name))
 
 
 def _store(report: Report, scope: Region, key: str, content: bytes) -> ReportPdf:
@@ -117,9 +117,9 @@ def _store(report: Report, scope: Region, key: str, content: bytes) -> ReportPdf
         row, _created = ReportPdf.objects.select_for_update().get_or_create(
             report=report, scope=scope
         )
-        old = row.file.name
+        old = row.file.name or ""
         row.file.save(f"report-{report.pk}-{scope.code}.pdf", ContentFile(content), save=False)
-        new = row.file.name
+        new = str(row.file.name)
         try:
             row.inputs, row.written = key, timezone.now()
             row.save()

@@ -379,7 +379,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @lagging_view
 @login_required
-def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     """The workbook, the print page or the PDF of a bulletin or an analysis that is done."""
     require_page_role(request.user, SUPERVISION_PAGE_ROLES)
     report = selectors.report_get(user=request.user, pk=pk)
@@ -418,7 +418,7 @@ def stored_pdf_response(user: Any, report: Report) -> FileResponse | None:
     if stored is None:
         return None
     try:
-        handle = stored.file.storage.open(stored.file.name, "rb")
+        handle = stored.file.storage.open(str(stored.file.name), "rb")
     except OSError:
         return None
     return FileResponse(

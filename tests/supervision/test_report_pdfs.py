@@ -252,3 +252,62 @@ def test_the_pdf_is_refused_as_every_report_file_is(overdue, cadre_yanhe, city_s
     assert [r.status_code for r in (missing, of_dispatch, not_done, api_not_done)] == [404] * 4
     assert list(ReportPdf.objects.values_list("pk", "requested")) == before
     assert OutboxMessage.objects.count() == messages
+
+
+# -- on a real worker ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shared_media(settings, tmp_path, monkeypatch) -> Any:
+    """One storage for the site and the worker (the worker reads ``MEDIA_ROOT`` at start)."""
+    media = tmp_path / "shared-media"
+    monkeypatch.setenv("MEDIA_ROOT", str(media))
+    settings.MEDIA_ROOT = media
+    return media
+
+
+@pytest.fixture
+def site_publishes_to_redis() -> Any:
+    """The site's outbox publishes to the local Redis (the worker's broker), not inline."""
+    from tests.worker import redis_url
+    from tongren_fupin.celery import app
+
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    app.conf.update(task_always_eager=False, broker_url=redis_url())
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+
+
+@pytest.mark.worker
+def test_on_a_worker_the_bulletins_job_and_a_readers_request_store_the_pdfs(
+    shared_media, queue_workers, site_publishes_to_redis, tongren_regions, overdue
+):
+    from tests.regions.factories import assigned_user
+    from tests.worker import wait_for
+
+    reports_worker = queue_workers("reports")
+    city = assigned_user("w_city", "city_supervisor", CITY)
+    yanhe = assigned_user("w_yanhe", "county_supervisor", YANHE)
+    bulletin = services.monthly_dispatch_run(period=parse_period("2019-09"))  # commits
+
+    def written(scope: str) -> bool:
+        return ReportPdf.objects.filter(
+            report=bulletin, scope=scope, written__isnull=False
+        ).exists()
+
+    wait_for(lambda: written(CITY), worker=reports_worker)
+    served = page_client(city).get(f"/supervision/reports/{bulletin.pk}/pdf/")
+    reader = page_client(yanhe)
+    asked = [reader.get(f"/supervision/reports/{bulletin.pk}/pdf/") for _ in range(2)]
+    wait_for(lambda: written(YANHE), worker=reports_worker)
+    county = reader.get(f"/supervision/reports/{bulletin.pk}/pdf/")
+
+    assert served.status_code == 200
+    assert [a.status_code for a in asked] == [202, 202]
+    assert county.status_code == 200
+    text = pdf_text(body_of(county))
+    assert PROBLEMS["520627100200"] in text and PROBLEMS["520602100200"] not in text
+    assert jobs(bulletin, YANHE) == 1
+    assert reports_worker.log().count("Task supervision.write_report_pdf[") >= 2
