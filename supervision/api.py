@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,11 +17,15 @@ from rest_framework.response import Response
 from regions.models import Level
 from regions.permissions import HasRole
 from regions.roles import SUPERVISION_API_ROLES
-from supervision import report_files, selectors
+from supervision import report_files, report_pdfs, selectors
 from supervision.models import Indicator, ReportKind, ReportStatus
 from supervision.periods import month_period, parse_period
-from supervision.serializers import IndicatorRowSerializer, ReportSerializer
-from supervision.views import XLSX, file_response
+from supervision.serializers import (
+    IndicatorRowSerializer,
+    PdfPendingSerializer,
+    ReportSerializer,
+)
+from supervision.views import PDF_RETRY_SECONDS, XLSX, file_response, stored_pdf_response
 from tongren_fupin.api.pagination import StandardPagination
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
@@ -118,11 +122,14 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().retrieve(request, *args, **kwargs)
 
-    def _file(self, fmt: str) -> HttpResponse:
+    def _done_report(self) -> Any:
         report = self.get_object()
         if report.kind == ReportKind.DISPATCH or report.status != ReportStatus.DONE:
             raise Http404
-        report = selectors.report_as_read(user=self.request.user, report=report)
+        return report
+
+    def _file(self, fmt: str) -> HttpResponse:
+        report = selectors.report_as_read(user=self.request.user, report=self._done_report())
         if fmt == "xlsx":
             return file_response(report_files.report_xlsx(report), f"{report.title}.xlsx", XLSX)
         return HttpResponse(report_files.report_print_html(report, self.request))
@@ -145,3 +152,31 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def html(self, request: Request, pk: str) -> HttpResponse:
         """The report's A4 print page (bulletin or quarterly analysis)."""
         return self._file("html")
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+            202: OpenApiResponse(
+                PdfPendingSerializer,
+                description=str(_("The PDF is being prepared: ask again after Retry-After.")),
+            ),
+            **ERROR_RESPONSES,
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def pdf(self, request: Request, pk: str) -> HttpResponseBase:
+        """The report's A4 PDF (bulletin or quarterly analysis) for the caller's jurisdiction,
+        stored (decision 0026): 202 while a job prepares it; ask again after ``Retry-After``."""
+        report = self._done_report()
+        response = stored_pdf_response(request.user, report)
+        if response is not None:
+            return response
+        report_pdfs.report_pdf_request(actor=request.user, report=report)
+        pending = PdfPendingSerializer(
+            {
+                "status": "preparing",
+                "detail": _("The PDF is being prepared; ask again in a few seconds."),
+                "retry_after": PDF_RETRY_SECONDS,
+            }
+        )
+        return Response(pending.data, status=202, headers={"Retry-After": str(PDF_RETRY_SECONDS)})

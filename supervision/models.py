@@ -236,3 +236,35 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class ReportPdf(models.Model):
+    """A bulletin's or an analysis's PDF as the readers of one scope read it (decision 0026).
+
+    ``scope`` is the region whose rows the file shows: the narrower of the report's region and
+    the reader's jurisdiction, so every reader with the same view of the report shares one file.
+    The row exists from the first request on; ``file`` is empty until the job has written it.
+    ``inputs`` says what the file was written with besides the report's content (the exit
+    thresholds, which mark cells below target): a file whose inputs changed is written again."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="pdfs"
+    )
+    scope = models.ForeignKey(
+        "regions.Region", verbose_name=_("scope"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to="reports/pdf/%Y/%m/", max_length=200, blank=True)
+    inputs = models.CharField(_("inputs"), max_length=64, blank=True)
+    requested = models.DateTimeField(_("requested"), null=True, blank=True)
+    written = models.DateTimeField(_("written"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report PDF")
+        verbose_name_plural = _("report PDFs")
+        ordering = ["report", "scope"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "scope"], name="report_pdf_report_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.scope_id}"

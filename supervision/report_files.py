@@ -1,6 +1,8 @@
 """The bulletin and the analysis as a reader files them: a styled XLSX workbook, an A4 print
-page and its PDF (``tongren_fupin.pdf``, the library of the exit notices). All three are written
-from the report's stored content when read, with ``tongren_fupin.numbers`` for every figure.
+page and its PDF (``tongren_fupin.pdf``, the library of the exit notices), all from the report's
+stored content with ``tongren_fupin.numbers`` for every figure. The workbook and the print page
+are written when read; the PDF takes seconds, so a job writes it and it is stored per reader
+scope (``supervision.report_pdfs``).
 
 The workbooks are written with XlsxWriter: the project's streaming writer
 (``households.spreadsheets``) has no styles, and these workbooks are small (decision 0026)."""
@@ -204,11 +206,12 @@ def _overdue_sheet(book: _Sheets, report: Report) -> None:
         _("County"),
         _("Village"),
         _("Household no."),
+        _("Head of household"),
         _("Problem"),
         _("Deadline"),
         _("Responsible"),
     ]
-    sheet = book.sheet(_("Overdue problems"), headers, [16, 16, 22, 40, 12, 14])
+    sheet = book.sheet(_("Overdue problems"), headers, [16, 16, 22, 12, 40, 12, 14])
     for row_number, problem in enumerate(
         report.content.get("overdue_problems", []), start=book.HEADER_ROW
     ):
@@ -216,6 +219,7 @@ def _overdue_sheet(book: _Sheets, report: Report) -> None:
             problem["county_name"],
             problem["village"],
             problem["household_no"],
+            problem.get("head_name") or "",  # a bulletin written before rows carried it
             problem["description"],
             problem["deadline"],
             problem["responsible"],

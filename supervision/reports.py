@@ -2,9 +2,10 @@
 
 Every figure comes through ``selectors.region_figures``, the read the dashboard and
 ``/api/v1/indicators/`` make (the same snapshots), so a report and the API agree. The content is
-stored on the ``Report``; its workbook and printable pages are written from it when read
-(``supervision.report_files``), each as the reader may read it
-(``scoped_content``, decision 0020)."""
+stored on the ``Report``; its workbook and print page are written from it when read
+(``supervision.report_files``), its PDF by a job and stored per reader scope
+(``supervision.report_pdfs``), each as the reader may read it (``scoped_content``, decision
+0020)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ EVIDENCE_KINDS: dict[str, str] = {
 # only. Every other section is an aggregate of a county or of the city and reads the same for
 # everyone (the bulletin exists to compare counties; docs/decisions/0020-report-scope.md).
 NAMED_ROWS: dict[str, tuple[str, ...]] = {ReportKind.BULLETIN: ("overdue_problems",)}
-# The kinds with a workbook and a printable report, written when they are read.
+# The kinds with a workbook, a print page (written when read) and a PDF (stored).
 FILE_KINDS = (ReportKind.BULLETIN, ReportKind.ANALYSIS)
 
 

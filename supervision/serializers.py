@@ -55,4 +55,13 @@ class ReportSerializer(serializers.ModelSerializer):
         if report.kind != ReportKind.DISPATCH and report.status == ReportStatus.DONE:
             files["xlsx"] = reverse("report-xlsx", args=[report.pk])
             files["html"] = reverse("report-html", args=[report.pk])
+            files["pdf"] = reverse("report-pdf", args=[report.pk])
         return files
+
+
+class PdfPendingSerializer(serializers.Serializer):
+    """The answer (202) while a report's PDF is being prepared for the caller's scope."""
+
+    status = serializers.ChoiceField(choices=["preparing"])
+    detail = serializers.CharField()
+    retry_after = serializers.IntegerField(help_text="seconds before asking again")

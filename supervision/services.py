@@ -23,7 +23,7 @@ from inspections.models import Problem, ProblemState
 from regions.models import Assignment, Level, Region
 from regions.people import person_name
 from regions.roles import BULLETIN_RECIPIENT_ROLES, REPORT_REQUEST_ROLES, require_role
-from supervision import indicators, reports, selectors
+from supervision import indicators, report_pdfs, reports, selectors
 from supervision.indicators import Result
 from supervision.models import (
     ExitThreshold,
@@ -360,6 +360,7 @@ def bulletin_publish(*, period: Period) -> Report:
         content=content,
     )
     sent = _notify_bulletin(report, content)
+    report_pdfs.pdf_queue(report=report, scope=city)  # its PDF, stored for the city's readers
     record(
         actor=None,
         action="supervision.bulletin",
@@ -465,9 +466,10 @@ def _check_quarter(period: Period) -> None:
 
 
 def analysis_publish(*, period: Period, report_id: int | None = None) -> Report:
-    """Trends over the quarter's months and the county comparison (its workbook and printable
-    pages are written from it when read); once per quarter. Each month is dispatched in its
-    own transaction, so that the progress of an analysis asked for is seen as it goes."""
+    """Trends over the quarter's months and the county comparison (its workbook and print page
+    are written from it when read, its PDF by a job it queues); once per quarter. Each month is
+    dispatched in its own transaction, so that the progress of an analysis asked for is seen as
+    it goes."""
     _check_quarter(period)
     months = period.months()
     for number, month in enumerate(months, start=1):
@@ -496,6 +498,7 @@ def _analysis_write(*, period: Period, report_id: int | None) -> Report:
         region_code=city.code,
         summary=f"analysis {period.code}",
     )
+    report_pdfs.pdf_queue(report=report, scope=city)  # its PDF, stored for the city's readers
     return report
 
 

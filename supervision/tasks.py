@@ -13,7 +13,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from regions.models import Region
-from supervision import selectors, services, snapshot_requests
+from supervision import report_pdfs, selectors, services, snapshot_requests
 from supervision.periods import month_just_ended, parse_period, quarter_just_ended
 
 
@@ -98,3 +98,10 @@ def compute_snapshots(period: str, region: str, indicators: list[str]) -> int:
     return snapshot_requests.snapshots_compute(
         period=parse_period(period), region_code=region, codes=indicators
     )
+
+
+@_task("supervision.write_report_pdf")
+def write_report_pdf(report_id: int, scope: str) -> int | None:
+    """The PDF of a bulletin or an analysis for one reader scope (through the outbox)."""
+    row = report_pdfs.report_pdf_write(report_id=report_id, scope_code=scope)
+    return None if row is None else row.pk

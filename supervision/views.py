@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlencode
@@ -25,15 +25,17 @@ from regions.roles import (
     has_role,
     require_page_role,
 )
-from supervision import report_files, reports, selectors, services, snapshot_requests
+from supervision import report_files, report_pdfs, reports, selectors, services, snapshot_requests
 from supervision.forms import ReportRequestForm, SnapshotsRequestForm
-from supervision.models import Indicator, ReportKind, ReportStatus
+from supervision.models import Indicator, Report, ReportKind, ReportStatus
 from supervision.periods import Period, month_period, parse_period, period_or_default
 from tongren_fupin import numbers
 from tongren_fupin.db_router import lagging_view
 from tongren_fupin.forms import act, posted, status_of, submit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: How often the page of a PDF being prepared tries again (and the API's ``Retry-After``).
+PDF_RETRY_SECONDS = 5
 FIRST_YEAR = 2014
 FIRST_FUND_YEAR = 2013  # the Suzhou–Tongren cooperation began in 2013
 FUND_RATES = (
@@ -377,21 +379,51 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @lagging_view
 @login_required
-def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     """The workbook, the print page or the PDF of a bulletin or an analysis that is done."""
     require_page_role(request.user, SUPERVISION_PAGE_ROLES)
     report = selectors.report_get(user=request.user, pk=pk)
     if report.kind == ReportKind.DISPATCH or report.status != ReportStatus.DONE:
         raise Http404
+    if fmt == "pdf":
+        return report_pdf(request, report)
     report = selectors.report_as_read(user=request.user, report=report)
     name = f"{report.title}"
     if fmt == "xlsx":
         return file_response(report_files.report_xlsx(report), f"{name}.xlsx", XLSX)
-    if fmt == "pdf":
-        return file_response(report_files.report_pdf(report), f"{name}.pdf", "application/pdf")
     if fmt in ("print", "html"):
         return HttpResponse(report_files.report_print_html(report, request))
     raise Http404
+
+
+def report_pdf(request: HttpRequest, report: Report) -> HttpResponseBase:
+    """The stored PDF of the reader's scope; when there is none yet, a page saying it is being
+    prepared (202), which tries again, while a job writes it (queued once)."""
+    response = stored_pdf_response(request.user, report)
+    if response is not None:
+        return response
+    report_pdfs.report_pdf_request(actor=request.user, report=report)
+    return render(
+        request,
+        "supervision/report_pdf_pending.html",
+        {"report": report, "retry_seconds": PDF_RETRY_SECONDS},
+        status=202,
+    )
+
+
+def stored_pdf_response(user: Any, report: Report) -> FileResponse | None:
+    """The reader's stored PDF of ``report`` as a download; ``None`` when there is none (or its
+    file is gone from the storage: it is written again)."""
+    stored = report_pdfs.stored_pdf(user=user, report=report)
+    if stored is None:
+        return None
+    try:
+        handle = stored.file.storage.open(str(stored.file.name), "rb")
+    except OSError:
+        return None
+    return FileResponse(
+        handle, as_attachment=True, filename=f"{report.title}.pdf", content_type="application/pdf"
+    )
 
 
 def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:

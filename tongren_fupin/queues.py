@@ -30,6 +30,7 @@ ROUTES: dict[str, str] = {
     "supervision.monthly_bulletin": REPORTS,
     "supervision.quarterly_analysis": REPORTS,
     "supervision.write_report": REPORTS,
+    "supervision.write_report_pdf": REPORTS,
     "supervision.current_snapshots": REPORTS,
     "supervision.compute_snapshots": REPORTS,
     "supervision.compute_figures": REPORTS,

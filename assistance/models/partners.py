@@ -220,7 +220,19 @@ class Pairing(models.Model):
         return f"{self.partner or self.note} → {self.institution or self.region}"
 
     def clean(self) -> None:
+        """The rules of the check constraints, in the words of their fields (a form and an
+        import say what is wrong instead of naming a constraint), and the institution's region."""
         super().clean()
+        errors = {}
         institution = self.institution if self.institution_id else None
         if institution is not None and self.region_id and institution.region_id != self.region_id:
-            raise ValidationError({"region": _("The region must be the institution's region.")})
+            errors["region"] = _("The region must be the institution's region.")
+        if self.partner_id is None and (self.partner_units or 0) <= 1:
+            errors["partner"] = _(
+                "Name the partner: only a pairing recorded in aggregate (more than one partner "
+                "unit) may leave it empty."
+            )
+        if self.start_on and self.end_on and self.end_on < self.start_on:
+            errors["end_on"] = _("The end may not be before the start.")
+        if errors:
+            raise ValidationError(errors)

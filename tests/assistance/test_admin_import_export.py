@@ -12,10 +12,10 @@ import pytest
 from django.test import Client
 from openpyxl import Workbook, load_workbook
 
-from assistance.models import Agreement, Partner, Project, Training
+from assistance.models import Agreement, Institution, Pairing, Partner, Project, Training
 from assistance.services import PROJECT_FIELDS, TRAINING_FIELDS
 from audit.models import AuditEvent
-from tests.conftest import YANHE
+from tests.conftest import YANHE, YANHE_VILLAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -274,3 +274,131 @@ def test_trainings_import_through_the_training_service_and_export_import_changes
     confirm(client, "training", again)
     assert Training.objects.count() == 1
     assert AuditEvent.objects.filter(action="training.recorded").count() == 1
+
+
+def export(client: Client, model: str, fields: tuple[str, ...]) -> Any:
+    return client.post(
+        f"/admin/assistance/{model}/export/",
+        {"format": "0", "resource": "0", **{f"{model}resource_{name}": "on" for name in fields}},
+    )
+
+
+INSTITUTION_FIELDS = ("id", "name", "kind", "region")
+
+
+def test_institutions_import_with_an_audit_event_per_row_and_a_bad_kind_refused(client, operator):
+    client.force_login(operator)
+    good = [
+        ["", "沿河县中寨镇中心完小", "school", YANHE_VILLAGE],
+        ["", "沿河县人民医院", "hospital", YANHE],
+    ]
+    bad = ["", "沿河县卫生所", "clinic", YANHE]
+
+    refused = preview(client, "institution", workbook(list(INSTITUTION_FIELDS), [*good, bad]))
+
+    [invalid] = refused.context["result"].invalid_rows
+    assert invalid.number == 3
+    assert invalid.error_dict["kind"] == [
+        "类别 应为 school（学校）、hospital（医院及医疗机构） 之一。"
+    ]
+    assert Institution.objects.exists() is False
+
+    previewed = preview(client, "institution", workbook(list(INSTITUTION_FIELDS), good))
+    assert row_kinds(previewed) == ["new", "new"]
+    assert Institution.objects.exists() is False
+    assert AuditEvent.objects.filter(action__startswith="assistance_institution").exists() is False
+    assert confirm(client, "institution", previewed).status_code == 302
+
+    rows = sorted(Institution.objects.values_list("name", "kind", "region_id"))
+    assert rows == [
+        ("沿河县中寨镇中心完小", "school", YANHE_VILLAGE),
+        ("沿河县人民医院", "hospital", YANHE),
+    ]
+    events = AuditEvent.objects.filter(action="assistance_institution.created")
+    assert sorted((e.actor_id, e.object_id) for e in events) == sorted(
+        (operator.pk, str(pk)) for pk in Institution.objects.values_list("pk", flat=True)
+    )
+
+
+def test_exporting_institutions_and_importing_the_workbook_again_changes_nothing(client, operator):
+    client.force_login(operator)
+    Institution.objects.create(name="沿河县人民医院", kind="hospital", region_id=YANHE)
+    Institution.objects.create(name="沿河县中寨镇中心完小", kind="school", region_id=YANHE_VILLAGE)
+    before = list(Institution.objects.order_by("pk").values())
+
+    exported = export(client, "institution", INSTITUTION_FIELDS)
+
+    assert exported.status_code == 200
+    assert load_workbook(io.BytesIO(exported.content)).active.max_row == 3
+    again = preview(client, "institution", exported.content)
+    assert row_kinds(again) == ["skip", "skip"]
+    confirm(client, "institution", again)
+    assert list(Institution.objects.order_by("pk").values()) == before
+    assert AuditEvent.objects.filter(action__startswith="assistance_institution").exists() is False
+
+
+PAIRING_FIELDS = (
+    "id",
+    "scheme",
+    "level",
+    "partner",
+    "region",
+    "institution",
+    "partner_units",
+    "target_units",
+    "start_on",
+    "end_on",
+    "agreement",
+    "note",
+)
+
+
+def test_pairings_import_through_the_service_and_export_import_changes_nothing(
+    client, operator, partner
+):
+    school = Institution.objects.create(
+        name="沿河县中寨镇中心完小", kind="school", region_id=YANHE_VILLAGE
+    )
+    client.force_login(operator)
+    headers = ["id", "scheme", "level", "partner", "region", "institution", "partner_units",
+               "target_units", "start_on", "end_on"]  # fmt: skip
+    good = ["", "east_west", "school_school", partner.pk, YANHE_VILLAGE, school.pk, 1, 1,
+            "2017-03-01", "2020-12-31"]  # fmt: skip
+    elsewhere = ["", "east_west", "school_school", partner.pk, YANHE, school.pk, 1, 1, "", ""]
+    aggregate = ["", "east_west", "town_township", "", YANHE, "", 1, 3, "", ""]
+    backwards = ["", "east_west", "county_county", partner.pk, YANHE, "", 1, 1, "2020-01-01",
+                 "2019-01-01"]  # fmt: skip
+
+    refused = preview(client, "pairing", workbook(headers, [good, elsewhere, aggregate, backwards]))
+
+    invalid = {row.number: row for row in refused.context["result"].invalid_rows}
+    assert sorted(invalid) == [2, 3, 4]
+    assert invalid[4].error_dict["end_on"] == ["结束日期不能早于开始日期。"]
+    assert invalid[2].error_dict["region"] == ["地区必须是该机构所在的地区。"]
+    assert invalid[3].error_dict["partner"] == [
+        "请填写帮扶单位：只有汇总记录的结对（帮扶方数量大于 1）可以不填。"
+    ]
+    assert Pairing.objects.exists() is False
+
+    previewed = preview(client, "pairing", workbook(headers, [good]))
+    assert row_kinds(previewed) == ["new"]
+    assert Pairing.objects.exists() is False
+    confirm(client, "pairing", previewed)
+
+    pairing = Pairing.objects.get()
+    assert (pairing.partner_id, pairing.region_id, pairing.institution_id) == (
+        partner.pk,
+        YANHE_VILLAGE,
+        school.pk,
+    )
+    event = AuditEvent.objects.get(action="assistance_pairing.created")
+    assert (event.actor_id, event.object_id) == (operator.pk, str(pairing.pk))
+
+    exported = export(client, "pairing", PAIRING_FIELDS)
+    assert exported.status_code == 200
+    before = list(Pairing.objects.values())
+    again = preview(client, "pairing", exported.content)
+    assert row_kinds(again) == ["skip"]
+    confirm(client, "pairing", again)
+    assert list(Pairing.objects.values()) == before
+    assert AuditEvent.objects.filter(action__startswith="assistance_pairing").count() == 1

@@ -1,5 +1,5 @@
 """demo_city asks for the analysis of a quarter on the reports page: a real Celery worker writes
-it while the page shows the progress; then the PDF (its pages rendered to PNG in
+it while the page shows the progress; then the PDF the job stored (its pages rendered to PNG in
 test-artifacts/ to be looked at), the workbook (read with openpyxl) and the bulletin's print
 version."""
 
@@ -20,7 +20,7 @@ from demo.cases import generate_demo_cases
 from demo.logins import DEMO_PASSWORD
 from demo.register import generate_register
 from supervision import services
-from supervision.models import ExitThreshold, Report
+from supervision.models import ExitThreshold, Report, ReportPdf
 from supervision.periods import parse_period
 from supervision.reference import install_thresholds
 from tests.e2e.conftest import log_in
@@ -106,6 +106,12 @@ def test_demo_city_asks_for_an_analysis_and_opens_its_pdf_workbook_and_the_bulle
     assert "supervision.write_report" in outbox_to_worker.log()
     page.screenshot(path=os.path.join(artifacts_dir, "report_done.png"), full_page=True)
 
+    # The job that wrote the analysis queued its PDF for the city's readers (decision 0026).
+    wait_for(
+        lambda: ReportPdf.objects.filter(report=report, written__isnull=False).exists(),
+        seconds=120,
+        worker=outbox_to_worker,
+    )
     with page.expect_download() as pdf_download:
         page.locator("#report-pdf").click()
     pdf_path = tmp_path / "analysis.pdf"

@@ -74,7 +74,11 @@ def test_a_city_supervisor_asks_for_a_quarter_and_the_job_writes_the_analysis(
     assert report.requested_by == city_supervisor
     assert report.content["totals"]["exits"] == "2.00"
     assert report.content["totals"]["open_problems"] == "1.00"
-    assert OutboxMessage.objects.get().task_name == "supervision.write_report"
+    # The job, then its PDF for the city's readers (decision 0026).
+    assert list(OutboxMessage.objects.order_by("pk").values_list("task_name", "args")) == [
+        ("supervision.write_report", [report.pk]),
+        ("supervision.write_report_pdf", [report.pk, CITY]),
+    ]
     event = AuditEvent.objects.get(action="supervision.report_request")
     assert event.actor_id == city_supervisor.pk
     page = client.get(f"/supervision/reports/{report.pk}/").content.decode()
@@ -104,11 +108,16 @@ def test_a_county_supervisor_asks_for_the_bulletin_of_a_past_month_and_opens_its
     printed = client.get(f"/supervision/reports/{report.pk}/print/")
     assert printed.status_code == 200
     assert "铜仁市扶贫开发领导小组办公室" in printed.content.decode()
+    # The job that wrote the bulletin stored the city's PDF; the county's is written by a job
+    # the first request queues (decision 0026), then served as it is.
+    with django_capture_on_commit_callbacks(execute=True):
+        preparing = client.get(f"/supervision/reports/{report.pk}/pdf/")
+    assert preparing.status_code == 202
     pdf = client.get(f"/supervision/reports/{report.pk}/pdf/")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
     xlsx = client.get(f"/supervision/reports/{report.pk}/xlsx/")
     sheet = load_workbook(io.BytesIO(xlsx.content))["逾期问题"]
-    assert sheet["D4"].value == "危房改造未验收"
+    assert (sheet["D4"].value, sheet["E4"].value) == (overdue["head_name"], "危房改造未验收")
 
 
 def test_asking_again_for_a_report_that_exists_writes_nothing_more(
@@ -202,7 +211,7 @@ def test_a_failed_job_says_so_and_asking_again_queues_it_again(
 
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE
-    assert OutboxMessage.objects.get().task_name == "supervision.write_report"
+    assert OutboxMessage.objects.get(task_name="supervision.write_report").args == [report.pk]
 
 
 # -- the figures agree with the API -------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Reports are scoped when they are read: every kind, read by every role on the page, the API,
-the workbook and the printable report, names no household, problem or person outside the
-reader's jurisdiction — while the rankings of every county stay (decision 0020)."""
+the workbook, the printable report and the stored PDF, names no household, problem or person
+outside the reader's jurisdiction — while the rankings of every county stay (decision 0020)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import datetime
 import io
 from typing import Any
 
+import pypdfium2
 import pytest
 from django.test import Client
 from openpyxl import load_workbook
@@ -46,10 +47,9 @@ PAGE_READERS = {"township_reviewer", "county_supervisor", "county_supervisor_bij
 
 
 @pytest.fixture
-def reports(county_supervisor, settings, tmp_path) -> dict[str, Report]:
+def reports(county_supervisor, django_capture_on_commit_callbacks) -> dict[str, Report]:
     """One overdue problem in each of three villages, then the month's dispatch and bulletin
-    and the quarter's analysis."""
-    settings.MEDIA_ROOT = tmp_path
+    and the quarter's analysis, with the jobs they queue (the city's PDFs) run."""
     for number, (village, description) in enumerate(PROBLEMS.items(), start=1):
         household = household_with_head(
             region_id=village,
@@ -68,8 +68,9 @@ def reports(county_supervisor, settings, tmp_path) -> dict[str, Report]:
         Problem.objects.filter(pk=problem.pk).update(
             created=datetime.datetime(2019, 8, 1, tzinfo=datetime.UTC)
         )
-    bulletin = services.monthly_dispatch_run(period=parse_period("2019-09"))
-    analysis = services.analysis_publish(period=parse_period("2019-Q3"))
+    with django_capture_on_commit_callbacks(execute=True):
+        bulletin = services.monthly_dispatch_run(period=parse_period("2019-09"))
+        analysis = services.analysis_publish(period=parse_period("2019-Q3"))
     dispatch = Report.objects.get(kind="dispatch", period="2019-09")
     return {"dispatch": dispatch, "bulletin": bulletin, "analysis": analysis}
 
@@ -77,6 +78,9 @@ def reports(county_supervisor, settings, tmp_path) -> dict[str, Report]:
 def _text(response: Any) -> str:
     """Everything a response says, as text (a workbook's cells included)."""
     body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body[:4] == b"%PDF":
+        text = "".join(page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(body))
+        return "".join(text.split())  # a table cell wraps its text over lines
     if body[:2] == b"PK":
         workbook = load_workbook(io.BytesIO(body))
         return "\n".join(
@@ -86,7 +90,15 @@ def _text(response: Any) -> str:
     return body.decode()
 
 
-def _api_reads(user: Any, report: Report) -> dict[str, Any]:
+def _stored_pdf(client: Any, url: str, run_jobs: Any) -> Any:
+    """The PDF as a reader gets it: asked for (a job writes it, run here), then served; a
+    refusal as it is."""
+    with run_jobs(execute=True):
+        first = client.get(url)
+    return client.get(url) if first.status_code == 202 else first
+
+
+def _api_reads(user: Any, report: Report, run_jobs: Any) -> dict[str, Any]:
     client = APIClient()
     client.force_authenticate(user)
     base = f"/api/v1/reports/{report.pk}/"
@@ -95,10 +107,11 @@ def _api_reads(user: Any, report: Report) -> dict[str, Any]:
         "api list": client.get("/api/v1/reports/", {"kind": report.kind}),
         "api xlsx": client.get(f"{base}xlsx/"),
         "api html": client.get(f"{base}html/"),
+        "api pdf": _stored_pdf(client, f"{base}pdf/", run_jobs),
     }
 
 
-def _page_reads(user: Any, report: Report) -> dict[str, Any]:
+def _page_reads(user: Any, report: Report, run_jobs: Any) -> dict[str, Any]:
     client = Client()
     client.force_login(user)
     base = f"/supervision/reports/{report.pk}/"
@@ -106,19 +119,20 @@ def _page_reads(user: Any, report: Report) -> dict[str, Any]:
         "page": client.get(base),
         "page xlsx": client.get(f"{base}xlsx/"),
         "page html": client.get(f"{base}html/"),
+        "page pdf": _stored_pdf(client, f"{base}pdf/", run_jobs),
     }
 
 
-def _reads(user: Any, report: Report, cast: str) -> dict[str, Any]:
-    reads = _api_reads(user, report)
+def _reads(user: Any, report: Report, cast: str, run_jobs: Any) -> dict[str, Any]:
+    reads = _api_reads(user, report, run_jobs)
     if cast in PAGE_READERS:
-        reads.update(_page_reads(user, report))
+        reads.update(_page_reads(user, report, run_jobs))
     return reads
 
 
 @pytest.mark.parametrize("cast", list(VISIBLE))
 def test_every_report_read_by_every_role_names_no_row_outside_the_readers_area(
-    request, reports, cast
+    request, reports, cast, django_capture_on_commit_callbacks
 ):
     user = request.getfixturevalue(cast)
     visible = VISIBLE[cast]
@@ -126,14 +140,16 @@ def test_every_report_read_by_every_role_names_no_row_outside_the_readers_area(
     reads = {
         (kind, channel): response
         for kind, report in reports.items()
-        for channel, response in _reads(user, report, cast).items()
+        for channel, response in _reads(
+            user, report, cast, django_capture_on_commit_callbacks
+        ).items()
     }
 
     for (kind, channel), response in reads.items():
         if visible is None:
             assert response.status_code == 403, (kind, channel)
             continue
-        if kind == "dispatch" and channel.endswith(("xlsx", "html")):
+        if kind == "dispatch" and channel.endswith(("xlsx", "html", "pdf")):
             assert response.status_code == 404, channel  # a dispatch has no files
             continue
         assert response.status_code == 200, (kind, channel)
@@ -201,9 +217,11 @@ def test_the_report_files_are_listed_for_bulletins_and_analyses(reports, city_su
         "bulletin": {
             "xlsx": f"/api/v1/reports/{bulletin}/xlsx/",
             "html": f"/api/v1/reports/{bulletin}/html/",
+            "pdf": f"/api/v1/reports/{bulletin}/pdf/",
         },
         "analysis": {
             "xlsx": f"/api/v1/reports/{analysis}/xlsx/",
             "html": f"/api/v1/reports/{analysis}/html/",
+            "pdf": f"/api/v1/reports/{analysis}/pdf/",
         },
     }
