@@ -341,6 +341,9 @@ def test_the_application_page_says_who_acts_next(client, cadre_yanhe, township_r
 
     assert "下一步：村两委和驻村工作队核实 — 由驻村工作队办理。" in page
     assert 'value="yes" checked' not in page  # no decision preselected
+    # 五个一致 of the latest visit: the register's value with its unit, as on the visit's page
+    size = application.household.members.count()
+    assert f"<td>{size} 人</td>" in page
 
 
 def test_the_register_page_of_a_household_identified_after_2020_says_no_exit(client, cadre_yanhe):
