@@ -46,7 +46,8 @@ def peak_mb_of_children() -> float:
 
 def build_workbook(path: Path, households: int) -> dict[str, int]:
     """Demo-generator rows for ``households`` households, written as the national workbook."""
-    from households import demo, resources, spreadsheets
+    from demo import register as demo
+    from households import resources, spreadsheets
     from regions.models import Region
 
     gen = demo.Generator(seed=SEED)
@@ -54,6 +55,7 @@ def build_workbook(path: Path, households: int) -> dict[str, int]:
     sizes = list(demo.FAMILY_SIZES)
     weights = list(demo.FAMILY_SIZES.values())
     rows: dict[str, list[tuple]] = {"h": [], "m": [], "i": []}
+    income_fields = [column.field for column in resources.INCOME_SHEET.columns[1:]]
     for index in range(households):
         village = villages[index % len(villages)]
         exit_year = gen.rng.choice([2016, 2017, 2018, 2019, 2020])
@@ -102,17 +104,9 @@ def build_workbook(path: Path, households: int) -> dict[str, int]:
                 )
             )
         income = gen.income_row(household, 2020, gen.rng.uniform(1.1, 2.2) * 4000, size)
+        # Every column of the sheet: the totals and their sub-items (which must add up).
         rows["i"].append(
-            (
-                household.household_no,
-                2020,
-                income.wage,
-                income.business,
-                income.business_expense,
-                income.property_total,
-                income.transfer_total,
-                size,
-            )
+            (household.household_no, *(getattr(income, field) for field in income_fields))
         )
     with path.open("wb") as target:
         spreadsheets.write_xlsx(
@@ -301,12 +295,22 @@ def stage_c(path: Path) -> dict[str, object]:
             "transfer_other, member_count, property_total, transfer_total, net_income, "
             "per_capita_net_income) FROM STDIN"
         ) as copy:
+            fields = [column.field for column in SHEETS[2].columns]
+            at = {name: fields.index(name) for name in fields}
+            inputs = ("wage", "business", "business_expense", "property_dividend",
+                      "property_land", "property_other", "transfer_family_planning",
+                      "transfer_dibao", "transfer_tekun", "transfer_pension",
+                      "transfer_ecological", "transfer_other")  # fmt: skip
             for r in data["收入"]:
-                wage, business, expense, prop, transfer = (Decimal(repr(v)) for v in r[2:7])
-                net = wage + business - expense + prop + transfer
-                copy.write_row((household_ids[str(r[0])], int(r[1]), wage, business, expense, 0,
-                                0, prop, 0, 0, 0, 0, 0, transfer, 1, prop, transfer, net,
-                                net))  # fmt: skip
+                amounts = {name: Decimal(repr(r[at[name]])) for name in inputs}
+                prop, transfer = (
+                    Decimal(repr(r[at["property_total"]])),
+                    Decimal(repr(r[at["transfer_total"]])),
+                )
+                net = amounts["wage"] + amounts["business"] - amounts["business_expense"]
+                net += prop + transfer
+                copy.write_row((household_ids[str(r[0])], int(r[1]), *amounts.values(), 1, prop,
+                                transfer, net, net))  # fmt: skip
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "parse_seconds": parsed, "rows": sum(map(len, data.values()))}
 

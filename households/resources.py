@@ -8,9 +8,11 @@ cells and model values; reading a file is ``households.importing.reading``, chec
 
 Code lists are written and read as their Chinese labels (the labels of ``households.choices``
 in zh-hans), so there is no second table of names; the code itself (``01``, ``general``) is
-accepted as well. Income totals map to the model's inputs: 工资性 → wage, 生产经营性 →
-business, 生产经营性支出 → business_expense, 财产性 → property_other, 转移性 → transfer_other
-(an export writes the property and transfer totals).
+accepted as well. Income: 工资性 → wage, 生产经营性 → business, 生产经营性支出 →
+business_expense; 财产性收入 and 转移性收入 are the group totals, and the optional columns of
+their sub-items (资产收益扶贫分红收入 …, 计划生育金 … 其他转移性收入) the inputs when the sheet
+carries them (``households.importing.income_items``); an export writes totals and sub-items.
+A column the format does not know is not imported (``reading.locate_columns``).
 """
 
 from __future__ import annotations
@@ -101,6 +103,7 @@ class Column:
     kind: str = "text"  # text, int, decimal, bool, choice, causes
     choices: type[models.TextChoices] | None = None
     optional: bool = False  # a file may leave the column out (older national exports do)
+    aliases: tuple[str, ...] = ()  # other headers the national system uses for the column
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,13 @@ class Sheet:
     @property
     def headers(self) -> list[str]:
         return [column.header for column in self.columns]
+
+    @property
+    def names(self) -> dict[str, Column]:
+        """Every header a file may give (aliases included) → its column."""
+        return {
+            name: column for column in self.columns for name in (column.header, *column.aliases)
+        }
 
 
 HOUSEHOLD_SHEET = Sheet(
@@ -164,8 +174,25 @@ INCOME_SHEET = Sheet(
         Column("工资性收入", "wage", "decimal"),
         Column("生产经营性收入", "business", "decimal"),
         Column("生产经营性支出", "business_expense", "decimal"),
-        Column("财产性收入", "property_other", "decimal"),
-        Column("转移性收入", "transfer_other", "decimal"),
+        # The group totals; the sub-items, where the sheet carries them, are the inputs and
+        # must add up to their total (domain brief §4.4; decision 0017).
+        Column("财产性收入", "property_total", "decimal"),
+        Column("资产收益扶贫分红收入", "property_dividend", "decimal", optional=True),
+        Column("土地流转收入", "property_land", "decimal", optional=True),
+        Column("其他财产性收入", "property_other", "decimal", optional=True),
+        Column("转移性收入", "transfer_total", "decimal"),
+        Column("计划生育金", "transfer_family_planning", "decimal", optional=True),
+        Column("低保金", "transfer_dibao", "decimal", optional=True),
+        Column(
+            "五保金（特困供养金）",
+            "transfer_tekun",
+            "decimal",
+            optional=True,
+            aliases=("五保金", "特困供养金"),
+        ),
+        Column("养老保险金", "transfer_pension", "decimal", optional=True),
+        Column("生态补偿金", "transfer_ecological", "decimal", optional=True),
+        Column("其他转移性收入", "transfer_other", "decimal", optional=True),
         # A check, not an input: the size is the household's members (it must agree if given).
         Column("年末家庭人口数", "member_count", "int", optional=True),
     ),

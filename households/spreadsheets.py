@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
+
 from households.resources import RowError, Sheet, cell_of, csv_cell
 
 
@@ -52,15 +54,19 @@ def write_csv_zip(
 REPORT_HEADERS = ("工作表", "行号", "列", "值", "原因")
 SKIPPED_SHEET = "整户未导入"
 SKIPPED_HEADERS = ("户编号", *REPORT_HEADERS)
+IGNORED_SHEET = "未导入的列"
+IGNORED_HEADERS = ("工作表", "列", "原因")
 
 
 def write_error_report(
     target: IO[bytes],
     errors: Iterable[RowError],
     skipped: dict[str, list[RowError]] | None = None,
+    ignored_columns: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> None:
     """Every error; then, when some households were left out whole, one line per reason of
-    each such household (its refused rows)."""
+    each such household (its refused rows); then, when the file has columns the format does
+    not know, one line per such column."""
     with XlsxWriter(target) as workbook:
         workbook.sheet(
             "错误",
@@ -77,6 +83,21 @@ def write_error_report(
                     for e in reasons
                 ),
             )
+        if ignored_columns:
+            reason = ignored_reason()
+            workbook.sheet(
+                IGNORED_SHEET,
+                list(IGNORED_HEADERS),
+                (
+                    [sheet, column, reason]
+                    for sheet, columns in ignored_columns
+                    for column in columns
+                ),
+            )
+
+
+def ignored_reason() -> str:
+    return _("This column is not in the import format and was not imported.")
 
 
 class XlsxWriter:

@@ -30,9 +30,23 @@ class ImportPermission(HasRole):
     roles = IMPORT_ROLES
 
 
+class IgnoredColumnsSerializer(serializers.Serializer):
+    """Columns of one sheet that the import format does not know: not imported."""
+
+    sheet = serializers.CharField(read_only=True)
+    columns = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+
 class ImportJobSerializer(serializers.ModelSerializer):
     uploaded_by = serializers.CharField(source="created_by.username", read_only=True)
     report_url = serializers.SerializerMethodField()
+    ignored_columns = IgnoredColumnsSerializer(
+        many=True,
+        read_only=True,
+        help_text=_(
+            "Columns of the file that are not in the import format, by sheet: not imported."
+        ),
+    )
 
     class Meta:
         model = ImportJob
@@ -48,6 +62,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "error_count",
             "errors",
             "skipped",
+            "ignored_columns",
             "report_url",
             "attempts",
             "created",

@@ -72,6 +72,9 @@ class ImportJob(models.Model):
     # Households left out whole (a row of theirs refused), the first ones:
     # [{household_no, reasons: [{sheet, row, column, value, message}]}].
     skipped = models.JSONField(_("households left out"), default=list, blank=True)
+    # Columns of the file that the format does not know, not imported, in sheet order:
+    # [{sheet, columns: [header, …]}].
+    ignored_columns = models.JSONField(_("columns not imported"), default=list, blank=True)
     # Every error, as an XLSX report.
     report = models.FileField(_("error report"), upload_to="imports/reports/%Y/%m/", blank=True)
     attempts = models.PositiveSmallIntegerField(_("runs"), default=0)

@@ -276,7 +276,9 @@ def _finish(job: ImportJob, result: Result, status: str) -> None:
     report = ContentFile(b"")
     if result.errors:
         with tempfile.TemporaryFile() as target:
-            spreadsheets.write_error_report(target, result.errors, result.skipped)
+            spreadsheets.write_error_report(
+                target, result.errors, result.skipped, result.ignored_columns
+            )
             target.seek(0)
             report = ContentFile(target.read())
     fields: dict[str, Any] = {
@@ -289,6 +291,9 @@ def _finish(job: ImportJob, result: Result, status: str) -> None:
         "skipped": [
             {"household_no": number_key, "reasons": [e.as_dict() for e in reasons]}
             for number_key, reasons in list(result.skipped.items())[:ERRORS_SHOWN]
+        ],
+        "ignored_columns": [
+            {"sheet": sheet, "columns": columns} for sheet, columns in result.ignored_columns
         ],
         "finished": timezone.now(),
     }

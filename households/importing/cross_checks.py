@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from households.choices import Relation
+from households.importing.income_items import resolved
 from households.importing.register import REGION, Register
 from households.importing.validation import (
     MEMBER_FIELDS,
@@ -333,6 +334,7 @@ def _income_status(plan: Plan, row: Row) -> str:
     household = plan.register.households.get(row.household_no)
     assert row.values is not None
     old = plan.register.incomes.get((household[0], row.values[0])) if household else None
+    row.values = resolved(row.values, old[1:] if old is not None else None)
     if old is None:
         return "new"
     compared = (*row.values, plan.sizes[row.household_no])

@@ -1,5 +1,6 @@
 """Reading an upload of the register: an .xlsx workbook (python-calamine), a .csv of one sheet
-or a .zip of CSVs, one sheet in memory at a time; headers located by name."""
+or a .zip of CSVs, one sheet in memory at a time; headers located by name. A column the format
+does not know is left out and listed (``SheetData.ignored``), not refused."""
 
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ class SheetData:
     height: int = 0  # rows after the header, blank ones included (for the progress bar)
     rows: Iterator[Sequence[Any]] = field(default_factory=lambda: iter(()))
     empty: bool = False
+    ignored: list[str] = field(default_factory=list)  # headers the format does not know
+    unnamed: tuple[int, ...] = ()  # positions of empty headers between named ones
 
     def open(self) -> None:
         """Read the sheet and locate its columns (raises FileError for a bad header)."""
@@ -53,16 +56,42 @@ class SheetData:
             self.empty = True
             return
         header_row, header, self.rows, self.height = loaded
-        self.positions = locate_columns(self.sheet, header, header_row)
+        located = locate_columns(self.sheet, header, header_row)
+        self.positions, self.ignored = located.positions, located.ignored
+        self.unnamed = located.unnamed
         self.first_row = header_row + 1
 
     def numbered_rows(self) -> Iterator[tuple[int, Sequence[Any]]]:
-        """(spreadsheet row number, cells) of every row that is not blank."""
+        """(spreadsheet row number, cells) of every row that is not blank. Raises FileError at
+        the first row with data under an empty header."""
         rows, self.rows = self.rows, iter(())  # let the sheet go once it has been read
+        unnamed = self.unnamed
         for number, cells in enumerate(rows, start=self.first_row):
+            if unnamed:
+                self._refuse_unnamed_data(number, cells)
             # The first cell (户编号) is filled in nearly every row: look no further then.
             if (cells and not is_blank(cells[0])) or any(not is_blank(c) for c in cells):
                 yield number, cells
+
+    def _refuse_unnamed_data(self, number: int, cells: Sequence[Any]) -> None:
+        for index in self.unnamed:
+            if index < len(cells) and not is_blank(cells[index]):
+                raise FileError(
+                    [
+                        RowError(
+                            self.sheet.name,
+                            number,
+                            _("column %(n)s") % {"n": index + 1},
+                            text(cells[index])[:200],
+                            _(
+                                "This column has data but no header. Give it its header in "
+                                "the format (the columns of this sheet are: %(columns)s) or "
+                                "delete it."
+                            )
+                            % {"columns": "、".join(self.sheet.headers)},
+                        )
+                    ]
+                )
 
 
 @dataclass
@@ -70,37 +99,46 @@ class Upload:
     sheets: dict[str, SheetData] = field(default_factory=dict)
 
 
-def locate_columns(sheet: Sheet, header: Sequence[Any], row: int) -> dict[str, int]:
-    """Header names matched exactly (order free); a missing, unknown or repeated one is an error
-    (an optional column may be missing: it has no position then)."""
+@dataclass(frozen=True)
+class Located:
+    positions: dict[str, int]  # field → index in a row
+    ignored: list[str]  # headers the format does not know: not imported (listed once each)
+    unnamed: tuple[int, ...]  # empty headers before the last named one
+
+
+def locate_columns(sheet: Sheet, header: Sequence[Any], row: int) -> Located:
+    """Header names matched exactly (order free), or a column's alias. A missing column or one
+    of the format given twice is an error (an optional column may be missing: it has no
+    position then). A header the format does not know is not imported: it is listed in
+    ``ignored``, so the operator sees what was left out. An empty header is refused only if
+    its column has data (``SheetData.numbered_rows``)."""
     names = [text(cell) for cell in header]
     while names and not names[-1]:
         names.pop()
+    known = sheet.names
     errors = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # field → position
+    ignored: list[str] = []
+    unnamed: list[int] = []
     for index, name in enumerate(names):
-        if name in seen:
+        column = known.get(name)
+        if not name:
+            unnamed.append(index)
+        elif column is None:
+            if name not in ignored:
+                ignored.append(name)
+        elif column.field in seen:
             errors.append(RowError(sheet.name, row, name, name, _("This column appears twice.")))
-        elif name not in sheet.headers:
-            errors.append(
-                RowError(
-                    sheet.name,
-                    row,
-                    name or _("column %(n)s") % {"n": index + 1},
-                    name,
-                    _("Unknown column. The columns of this sheet are: %(columns)s.")
-                    % {"columns": "、".join(sheet.headers)},
-                )
-            )
-        seen.setdefault(name, index)
+        else:
+            seen[column.field] = index
     for column in sheet.columns:
-        if column.header not in seen and not column.optional:
+        if column.field not in seen and not column.optional:
             errors.append(
                 RowError(sheet.name, row, column.header, "", _("This column is missing."))
             )
     if errors:
         raise FileError(errors)
-    return {column.field: seen[column.header] for column in sheet.columns if column.header in seen}
+    return Located(seen, ignored, tuple(unnamed))
 
 
 def read_upload(path: Path, original_name: str) -> Upload:
@@ -184,9 +222,9 @@ def _add_csv(upload: Upload, raw: bytes, name: str) -> None:
     if not header:
         raise file_error(_("The file is empty."))
     sheet = SHEETS_BY_NAME.get(Path(name).stem.strip()) or max(
-        SHEETS, key=lambda candidate: len(set(candidate.headers) & set(header))
+        SHEETS, key=lambda candidate: len(set(candidate.names) & set(header))
     )
-    if not set(sheet.headers) & set(header) - {"户编号"}:
+    if not set(sheet.names) & set(header) - {"户编号"}:
         raise file_error(
             _("Cannot tell which sheet the CSV file %(name)s holds from its columns.")
             % {"name": name}

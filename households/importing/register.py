@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models
@@ -22,6 +23,7 @@ from households.models import AnnualIncome, Household, Member
 # -- phase 2: across sheets and against the register ------------------------------------------
 
 CHUNK = 5000
+ZERO = Decimal("0.00")
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:
@@ -111,5 +113,7 @@ class Register:
             for household_id, pk, *compared in _among(
                 AnnualIncome.objects.all(), "household_id", chunk
             ).values_list("household_id", "pk", *INCOME_COMPARED):
-                incomes[(household_id, compared[0])] = (pk, *compared)
+                # Most sub-items are 0: one zero for all (a new Decimal per cell otherwise).
+                shared_zero = [ZERO if value == 0 else value for value in compared]
+                incomes[(household_id, compared[0])] = (pk, *shared_zero)
         return cls(households, members, heads, sizes, incomes)

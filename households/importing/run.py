@@ -52,6 +52,8 @@ class Result:
     # Registered income rows (not in the file) whose size the import changes:
     # (household_no, year, old size, new size).
     resized: list[tuple[str, int, int, int]] = field(default_factory=list)
+    # Columns the format does not know, not imported: [(sheet, [header, …])] in sheet order.
+    ignored_columns: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @property
     def invalid_rows(self) -> int:
@@ -147,16 +149,18 @@ def _run_import(
     households, members, incomes = found[HOUSEHOLDS], found[MEMBERS], found[INCOMES]
     if not (households or members or incomes):
         raise no_data_rows()
+    opened = [upload.sheets[sheet.name] for sheet in SHEETS if sheet.name in upload.sheets]
+    ignored = [(data.sheet.name, data.ignored) for data in opened if data.ignored]
     progress(75, _("Comparing with the register"))
     numbers = set(households) | {row.household_no for row in members + incomes}
     ids = {row.values[1] for row in members if row.values}
     if not commit:
         plan = Plan(households, members, incomes, Register.load(numbers, ids, False))
-        return _compare(plan, ctx)
+        return _compare(plan, ctx, ignored)
     progress(80, _("Writing"))
     with transaction.atomic():
         plan = Plan(households, members, incomes, Register.load(numbers, ids, lock=True))
-        result = _compare(plan, ctx)
+        result = _compare(plan, ctx, ignored)
         if result.invalid_rows and not valid_only:
             return result
         Writer(plan=plan, actor=actor, use_copy=use_copy, source=source).write()
@@ -166,7 +170,7 @@ def _run_import(
     return result
 
 
-def _compare(plan: Plan, ctx: Context) -> Result:
+def _compare(plan: Plan, ctx: Context, ignored: list[tuple[str, list[str]]]) -> Result:
     cross_check(plan, ctx)
     counts = classify(plan, ctx.dropped, ctx.absent)
     order = {sheet.name: index for index, sheet in enumerate(SHEETS)}
@@ -177,4 +181,5 @@ def _compare(plan: Plan, ctx: Context) -> Result:
         errors=errors,
         skipped=plan.skipped,
         resized=sorted(plan.resized.values()),
+        ignored_columns=ignored,
     )

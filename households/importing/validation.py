@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from households.id_numbers import parse_id_number
 from households.importing.cleaning import Converter, ModelCleaner, field_messages
+from households.importing.income_items import INCOME_FIELDS, IncomeItems
 from households.importing.reading import SheetData
 from households.models import AnnualIncome, Household, Member
 from households.resources import (
@@ -36,16 +37,13 @@ HOUSEHOLD_FIELDS = tuple(
     if not c.field.startswith("head_")
 )
 MEMBER_FIELDS = tuple(c.field for c in MEMBER_SHEET.columns if c.field != "household_no")
-INCOME_FIELDS = tuple(
-    c.field for c in INCOME_SHEET.columns if c.field not in ("household_no", "member_count")
-)
 household_values = attrgetter(*HOUSEHOLD_FIELDS)  # an instance → its row's values, in order
 member_values = attrgetter(*MEMBER_FIELDS)
 income_values = attrgetter(*INCOME_FIELDS)
-# What an income row is compared on: the file holds the property and transfer totals; the
-# household size is the members registered after the import (so a new member changes the row).
-INCOME_COMPARED = ("year", "wage", "business", "business_expense", "property_total",
-                   "transfer_total", "member_count")  # fmt: skip
+# What an income row is compared on: its figures (the totals and every sub-item, a group given
+# by its total only taking the registered split first: ``income_items.resolved``) and the
+# household size, the members registered after the import (so a new member changes the row).
+INCOME_COMPARED = (*INCOME_FIELDS, "member_count")
 
 
 @dataclass(slots=True)
@@ -192,8 +190,9 @@ def check_members(data: SheetData, ctx: Context, tick: Callable[[], None]) -> li
 def check_incomes(data: SheetData, ctx: Context, tick: Callable[[], None]) -> list[Row]:
     if data.empty:
         return []
-    cleaner = ModelCleaner(AnnualIncome, checked=INCOME_FIELDS)
+    cleaner = ModelCleaner(AnnualIncome, checked=set(INCOME_FIELDS) & set(data.positions))
     converter = Converter(data, AnnualIncome)
+    items = IncomeItems(data.positions)
     rows: list[Row] = []
     seen: dict[tuple[str, Any], Row] = {}
     repeated: dict[tuple[str, Any], list[Row]] = {}  # only the years seen more than once
@@ -209,12 +208,15 @@ def check_incomes(data: SheetData, ctx: Context, tick: Callable[[], None]) -> li
             raw = converter.cells(cells)
             for column, cell, message in field_messages(errors, INCOME_SHEET, raw, AnnualIncome):
                 ctx.error(INCOMES, number, column, cell, message)
+        problems = [] if errors else items.problems(income)
+        for column, cell, message in problems:
+            ctx.error(INCOMES, number, column, cell, message)
         if stated is not None and not (isinstance(stated, int) and stated >= 1):
             ctx.error(INCOMES, number, MEMBER_COUNT, stated,
                       _("年末家庭人口数 should be a whole number of at least 1."))  # fmt: skip
             row.extra = None
-        elif not errors:
-            row.values = income_values(income)
+        elif not (errors or problems):
+            row.values = items.values(income_values(income))
         key = (household_no, income.year)
         first = seen.setdefault(key, row)
         if first is not row:

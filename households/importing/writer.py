@@ -11,7 +11,6 @@ import itertools
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from decimal import Decimal
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -245,19 +244,10 @@ class Writer:
 
 
 def _corrected(income: AnnualIncome, values: dict[str, Any]) -> AnnualIncome:
-    """An income row with the file's figures. The file has only the property and transfer
-    totals: a total that differs replaces the split with the one "other" item."""
-    income.wage, income.business = values["wage"], values["business"]
-    income.business_expense = values["business_expense"]
-    income.member_count = values["member_count"]
-    for names, total_name, other in (
-        (AnnualIncome.PROPERTY, "property_total", "property_other"),
-        (AnnualIncome.TRANSFER, "transfer_total", "transfer_other"),
-    ):
-        if Decimal(values[other]) != Decimal(getattr(income, total_name)):
-            for name in names:
-                setattr(income, name, Decimal(0))
-            setattr(income, other, values[other])
+    """A registered income row with the file's figures (every input: a group the file gives as
+    a total only was resolved against this row already, ``income_items.resolved``)."""
+    for name, value in values.items():
+        setattr(income, name, value)
     income.compute_totals()
     return income
 

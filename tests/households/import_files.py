@@ -11,6 +11,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from households.importing.run import Result, run_import
+from households.models import AnnualIncome
 from households.resources import HOUSEHOLD_SHEET, INCOME_SHEET, MEMBER_SHEET, Sheet
 from tests.households.factories import make_id
 
@@ -78,6 +79,30 @@ def income(no: str, year: int = 2020, **overrides: Any) -> dict[str, Any]:
     return row
 
 
+# The income sub-item columns: a file has them only where its rows give them (the national
+# files seen before carried the two totals only).
+ITEM_HEADERS = frozenset(
+    c.header for c in INCOME_SHEET.columns if c.field in (*AnnualIncome.PROPERTY,
+                                                          *AnnualIncome.TRANSFER)
+)  # fmt: skip
+ITEMS = {
+    "资产收益扶贫分红收入": 120,
+    "土地流转收入": 50,
+    "其他财产性收入": 30,
+    "计划生育金": 100,
+    "低保金": 900,
+    "五保金（特困供养金）": 0,
+    "养老保险金": 600.25,
+    "生态补偿金": 150,
+    "其他转移性收入": 50,
+}  # adds up to the totals of ``income``: 200 and 1800.25
+
+
+def itemised_income(no: str, year: int = 2020, **overrides: Any) -> dict[str, Any]:
+    """An income row with every sub-item, adding up to its totals."""
+    return income(no, year, **{**ITEMS, **overrides})
+
+
 def ids(count: int, start: int = 0) -> list[str]:
     """Distinct valid ID numbers."""
     base = datetime.date(1960, 1, 1)
@@ -96,8 +121,14 @@ def family(index: int, size: int = 3) -> tuple[dict[str, Any], list[dict[str, An
     return household(no, numbers[0]), rows
 
 
+def headers_of(sheet: Sheet, rows: list[dict[str, Any]]) -> list[str]:
+    """The sheet's headers, the income sub-items only if a row gives them."""
+    given = {key for row in rows for key in row}
+    return [h for h in sheet.headers if h not in ITEM_HEADERS or h in given]
+
+
 def sheet_rows(sheet: Sheet, rows: list[dict[str, Any]]) -> list[list[Any]]:
-    return [[row.get(header, "") for header in sheet.headers] for row in rows]
+    return [[row.get(header, "") for header in headers_of(sheet, rows)] for row in rows]
 
 
 def workbook(
@@ -118,7 +149,7 @@ def workbook(
         if rows is None:
             continue
         worksheet = book.create_sheet(sheet.name)
-        names = (headers or {}).get(sheet.name, sheet.headers)
+        names = (headers or {}).get(sheet.name) or headers_of(sheet, rows)
         worksheet.append(names)
         for row in rows:
             worksheet.append([row.get(name, "") for name in names])

@@ -184,7 +184,7 @@ def test_a_stated_household_size_that_agrees_is_accepted(operator):
 
 
 def test_a_file_without_the_household_size_column_still_imports(operator):
-    headers = {"收入": [h for h in f.INCOME_SHEET.headers if h != "年末家庭人口数"]}
+    headers = {"收入": [h for h in f.headers_of(f.INCOME_SHEET, []) if h != "年末家庭人口数"]}
 
     result = f.run(f.workbook(**three_families(), headers=headers), operator, commit=True)
 

@@ -126,7 +126,7 @@ def every_value_file() -> dict[str, list[dict[str, Any]]]:
                 member["姓名"] = households[-1]["户主姓名"]
             members.append(member)
             index += 1
-        incomes.append(f.income(no, 年末家庭人口数=MEMBERS_EACH))
+        incomes.append(f.itemised_income(no, 年末家庭人口数=MEMBERS_EACH))
     return {"households": households, "members": members, "incomes": incomes}
 
 
