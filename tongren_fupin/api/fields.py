@@ -13,7 +13,7 @@ within the JSON body's limits (tongren_fupin/api/parsers.py).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.functional import Promise
@@ -23,7 +23,18 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 from tongren_fupin.api.parsers import JSONOverLimit, bounded_loads
-from tongren_fupin.bounds import ID_MAX, ID_MIN, VERSION_MAX, VERSION_MIN, YEAR_MAX, YEAR_MIN
+from tongren_fupin.bounds import (
+    ID_MAX,
+    ID_MIN,
+    VERSION_MAX,
+    VERSION_MIN,
+    YEAR_MAX,
+    YEAR_MIN,
+    count_messages,
+)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 _INTEGER_PKS = (models.AutoField, models.BigAutoField, models.SmallAutoField, models.IntegerField)
 
@@ -66,6 +77,17 @@ class VersionField(BoundedIntegerField):
 class YearField(BoundedIntegerField):
     low = YEAR_MIN
     high = YEAR_MAX
+
+
+class CountField(BoundedIntegerField):
+    """A count of people or households within what is plausible (tongren_fupin/bounds.py),
+    refused with a message naming the field: "覆盖人数：请填写 0 到 5000000 之间的整数。"."""
+
+    def __init__(self, *, label: str | StrPromise, low: int, high: int, **kwargs: Any) -> None:
+        messages = {**count_messages(label, low, high), **kwargs.pop("error_messages", {})}
+        super().__init__(
+            label=label, min_value=low, max_value=high, error_messages=messages, **kwargs
+        )
 
 
 def id_list_field(*, max_length: int = 1000, **kwargs: Any) -> serializers.ListField:
