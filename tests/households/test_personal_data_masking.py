@@ -158,3 +158,27 @@ def test_the_register_export_masks_phones_ids_and_health_for_the_city(
     full_cells = sum(PHONE in str(c) or CERTIFICATE in str(c) for s in sheets.values()
                      for r in s for c in r)  # fmt: skip
     assert full_cells == (2 if whole else 0)
+
+
+@pytest.mark.parametrize(
+    ("cast", "whole"), [("county_supervisor", True), ("city_supervisor", False)]
+)
+def test_an_export_with_personal_data_in_full_is_audited_as_a_full_display(
+    request, household, cast, whole
+):
+    user = request.getfixturevalue(cast)
+    people = household.members.count()
+
+    _exported(user)
+
+    logged = AuditEvent.objects.filter(action="personal_data.displayed", actor=user)
+    assert [
+        (e.category, e.changes["fields"][1], e.changes["households"][1],
+         e.changes["members"][1], e.changes["channel"][1])
+        for e in logged
+    ] == ([("security", ["id_number", "phone", "health"], 1, people, "export")]
+          if whole else [])  # fmt: skip
+    assert AuditEvent.objects.get(action="register.exported").changes["masked"] == [
+        None,
+        not whole,
+    ]
