@@ -35,6 +35,8 @@ from assistance.resources import (
     TrainingResource,
 )
 from assistance.services import reference_delete, reference_save
+from tongren_fupin.bounds import EXCHANGE_VISIT_PEOPLE_MAX, EXCHANGE_VISIT_PEOPLE_MIN
+from tongren_fupin.forms import CountField
 from tongren_fupin.resources import ServiceImportExportMixin
 
 
@@ -108,6 +110,13 @@ class ReportedTotalAdmin(AuditedAdmin):
 class ActivityAdmin(AuditedAdmin):
     list_filter = ["scheme"]
     raw_id_fields = ["partner"]
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # An exchange visit's people: the plausible range, refused naming the field (0022).
+        if db_field.model is ExchangeVisit and db_field.name == "people":
+            low, high = EXCHANGE_VISIT_PEOPLE_MIN, EXCHANGE_VISIT_PEOPLE_MAX
+            return CountField(label=db_field.verbose_name, low=low, high=high)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(Project)

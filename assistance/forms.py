@@ -22,7 +22,8 @@ from assistance.models import (
 )
 from regions.models import Level, Region
 from regions.scoping import jurisdiction_prefix, scope_by_region
-from tongren_fupin.bounds import ID_MAX, ID_MIN
+from tongren_fupin.bounds import ID_MAX, ID_MIN, PROJECT_PEOPLE_MAX, PROJECT_PEOPLE_MIN
+from tongren_fupin.forms import CountField
 from tongren_fupin.photos import PhotosField
 
 
@@ -110,8 +111,8 @@ class ProjectForm(forms.Form):
         min_value=Decimal(0),
         initial=Decimal(0),
     )
-    people_covered = forms.IntegerField(
-        label=_("people covered"), min_value=0, max_value=100000000, initial=0
+    people_covered = CountField(
+        label=_("people covered"), low=PROJECT_PEOPLE_MIN, high=PROJECT_PEOPLE_MAX, initial=0
     )
     planned_completion = forms.DateField(
         label=_("planned completion"), widget=DateInput, required=False

@@ -19,6 +19,8 @@ from assistance.models import (
 from households.models import Member
 from regions.models import Region
 from regions.references import InJurisdiction, Referenced, ReferencedId, resolve_all
+from tongren_fupin.api.fields import CountField
+from tongren_fupin.bounds import PROJECT_PEOPLE_MAX, PROJECT_PEOPLE_MIN
 
 AMOUNT = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal("0.01")}
 
@@ -101,6 +103,9 @@ class ProjectSerializer(serializers.ModelSerializer):
     reimbursed = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
     planned_amount = serializers.DecimalField(
         max_digits=16, decimal_places=2, min_value=Decimal(0), required=False
+    )
+    people_covered = CountField(
+        label=_("people covered"), low=PROJECT_PEOPLE_MIN, high=PROJECT_PEOPLE_MAX, required=False
     )
 
     class Meta:

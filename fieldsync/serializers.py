@@ -16,7 +16,7 @@ from inspections.models import CheckedField, FiveLooks
 from inspections.serializers import ProblemSerializer, VisitSerializer
 from regions.masking import Personal, displayed
 from regions.people import person_name
-from tongren_fupin.api.fields import IdField, VersionField
+from tongren_fupin.api.fields import BoundedJSONField, IdField, VersionField
 
 # -- the offline pack --------------------------------------------------------------------------
 
@@ -163,8 +163,8 @@ class ChangeSerializer(serializers.Serializer):
             "basic_medical_insurance"
         ),
     )
-    base = serializers.JSONField(allow_null=True, help_text=_("The value the phone read."))
-    value = serializers.JSONField(allow_null=True, help_text=_("The value recorded offline."))
+    base = BoundedJSONField(allow_null=True, help_text=_("The value the phone read."))
+    value = BoundedJSONField(allow_null=True, help_text=_("The value recorded offline."))
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         target, name = data["target"], data["field"]
@@ -247,9 +247,9 @@ class ConflictBriefSerializer(serializers.Serializer):
     member = serializers.IntegerField(allow_null=True)
     field = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
-    base = serializers.JSONField(allow_null=True)
-    server = serializers.JSONField(allow_null=True)
-    offline = serializers.JSONField(allow_null=True)
+    base = BoundedJSONField(allow_null=True)
+    server = BoundedJSONField(allow_null=True)
+    offline = BoundedJSONField(allow_null=True)
 
 
 class RegisterChangedSerializer(serializers.Serializer):
@@ -375,7 +375,7 @@ class FieldConflictSerializer(serializers.ModelSerializer):
 
 class ResolveSerializer(serializers.Serializer):
     resolution = serializers.ChoiceField(choices=Resolution.choices)
-    value = serializers.JSONField(
+    value = BoundedJSONField(
         required=False, allow_null=True, help_text=_("The value, for resolution other.")
     )
     version = VersionField(help_text=_("The household's version you saw."))

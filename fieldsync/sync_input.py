@@ -3,7 +3,6 @@ records it names within the sender's jurisdiction (one 404 for elsewhere and now
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +17,7 @@ from households.models import Household, Member
 from inspections.models import FiveLooks, Visit
 from regions.references import not_found
 from regions.scoping import scope_by_region
+from tongren_fupin.api.parsers import JSONOverLimit, bounded_loads
 
 
 @dataclass
@@ -27,14 +27,17 @@ class Photos:
 
 
 def parse_record(request: Request) -> dict[str, Any]:
-    """The record: the JSON body, or the ``record`` field (JSON text) of a multipart body."""
+    """The record: the JSON body, or the ``record`` field (JSON text) of a multipart or form
+    body, decoded within the JSON body's limits (size and depth)."""
     data = request.data
     raw: Any = data
     if isinstance(data, Mapping) and "record" in data:
         raw = data["record"]
         if isinstance(raw, str):
             try:
-                raw = json.loads(raw)
+                raw = bounded_loads(raw)
+            except JSONOverLimit as exc:
+                raise serializers.ValidationError({"record": [exc.message]}) from exc
             except ValueError:
                 raw = None
     if not isinstance(raw, Mapping):

@@ -30,9 +30,9 @@ from households.serializers import (
 )
 from regions.masking import Personal
 from regions.permissions import HasJurisdiction
-from regions.references import key_of, not_found
+from regions.references import ReferencedId, key_of, not_found
 from regions.roles import CAPTURE_ROLES, STATUS_ROLES, has_role
-from tongren_fupin.api.fields import IdField, VersionField, YearField
+from tongren_fupin.api.fields import VersionField, YearField
 from tongren_fupin.api.schema import ERROR_RESPONSES
 
 
@@ -71,7 +71,9 @@ class RegisterPermission(HasJurisdiction):
 
 class ChangeHeadSerializer(serializers.Serializer):
     version = VersionField()
-    new_head = IdField(help_text=_("Id of the member who becomes the head."))
+    # Any id that is no member of this household, out of a key's range included, is the
+    # field's 404 (decision 0020), as for every other referenced id.
+    new_head = ReferencedId(help_text=_("Id of the member who becomes the head."))
     old_head_relation = serializers.ChoiceField(choices=Relation.choices)
 
     def validate_new_head(self, value: int) -> Member:

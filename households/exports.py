@@ -74,14 +74,17 @@ def register_export_record(
     ip_address: str | None = None,
     obj: Any = None,
 ) -> None:
-    """The security event of an export (personal data leaves the system)."""
+    """The security event of an export (personal data leaves the system), and, when the file
+    holds personal data in full, the full display's event as every channel records it (decision
+    0021): one for the file, naming the fields and the number of households and people."""
     assignment = assignment_of(actor)
+    region_code = assignment.region_id if assignment else ""
     events.record(
         actor=actor,
         action="register.exported",
         obj=obj,
         category=Category.SECURITY,
-        region_code=assignment.region_id if assignment else "",
+        region_code=region_code,
         changes={
             "format": [None, fmt],
             "masked": [None, export.masked],
@@ -91,6 +94,24 @@ def register_export_record(
         % export.counts,
         ip_address=ip_address,
     )  # fmt: skip
+    if export.full and export.counts["households"]:
+        events.record(
+            actor=actor,
+            action="personal_data.displayed",
+            obj=obj,
+            category=Category.SECURITY,
+            region_code=region_code,
+            changes={
+                "fields": [None, export.full],
+                "households": [None, export.counts["households"]],
+                "members": [None, export.counts["members"]],
+                "channel": [None, "export"],
+            },
+            summary=_("Personal data in full in an export of the register: %(households)s "
+                      "households, %(members)s people (%(fields)s)")
+            % {**export.counts, "fields": "、".join(export.full)},
+            ip_address=ip_address,
+        )  # fmt: skip
 
 
 # The personal fields of the export's columns (the head's ID number is the household sheet's).
@@ -117,6 +138,8 @@ class RegisterExport:
         self.user = user
         self.households = scope_by_region(Household.objects.all(), user)
         self.masked = masked_export(user)
+        # The personal fields the file holds whole, in the policy's order.
+        self.full = [str(f) for f in dict.fromkeys(EXPORTED.values()) if sees_full(user, f)]
         self.household_masks = self._masks(resources.HOUSEHOLD_SHEET)
         self.member_masks = self._masks(resources.MEMBER_SHEET)
         self.counts = {"households": 0, "members": 0, "incomes": 0}

@@ -13,8 +13,13 @@ from households.choices import Cause, PovertyAttribute, Relation, Status
 from households.models import AnnualIncome, AssistanceMeasure, Household, Member
 from households.services import HOUSEHOLD_EDITABLE, MEMBER_EDITABLE
 from regions.models import Region
-from tongren_fupin.bounds import VERSION_MAX, VERSION_MIN
-from tongren_fupin.forms import NamedChoices
+from tongren_fupin.bounds import (
+    HOUSEHOLD_MEMBERS_MAX,
+    HOUSEHOLD_MEMBERS_MIN,
+    VERSION_MAX,
+    VERSION_MIN,
+)
+from tongren_fupin.forms import CountField, NamedChoices
 
 
 class ServiceFormMixin(NamedChoices):
@@ -96,10 +101,10 @@ class HeadForm(ServiceFormMixin, forms.ModelForm):
 
 class IncomeForm(ServiceFormMixin, forms.ModelForm):
     version = VersionField()
-    member_count = forms.IntegerField(
+    member_count = CountField(
         label=_("household size at year end"),
-        min_value=1,
-        max_value=30,
+        low=HOUSEHOLD_MEMBERS_MIN,
+        high=HOUSEHOLD_MEMBERS_MAX,
         required=False,
         help_text=_(
             "The latest year counts the registered members: leave it empty. For an earlier "

@@ -12,7 +12,8 @@ from households.services import HOUSEHOLD_FIELDS, MEMBER_EDITABLE
 from regions.masking import Personal, displayed
 from regions.models import Region
 from regions.references import InJurisdiction
-from tongren_fupin.api.fields import VersionField
+from tongren_fupin.api.fields import CountField, VersionField
+from tongren_fupin.bounds import HOUSEHOLD_MEMBERS_MAX, HOUSEHOLD_MEMBERS_MIN
 
 
 def _beside(fields: Iterable[str], displays: dict[str, list[str]]) -> list[str]:
@@ -201,6 +202,14 @@ class HouseholdUpdateSerializer(HouseholdSerializer):
 
 class IncomeSerializer(serializers.ModelSerializer):
     line = serializers.DecimalField(max_digits=8, decimal_places=2, read_only=True, allow_null=True)
+    # The page's range (a household of at most 30); the stored size follows the register's
+    # members, so the column itself is not bounded this way (decision 0022).
+    member_count = CountField(
+        label=_("household size at year end"),
+        low=HOUSEHOLD_MEMBERS_MIN,
+        high=HOUSEHOLD_MEMBERS_MAX,
+        required=False,
+    )
 
     class Meta:
         model = AnnualIncome

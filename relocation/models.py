@@ -9,10 +9,18 @@ aggregate where they are not in the register one by one.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from tongren_fupin.bounds import (
+    SITE_HOUSEHOLDS_MAX,
+    SITE_HOUSEHOLDS_MIN,
+    SITE_PEOPLE_MAX,
+    SITE_PEOPLE_MIN,
+)
 
 
 class SiteKind(models.TextChoices):
@@ -37,8 +45,14 @@ class Site(models.Model):
         default=False,
         help_text=_("Receives households moved from other counties (跨区域搬迁)."),
     )
-    planned_households = models.PositiveIntegerField(_("planned households"))
-    planned_people = models.PositiveIntegerField(_("planned people"))
+    planned_households = models.PositiveIntegerField(
+        _("planned households"),
+        validators=[MinValueValidator(SITE_HOUSEHOLDS_MIN), MaxValueValidator(SITE_HOUSEHOLDS_MAX)],
+    )
+    planned_people = models.PositiveIntegerField(
+        _("planned people"),
+        validators=[MinValueValidator(SITE_PEOPLE_MIN), MaxValueValidator(SITE_PEOPLE_MAX)],
+    )
     completed_on = models.DateField(_("completion date"), null=True, blank=True)
     served_by_existing_clinic = models.BooleanField(
         _("served by an existing township or village clinic"), default=False

@@ -18,6 +18,13 @@ from relocation.models import (
     SiteTally,
 )
 from relocation.selectors import Employment, Systems
+from tongren_fupin.api.fields import CountField
+from tongren_fupin.bounds import (
+    SITE_HOUSEHOLDS_MAX,
+    SITE_HOUSEHOLDS_MIN,
+    SITE_PEOPLE_MAX,
+    SITE_PEOPLE_MIN,
+)
 
 
 class SiteTallySerializer(serializers.ModelSerializer):
@@ -38,6 +45,12 @@ class SiteSerializer(serializers.ModelSerializer):
         help_text=_("Relocated households of the register at this site, one by one."),
     )
     tally = SiteTallySerializer(read_only=True, allow_null=True)
+    planned_households = CountField(
+        label=_("planned households"), low=SITE_HOUSEHOLDS_MIN, high=SITE_HOUSEHOLDS_MAX
+    )
+    planned_people = CountField(
+        label=_("planned people"), low=SITE_PEOPLE_MIN, high=SITE_PEOPLE_MAX
+    )
 
     class Meta:
         model = Site

@@ -18,9 +18,16 @@ class TongrenFupinConfig(AppConfig):
 
     @staticmethod
     def _bound_related_ids() -> None:
-        """Every ModelSerializer's foreign keys take ids in the column's range (decision 0022)."""
+        """Every ModelSerializer's foreign keys take ids in the column's range, and its JSON
+        fields JSON within the parser's limits (decision 0022)."""
+        from django.db import models
         from rest_framework import serializers
 
-        from tongren_fupin.api.fields import BoundedPrimaryKeyRelatedField
+        from tongren_fupin.api.fields import BoundedJSONField, BoundedPrimaryKeyRelatedField
 
-        serializers.ModelSerializer.serializer_related_field = BoundedPrimaryKeyRelatedField
+        model_serializer = serializers.ModelSerializer
+        model_serializer.serializer_related_field = BoundedPrimaryKeyRelatedField
+        model_serializer.serializer_field_mapping = {
+            **model_serializer.serializer_field_mapping,
+            models.JSONField: BoundedJSONField,
+        }

@@ -21,7 +21,7 @@ on the page, as Django's forms do.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -30,10 +30,25 @@ from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
+from tongren_fupin.bounds import count_messages
 from tongren_fupin.errors import DomainError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 T = TypeVar("T")
 AnyForm = forms.BaseForm  # a Form or a ModelForm
+
+
+class CountField(forms.IntegerField):
+    """A count of people or households within what is plausible (tongren_fupin/bounds.py),
+    refused with a message naming the field, as the API's ``CountField``."""
+
+    def __init__(self, *, label: str | StrPromise, low: int, high: int, **kwargs: Any) -> None:
+        messages = {**count_messages(label, low, high), **kwargs.pop("error_messages", {})}
+        super().__init__(
+            label=label, min_value=low, max_value=high, error_messages=messages, **kwargs
+        )
 
 
 def posted(request: HttpRequest) -> QueryDict | None:

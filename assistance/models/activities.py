@@ -3,12 +3,13 @@ visits, joint meetings, consumption assistance and seconded cadres (挂职干部
 
 from __future__ import annotations
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from assistance.models.partners import Partner, Scheme
+from tongren_fupin.bounds import EXCHANGE_VISIT_PEOPLE_MAX, EXCHANGE_VISIT_PEOPLE_MIN
 
 
 class SchemeActivity(models.Model):
@@ -119,7 +120,13 @@ class ExchangeVisit(SchemeActivity):
     """互访考察: one visit and the number of people on it."""
 
     date = models.DateField(_("date"))
-    people = models.PositiveIntegerField(_("people"), validators=[MinValueValidator(1)])
+    people = models.PositiveIntegerField(
+        _("people"),
+        validators=[
+            MinValueValidator(EXCHANGE_VISIT_PEOPLE_MIN),
+            MaxValueValidator(EXCHANGE_VISIT_PEOPLE_MAX),
+        ],
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assistance.models.partners import Agreement, Partner, Scheme
+from tongren_fupin.bounds import PROJECT_PEOPLE_MAX, PROJECT_PEOPLE_MIN
 from tongren_fupin.photos import PhotoBase
 
 
@@ -73,7 +74,11 @@ class Project(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(0)],
     )
-    people_covered = models.PositiveIntegerField(_("people covered"), default=0)
+    people_covered = models.PositiveIntegerField(
+        _("people covered"),
+        default=0,
+        validators=[MinValueValidator(PROJECT_PEOPLE_MIN), MaxValueValidator(PROJECT_PEOPLE_MAX)],
+    )
     state = models.CharField(
         _("state"), max_length=10, choices=ProjectState.choices, default=ProjectState.PLANNED
     )

@@ -125,6 +125,29 @@ def test_the_api_refuses_a_value_the_field_does_not_accept_and_a_stale_version(
     assert FieldConflict.objects.get(pk=conflict.pk).state == "open"
 
 
+@pytest.mark.parametrize(
+    "value",
+    ['{"a": ' * 5000 + "1" + "}" * 5000, "[" * 21 + "]" * 21],
+    ids=["5000-deep", "21-deep"],
+)
+def test_a_value_sent_as_form_text_nested_past_the_limit_answers_400_naming_value(
+    api, cadre_yanhe, work_team_yanhe, township_reviewer, value
+):
+    conflict = work_status_conflict(cadre_yanhe, work_team_yanhe)
+    version = Household.objects.get(pk=conflict.household_id).version
+    api.force_authenticate(township_reviewer)
+
+    response = api.post(
+        f"/api/v1/conflicts/{conflict.pk}/resolve/",
+        {"resolution": "other", "value": value, "version": version},
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"value": ["JSON 请求体嵌套超过 20 层。"]}
+    assert FieldConflict.objects.get(pk=conflict.pk).state == "open"
+
+
 def test_the_api_lists_open_conflicts_of_the_jurisdiction_with_names(
     api, cadre_yanhe, work_team_yanhe, township_reviewer, cadre_bijiang
 ):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from urllib.parse import urlencode
 
 import pytest
 from rest_framework.test import APIClient
@@ -321,6 +323,58 @@ def test_anonymous_is_401_and_a_body_that_is_no_record_is_400(api, cadre_yanhe):
     response = api.post("/api/v1/sync/", {"record": "not json"}, format="multipart")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["record"]
+
+
+NESTED_5000 = '{"a": ' * 5000 + "1" + "}" * 5000
+NESTED_21 = '{"a": ' + "[" * 20 + "]" * 20 + "}"  # one level past API_JSON_MAX_DEPTH (20)
+
+
+def _post_record_field(api, text: str, encoding: str):
+    if encoding == "multipart":
+        return api.post("/api/v1/sync/", {"record": text}, format="multipart")
+    body = urlencode({"record": text})
+    return api.post("/api/v1/sync/", body, content_type="application/x-www-form-urlencoded")
+
+
+@pytest.mark.parametrize("encoding", ["multipart", "form"])
+@pytest.mark.parametrize("text", [NESTED_5000, NESTED_21], ids=["5000-deep", "21-deep"])
+def test_a_record_field_nested_past_the_limit_answers_400_naming_record(
+    api, cadre_yanhe, encoding, text
+):
+    api.force_authenticate(cadre_yanhe)
+
+    response = _post_record_field(api, text, encoding)
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"record": ["JSON 请求体嵌套超过 20 层。"]}
+    assert SyncRecord.objects.exists() is False
+
+
+@pytest.mark.parametrize("encoding", ["multipart", "form"])
+def test_a_record_field_larger_than_the_json_limit_answers_400_naming_record(
+    api, cadre_yanhe, encoding, settings
+):
+    settings.API_JSON_MAX_BYTES = 1000
+    record = visit_record(household_with_head())
+    record["visit"]["note"] = "走" * 400  # 1,200 bytes in UTF-8
+    api.force_authenticate(cadre_yanhe)
+
+    response = _post_record_field(api, json.dumps(record, ensure_ascii=False), encoding)
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"record": ["JSON 请求体超过 1000 字节。"]}
+    assert Visit.objects.exists() is False
+
+
+@pytest.mark.parametrize("encoding", ["multipart", "form"])
+def test_a_record_field_within_the_limits_is_applied(api, cadre_yanhe, encoding):
+    household = household_with_head()
+    api.force_authenticate(cadre_yanhe)
+
+    response = _post_record_field(api, json.dumps(visit_record(household)), encoding)
+
+    assert response.status_code == 201
+    assert Visit.objects.get().household_id == household.pk
 
 
 @pytest.mark.parametrize("token", [None, "", "not-a-uuid", ["a"]])

@@ -197,3 +197,27 @@ def test_an_export_for_a_role_that_sees_health_but_not_disability_hides_the_deta
     shown = [by_name[name][health] for name in ("龙秀英", "龙小兰", "龙国平")]
     assert shown == ["长期慢性病", "***", "***"]
     assert by_name["龙国平"][id_number] == CERTIFICATE[:18]
+
+
+@pytest.mark.parametrize(
+    ("cast", "whole"), [("county_supervisor", True), ("city_supervisor", False)]
+)
+def test_an_export_with_personal_data_in_full_is_audited_as_a_full_display(
+    request, household, cast, whole
+):
+    user = request.getfixturevalue(cast)
+    people = household.members.count()
+
+    _exported(user)
+
+    logged = AuditEvent.objects.filter(action="personal_data.displayed", actor=user)
+    assert [
+        (e.category, e.changes["fields"][1], e.changes["households"][1],
+         e.changes["members"][1], e.changes["channel"][1])
+        for e in logged
+    ] == ([("security", ["id_number", "phone", "health"], 1, people, "export")]
+          if whole else [])  # fmt: skip
+    assert AuditEvent.objects.get(action="register.exported").changes["masked"] == [
+        None,
+        not whole,
+    ]

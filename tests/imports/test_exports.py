@@ -99,6 +99,10 @@ def test_api_export_of_a_county_as_demo_county_is_scoped_whole_audited_and_formu
         "security", demo_county, YANHE, str(job["id"])
     )  # fmt: skip
     assert event.changes["masked"] == [None, False]
+    full = AuditEvent.objects.get(action="personal_data.displayed", actor=demo_county)
+    assert (full.object_id, full.region_code, full.changes["channel"]) == (
+        str(job["id"]), YANHE, [None, "export"]
+    )  # fmt: skip
     assert AuditEvent.objects.filter(action="register.export_downloaded").count() == 1
     # and the file imports back unchanged, the name included
     result = f.run(content, demo_county, commit=True)
@@ -121,6 +125,7 @@ def test_api_export_of_the_city_as_demo_city_is_masked_and_audited(api, demo_cit
     assert (event.actor, event.region_code, event.changes["masked"]) == (
         demo_city, CITY, [None, True]
     )  # fmt: skip
+    assert AuditEvent.objects.filter(action="personal_data.displayed").exists() is False
 
 
 def test_a_csv_export_writes_formula_text_after_an_apostrophe_and_reads_it_back(api, demo_county):

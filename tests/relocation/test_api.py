@@ -108,7 +108,11 @@ def test_a_county_supervisor_creates_a_site_with_an_event(county_supervisor, tow
         ("region", "520602001000", "region: 您的管辖范围内没有这条记录。"),
         ("planned_people", 10, "__all__"),
         ("kind", "tent", "kind: “tent” 不是合法选项。"),
-        ("planned_households", -1, "planned_households: 请确保该值大于或者等于 0。"),
+        (
+            "planned_households",
+            -1,
+            "planned_households: 规划搬迁户数：请填写 1 到 15000 之间的整数。",
+        ),
     ],
     ids=["other-county", "fewer-people-than-households", "unknown-kind", "negative"],
 )

@@ -1,5 +1,8 @@
 """Hostile or broken input gets a 4xx with the API's error body, never a 500 or an HTML page."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
@@ -191,3 +194,32 @@ def test_a_json_body_above_the_size_limit_answers_400(settings):
 
     _assert_error_body(response, 400, "parse_error")
     assert response.json()["message"] == "JSON 请求体超过 1000 字节。"
+
+
+ROOT = Path(__file__).resolve().parents[2]
+NOT_APPLICATION = {".venv", "node_modules", "tests", "bench", "scripts", "docs", "static", "var"}
+# Where JSON is decoded with json.load(s) or a JSONField of DRF or Django forms, and why that
+# is not a request's input (or is the bounded decoder itself).
+JSON_DECODERS = {
+    "tongren_fupin/api/parsers.py": "the bounded decoder itself",
+    "tongren_fupin/settings.py": "the environment",
+    "tongren_fupin/pagination.py": "PostgreSQL's query plan",
+    "relocation/fixture.py": "a data file of the project",
+}
+DECODING = re.compile(r"(\bjson\.loads?|\bloads|serializers\.JSONField|forms\.JSONField)\(")
+
+
+def test_json_of_a_request_is_decoded_only_within_the_parsers_limits():
+    # a new json.loads or JSONField on a request's input must go through bounded_loads or
+    # BoundedJSONField (decision 0022); this lists every other decoder of the application
+    found = set()
+    for top in sorted(
+        p
+        for p in ROOT.iterdir()
+        if p.is_dir() and p.name[0] != "." and p.name not in NOT_APPLICATION
+    ):
+        for path in top.rglob("*.py"):
+            if "migrations" not in path.parts and DECODING.search(path.read_text("utf-8")):
+                found.add(path.relative_to(ROOT).as_posix())
+
+    assert found == set(JSON_DECODERS)

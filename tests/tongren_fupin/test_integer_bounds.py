@@ -20,6 +20,7 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 from rest_framework.test import APIClient
 
 from assistance.models import JobPlacement, Training
+from households.models import Household
 from inspections.models import Visit
 from tests.households.factories import HouseholdFactory, MemberFactory
 
@@ -104,17 +105,22 @@ def test_a_referenced_household_that_can_name_no_record_is_its_404(cadre_yanhe, 
     assert Visit.objects.exists() is False
 
 
-def test_a_new_head_outside_the_id_range_answers_400(cadre_yanhe):
+@pytest.mark.parametrize(
+    "new_head", [2**63, 2**64, 0, -1, "x", True], ids=[*OUT_OF_RANGE_IDS_LABELS[:2], "zero",
+                                                      "negative", "text", "bool"]
+)  # fmt: skip
+def test_a_new_head_that_can_name_no_member_is_its_404(cadre_yanhe, new_head):
     household = HouseholdFactory()
 
     response = _api(cadre_yanhe).post(
         f"/api/v1/households/{household.pk}/change-head/",
-        {"version": household.version, "new_head": 2**64, "old_head_relation": "03"},
+        {"version": household.version, "new_head": new_head, "old_head_relation": "03"},
         format="json",
     )
 
-    assert response.status_code == 400
-    assert response.json()["errors"] == {"new_head": [ID_MESSAGE]}
+    assert response.status_code == 404
+    assert response.json()["errors"] == {"new_head": [NOT_FOUND]}
+    assert Household.objects.get(pk=household.pk).version == household.version
 
 
 def test_a_version_outside_its_column_answers_400(cadre_yanhe):

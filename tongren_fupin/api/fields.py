@@ -7,11 +7,13 @@ message naming the accepted range.
 
 ``BoundedPrimaryKeyRelatedField`` is every ModelSerializer's related field (tongren_fupin/apps.py),
 so a foreign key named in a write is bounded the same way without each serializer saying so.
+``BoundedJSONField`` is every ``JSONField``'s, so JSON sent as a form field's text is decoded
+within the JSON body's limits (tongren_fupin/api/parsers.py).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.functional import Promise
@@ -20,7 +22,19 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
-from tongren_fupin.bounds import ID_MAX, ID_MIN, VERSION_MAX, VERSION_MIN, YEAR_MAX, YEAR_MIN
+from tongren_fupin.api.parsers import JSONOverLimit, bounded_loads
+from tongren_fupin.bounds import (
+    ID_MAX,
+    ID_MIN,
+    VERSION_MAX,
+    VERSION_MIN,
+    YEAR_MAX,
+    YEAR_MIN,
+    count_messages,
+)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 _INTEGER_PKS = (models.AutoField, models.BigAutoField, models.SmallAutoField, models.IntegerField)
 
@@ -65,6 +79,17 @@ class YearField(BoundedIntegerField):
     high = YEAR_MAX
 
 
+class CountField(BoundedIntegerField):
+    """A count of people or households within what is plausible (tongren_fupin/bounds.py),
+    refused with a message naming the field: "覆盖人数：请填写 0 到 5000000 之间的整数。"."""
+
+    def __init__(self, *, label: str | StrPromise, low: int, high: int, **kwargs: Any) -> None:
+        messages = {**count_messages(label, low, high), **kwargs.pop("error_messages", {})}
+        super().__init__(
+            label=label, min_value=low, max_value=high, error_messages=messages, **kwargs
+        )
+
+
 def id_list_field(*, max_length: int = 1000, **kwargs: Any) -> serializers.ListField:
     """A list of ids, at most ``max_length`` of them."""
     return serializers.ListField(child=IdField(), max_length=max_length, **kwargs)
@@ -83,6 +108,22 @@ class BoundedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
             if isinstance(data, bool) or not ID_MIN <= number <= ID_MAX:
                 raise serializers.ValidationError(str(range_message(ID_MIN, ID_MAX)))
         return super().to_internal_value(data)
+
+
+class BoundedJSONField(serializers.JSONField):
+    """A JSON value; sent as text (a form or multipart field), it is decoded by
+    ``bounded_loads``: DRF's own ``json.loads`` let a value nested 5,000 deep raise
+    ``RecursionError`` (a 500) and took any depth below that."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not (self.binary or getattr(data, "is_json_string", False)):
+            return super().to_internal_value(data)
+        try:
+            return bounded_loads(data)
+        except JSONOverLimit as exc:
+            raise serializers.ValidationError(exc.message) from exc
+        except (TypeError, ValueError):
+            self.fail("invalid")
 
 
 class BoundedPrimaryKeyRelatedFieldExtension(OpenApiSerializerFieldExtension):

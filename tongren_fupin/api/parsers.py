@@ -4,6 +4,9 @@ Python's JSON decoder recurses once per nesting level: a body nested a few thous
 deep raised ``RecursionError`` (a 500). No request of this API nests deeper than a few levels,
 so anything past ``API_JSON_MAX_DEPTH`` is refused with 400, as is a body larger than
 ``API_JSON_MAX_BYTES`` (read no further: the parser never holds more than that).
+
+JSON that arrives as the text of a form field (a synced ``record`` sent as multipart, a
+``JSONField`` sent as a form) is decoded by the same ``bounded_loads``, within the same limits.
 """
 
 from __future__ import annotations
@@ -17,6 +20,14 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.utils import json
+
+
+class JSONOverLimit(Exception):
+    """JSON larger or deeper than the limits; ``message`` says which, in the request's language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def json_depth(value: Any) -> int:
@@ -33,6 +44,32 @@ def json_depth(value: Any) -> int:
     return deepest
 
 
+def bounded_loads(raw: bytes | str, *, encoding: str = "utf-8", strict: bool = True) -> Any:
+    """The value of a JSON text within ``API_JSON_MAX_BYTES`` and ``API_JSON_MAX_DEPTH``.
+
+    Raises ``JSONOverLimit`` past either limit and ``ValueError`` for text that is no JSON.
+    """
+    max_bytes: int = settings.API_JSON_MAX_BYTES
+    max_depth: int = settings.API_JSON_MAX_DEPTH
+    size = len(raw) if isinstance(raw, bytes) else len(raw.encode(encoding, "surrogatepass"))
+    if size > max_bytes:
+        raise JSONOverLimit(
+            _("The JSON body is larger than %(limit)d bytes.") % {"limit": max_bytes}
+        )
+    text = codecs.decode(raw, encoding) if isinstance(raw, bytes) else raw
+    try:
+        data = json.loads(text, parse_constant=json.strict_constant if strict else None)
+    except RecursionError:
+        too_deep = True
+    else:
+        too_deep = json_depth(data) > max_depth
+    if too_deep:
+        raise JSONOverLimit(
+            _("The JSON body nests deeper than %(limit)d levels.") % {"limit": max_depth}
+        )
+    return data
+
+
 class BoundedJSONParser(JSONParser):
     def parse(
         self,
@@ -40,27 +77,11 @@ class BoundedJSONParser(JSONParser):
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
-        max_bytes: int = settings.API_JSON_MAX_BYTES
-        max_depth: int = settings.API_JSON_MAX_DEPTH
-        raw = stream.read(max_bytes + 1)
-        if len(raw) > max_bytes:
-            raise ParseError(
-                _("The JSON body is larger than %(limit)d bytes.") % {"limit": max_bytes}
-            )
+        raw = stream.read(settings.API_JSON_MAX_BYTES + 1)
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
-            text = codecs.decode(raw, encoding)
-            parse_constant = json.strict_constant if self.strict else None
-            data = json.loads(text, parse_constant=parse_constant)
-        except RecursionError:
-            data = None
-            too_deep = True
+            return bounded_loads(raw, encoding=encoding, strict=self.strict)
+        except JSONOverLimit as exc:
+            raise ParseError(exc.message) from exc
         except ValueError as exc:
             raise ParseError(_("The JSON body is malformed: %(error)s") % {"error": exc}) from exc
-        else:
-            too_deep = json_depth(data) > max_depth
-        if too_deep:
-            raise ParseError(
-                _("The JSON body nests deeper than %(limit)d levels.") % {"limit": max_depth}
-            )
-        return data
