@@ -113,7 +113,14 @@ def test_the_api_accepts_the_bounds_themselves(county_supervisor, cadre_yanhe):
         {**SITE, "planned_households": 15_000, "planned_people": 50_000},
         format="json",
     )
-    income = _api(cadre_yanhe).post(_income_url(), {**INCOME, "member_count": 30}, format="json")
+    # An earlier year keeps the size it is given (the latest year's is the registered members).
+    household = household_with_head()
+    AnnualIncome.objects.create(household=household, year=2020, member_count=1)
+    income = _api(cadre_yanhe).post(
+        f"/api/v1/households/{household.pk}/incomes/",
+        {**INCOME, "member_count": 30},
+        format="json",
+    )
 
     assert (project.status_code, site.status_code, income.status_code) == (201, 201, 201)
     assert Project.objects.get().people_covered == 5_000_000
@@ -121,7 +128,7 @@ def test_the_api_accepts_the_bounds_themselves(county_supervisor, cadre_yanhe):
         15_000,
         50_000,
     )
-    assert AnnualIncome.objects.get().member_count == 30
+    assert AnnualIncome.objects.get(year=2019).member_count == 30
 
 
 def test_the_schema_gives_each_counts_range():

@@ -9,6 +9,7 @@ through the current models, wherever they live now.
 from __future__ import annotations
 
 import datetime
+import importlib
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
@@ -58,11 +59,14 @@ NEW_TABLES: dict[str, int] = {  # created after the previous schema
     "exits_suspectrun": 0,
     "fieldsync_syncrecord": 0,
     "fieldsync_fieldconflict": 0,
+    "supervision_reportpdf": 0,
 }
 # Rows the forward migrations add to existing tables: the schedules of the field reminders
 # (workbench 0001) and of the running month's snapshots (supervision 0004).
 LATER_SCHEDULES = ("现场提醒 field reminders", "本月快照 current month's snapshots")
 ADDED_ROWS: dict[str, int] = {"django_celery_beat_periodictask": len(LATER_SCHEDULES)}
+# The outbox's drain, every minute (an interval, not one of supervision's crontab schedules).
+DRAIN_SCHEDULE = importlib.import_module("tongren_fupin.migrations.0002_drain_outbox_schedule")
 # Crontabs are shared by schedules and left behind when one is removed, so their count depends on
 # the database's history; the schedules themselves are checked by name.
 CRONTABS = "django_celery_beat_crontabschedule"
@@ -198,6 +202,7 @@ def restore_previous_schedules(apps: Apps) -> None:
             timezone=schedules.TIME_ZONE,
         )
         task_model.objects.create(name=schedule.name, task=schedule.task, crontab=crontab)
+    DRAIN_SCHEDULE.create(apps, None)  # tongren_fupin 0002's every-minute drain of the outbox
 
 
 def fill_previous_schema(apps: Apps) -> tuple[Counter[str], dict[str, Any]]:
@@ -450,7 +455,7 @@ def test_migrating_forward_from_the_previous_schema_keeps_every_row(executor):
         current_apps.get_model("django_celery_beat", "PeriodicTask").objects.values_list(
             "name", flat=True
         )
-    ) == {schedule.name for schedule in schedules.SCHEDULES}
+    ) == {schedule.name for schedule in schedules.SCHEDULES} | {DRAIN_SCHEDULE.NAME}
     for table, count in EXPECTED_INSERTED.items():
         assert after[table] - baseline[table] == count, table
         assert inserted[table] == count, table
