@@ -4,7 +4,8 @@ driven by locust (headless, only 127.0.0.1, bounded in time), next to a bare vie
     .venv/bin/python bench/load.py --fill --scale 0.1        # build the register once
     .venv/bin/python bench/load.py --scale 0.1 [--stage-seconds 30] [--steps 10,20,40,80]
 
-Runs, in one go and against one server:
+Runs, in one go and against one server, after a warm-up of the mixed workload that is not
+measured (``--warmup-seconds``: a worker's first request of a page compiles its templates):
 
 - the **baseline**: ``GET /ping/``, a constant through the same stack (middleware, routing,
   gunicorn), stepped up like the workload: the framework's own ceiling on this machine;
@@ -293,6 +294,13 @@ def main() -> None:
         "--refresh", action="store_true", help="recompute the suspects and snapshots only"
     )
     parser.add_argument("--stage-seconds", type=int, default=30)
+    parser.add_argument(
+        "--warmup-seconds",
+        type=int,
+        default=20,
+        help="the mixed workload at the peak rate first, not measured (each worker's first request "
+        "of a page compiles its templates: about 250 ms once per page and worker)",
+    )
     parser.add_argument("--steps", default="10,20,40,80,160")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--out", default="", help="write the figures as JSON here too")
@@ -313,10 +321,13 @@ def main() -> None:
     connections.close_all()
     server = start_server(args.workers)
     try:
+        if args.warmup_seconds:
+            run_stage("mixed", PEAK_RATE, args.warmup_seconds, data_file)
         figures = {
             "scale": args.scale,
             "workers": args.workers,
             "stage_seconds": args.stage_seconds,
+            "warmup_seconds": args.warmup_seconds,
             "peak": run_stage("mixed", PEAK_RATE, args.stage_seconds, data_file),
             "baseline": saturation("bare", steps, args.stage_seconds, data_file),
             "mixed": saturation("mixed", steps, args.stage_seconds, data_file),
