@@ -45,6 +45,7 @@ PORT = int(os.environ.get("BENCH_PORT", "8765"))
 YEAR = 2020
 PEAK_RATE = 10.0
 P95_LIMIT_MS = 500.0
+SESSIONS_PER_ROLE = 1000  # more than the users of the highest step
 
 SERVER_ENV = {
     "DATABASE_URL": BENCH_DATABASE_URL,
@@ -125,12 +126,16 @@ def cast() -> dict[str, Any]:
         if name == "api":
             token = Token.objects.get_or_create(user=user)[0].key
             continue
-        session = SessionStore()
-        session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        session["_auth_user_hash"] = user.get_session_auth_hash()
-        session.create()
-        sessions[name] = session.session_key
+        # A session per simulated user, as people have: every request saves its session
+        # (SESSION_SAVE_EVERY_REQUEST), and users sharing one would all update one row.
+        sessions[name] = []
+        for _ in range(SESSIONS_PER_ROLE):
+            session = SessionStore()
+            session["_auth_user_id"] = str(user.pk)
+            session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+            session["_auth_user_hash"] = user.get_session_auth_hash()
+            session.create()
+            sessions[name].append(session.session_key)
     in_village = list(
         Household.objects.filter(region_id=village).values_list("pk", flat=True)[:200]
     )

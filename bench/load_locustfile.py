@@ -9,6 +9,7 @@ day, each user one role, weighted: village cadres 40 %, API clients 20 %, county
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import os
 import random
@@ -46,6 +47,9 @@ def form_fields(html: str) -> dict[str, str]:
     return fields
 
 
+_SEQUENCE = itertools.count()  # each simulated user its own session
+
+
 class Session(HttpUser):
     abstract = True
     wait_time = constant_throughput(float(os.environ.get("BENCH_WAIT", "1.0")))
@@ -53,7 +57,8 @@ class Session(HttpUser):
 
     def on_start(self) -> None:
         if self.role:
-            self.client.cookies.set("sessionid", DATA["sessions"][self.role])
+            sessions = DATA["sessions"][self.role]
+            self.client.cookies.set("sessionid", sessions[next(_SEQUENCE) % len(sessions)])
 
 
 if WORKLOAD == "bare":
