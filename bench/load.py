@@ -119,7 +119,8 @@ def cast() -> dict[str, Any]:
         "supervisor": ("county_supervisor", f"{county}000000"),
         "api": ("api_client", f"{county}000000"),
     }
-    sessions, token = {}, ""
+    sessions: dict[str, list[str]] = {}
+    token = ""
     for name, (role, region) in roles.items():
         user, _ = get_user_model().objects.get_or_create(username=f"bench_{name}")
         Assignment.objects.update_or_create(user=user, defaults={"role": role, "region_id": region})
