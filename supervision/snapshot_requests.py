@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,6 +94,26 @@ def figures_requested(
         .order_by("-created")
         .first()
     )
+
+
+def figures_last_requested(
+    *, region: Region, wanted: Iterable[tuple[Period, str | None, Iterable[str]]]
+) -> datetime.datetime | None:
+    """When the latest of the computations ``wanted`` (period, level, codes) of ``region`` was
+    asked for within the request window, in one query (``figures_requested`` of each)."""
+    matches = Q()
+    for period, level, codes in wanted:
+        matches |= Q(
+            kwargs__period=period.code, kwargs__level=level or "", kwargs__indicators=list(codes)
+        )
+    if not matches:
+        return None
+    return OutboxMessage.objects.filter(
+        matches,
+        task_name=FIGURES_TASK,
+        kwargs__region=region.code,
+        created__gte=timezone.now() - REQUEST_WINDOW,
+    ).aggregate(latest=Max("created"))["latest"]
 
 
 def figures_request(

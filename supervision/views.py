@@ -109,17 +109,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     this_month = month_period(today.year, today.month)
     incidence_level = Level.COUNTY if region.level == Level.CITY else None
     last_year = min(today.year - 1, 2020)
-    incidence_figures = {
-        year: selectors.indicator_rows(
-            user=user,
-            period=parse_period(str(year)),
-            indicator=Indicator.POVERTY_INCIDENCE,
-            level=incidence_level,
-            stored_only=True,
-        )
-        for year in range(FIRST_YEAR, last_year + 1)
-    }
-    funds = _chart(user, fund_period, FUND_RATES, breakdown)
+    years = range(FIRST_YEAR, last_year + 1)
+    # Every table of the page read together: one query for the snapshots (decision 0027).
+    wanted = [
+        *(
+            selectors.Figures(parse_period(str(y)), (Indicator.POVERTY_INCIDENCE,), incidence_level)
+            for y in years
+        ),
+        *(selectors.Figures(fund_period, (code,), breakdown) for code in FUND_RATES),
+        selectors.Figures(this_month, (Indicator.RELOCATION_EMPLOYMENT,), breakdown),
+        selectors.Figures(this_month, (Indicator.OPEN_PROBLEMS,), breakdown),
+        selectors.Figures(this_month, (Indicator.OVERDUE_PROBLEMS,), breakdown),
+    ]
+    tables = iter(selectors.stored_figures(region=region, wanted=wanted))
+    incidence_figures = {year: next(tables) for year in years}
+    funds = _chart(fund_period, FUND_RATES, [next(tables) for _code in FUND_RATES])
+    employment = _chart(this_month, (Indicator.RELOCATION_EMPLOYMENT,), [next(tables)])
+    problems_chart = _chart(
+        this_month,
+        (Indicator.OPEN_PROBLEMS, Indicator.OVERDUE_PROBLEMS),
+        [next(tables), next(tables)],
+    )
     # Incidence has a denominator per county only (the rural population): below a county there
     # is nothing to compute, and the page says it is counted per county.
     per_county = region.level in (Level.CITY, Level.COUNTY)
@@ -141,19 +151,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "series": {str(y): [r["value"] for r in rows] for y, rows in incidence.items()},
         },
         "funds": funds,
-        "employment": _chart(user, this_month, (Indicator.RELOCATION_EMPLOYMENT,), breakdown),
-        "problems": _chart(
-            user, this_month, (Indicator.OPEN_PROBLEMS, Indicator.OVERDUE_PROBLEMS), breakdown
-        ),
+        "employment": employment,
+        "problems": problems_chart,
     }
     labels = {code: str(Indicator(code).label) for code in Indicator.values}
     incidence_rows = _incidence_rows(incidence)
-    requests = [
-        snapshot_requests.figures_requested(
-            region=region, period=m.period, level=m.level, codes=m.codes
-        )
-        for m in missing
-    ]
+    requested_at = snapshot_requests.figures_last_requested(
+        region=region, wanted=[(m.period, m.level, m.codes) for m in missing]
+    )
     return render(
         request,
         "supervision/dashboard.html",
@@ -165,7 +170,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "incidence_empty": _no_figures(incidence_rows)
             and not any(m.codes == (Indicator.POVERTY_INCIDENCE,) for m in missing),
             "missing_periods": sorted({m.period.code for m in missing}),
-            "requested_at": max((r.created for r in requests if r is not None), default=None),
+            "requested_at": requested_at,
             "this_year": this_year,
             "fund_period": fund_period,
             "fund_years": [str(y) for y in range(today.year, FIRST_FUND_YEAR - 1, -1)],
@@ -192,15 +197,14 @@ def _dashboard_request(request: HttpRequest, region: Any, missing: list[_Missing
     return redirect(f"{request.path}?{urlencode({'year': year})}" if year else request.path)
 
 
-def _chart(user: Any, period: Period, codes: tuple[str, ...], level: str) -> dict[str, Any]:
+def _chart(
+    period: Period, codes: tuple[str, ...], tables: list[list[selectors.IndicatorRow]]
+) -> dict[str, Any]:
+    """A chart of ``codes`` (one table of rows each, in the same order) for ``period``."""
     series = {}
     names: list[str] = []
-    for code in codes:
-        rows = _table(
-            selectors.indicator_rows(
-                user=user, period=period, indicator=code, level=level, stored_only=True
-            )
-        )
+    for code, table in zip(codes, tables, strict=True):
+        rows = _table(table)
         names = [r["name"] for r in rows]
         series[code] = rows
     rows = [

@@ -9,11 +9,14 @@ class TongrenFupinConfig(AppConfig):
     verbose_name = _("Tongren poverty alleviation")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
         from django.core import checks
 
+        from tongren_fupin.middleware import session_refreshed_at_login
         from tongren_fupin.pdf import check_pdf_rendering
 
         checks.register(check_pdf_rendering)
+        user_logged_in.connect(session_refreshed_at_login, dispatch_uid="session_refreshed")
         self._bound_related_ids()
 
     @staticmethod

@@ -1,9 +1,11 @@
 import json
+import time
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client, RequestFactory, override_settings
@@ -11,6 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tongren_fupin.login_protection import client_ip, lockout_response
+from tongren_fupin.middleware import SESSION_REFRESHED
 
 pytestmark = pytest.mark.django_db
 
@@ -198,9 +201,38 @@ def test_client_address_counts_trusted_proxies_from_the_right(proxies, forwarded
         assert client_ip(request) == address
 
 
-def test_sessions_end_after_eight_idle_hours_and_each_request_extends_them():
+def test_sessions_end_after_eight_idle_hours_and_requests_extend_them_every_five_minutes(
+    client, cadre_yanhe
+):
     assert settings.SESSION_COOKIE_AGE == 8 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_REFRESH_SECONDS == 300
+    client.force_login(cadre_yanhe)
+    assert client.get("/").status_code == 200
+    session = Session.objects.get()
+    first_end = session.expire_date
+    # Within the interval a request writes nothing: the session row stays as it is.
+    Session.objects.update(expire_date=first_end - timedelta(hours=1))
+    assert client.get("/").status_code == 200
+    assert Session.objects.get().expire_date == first_end - timedelta(hours=1)
+    # Once the last move is older than the interval, the next request moves the end on.
+    store = SessionStore(session_key=session.session_key)
+    store[SESSION_REFRESHED] = int(time.time()) - 301
+    store.save()
+    Session.objects.update(expire_date=first_end - timedelta(hours=1))
+    assert client.get("/").status_code == 200
+    moved = Session.objects.get().expire_date
+    assert moved > first_end - timedelta(minutes=1)
+    assert moved - timezone.now() > timedelta(hours=7, minutes=59)
+    assert SessionStore(session_key=session.session_key)[SESSION_REFRESHED] >= time.time() - 60
+
+
+def test_a_signed_out_or_anonymous_request_creates_no_session(client, cadre_yanhe):
+    assert client.get("/login/").status_code == 200
+    assert client.get("/api/v1/households/").status_code in (401, 403)
+    assert not Session.objects.exists()
+    client.force_login(cadre_yanhe)
+    client.post("/logout/")
+    assert not Session.objects.exists()
 
 
 def test_an_expired_session_sends_the_user_back_to_the_login_page(client, cadre_yanhe):
