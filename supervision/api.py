@@ -17,10 +17,11 @@ from rest_framework.response import Response
 from regions.models import Level
 from regions.permissions import HasRole
 from regions.roles import SUPERVISION_API_ROLES
-from supervision import report_files, report_pdfs, selectors
+from supervision import report_files, report_pdfs, selectors, snapshot_requests
 from supervision.models import Indicator, ReportKind, ReportStatus
 from supervision.periods import month_period, parse_period
 from supervision.serializers import (
+    FiguresPendingSerializer,
     IndicatorRowSerializer,
     PdfPendingSerializer,
     ReportSerializer,
@@ -63,6 +64,10 @@ INDICATOR_PARAMETERS = [
 ]
 
 
+#: Seconds an API client waits before asking again for figures being computed.
+FIGURES_RETRY_SECONDS = 30
+
+
 class IndicatorViewSet(viewsets.ViewSet):
     """Indicator figures per region and period: value, numerator, denominator."""
 
@@ -73,20 +78,60 @@ class IndicatorViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=INDICATOR_PARAMETERS,
-        responses={200: IndicatorRowSerializer(many=True), **ERROR_RESPONSES},
+        responses={
+            200: IndicatorRowSerializer(many=True),
+            202: OpenApiResponse(
+                FiguresPendingSerializer,
+                description=str(
+                    _("Some figures are being computed; ask again after Retry-After seconds.")
+                ),
+            ),
+            **ERROR_RESPONSES,
+        },
     )
     def list(self, request: Request) -> Response:
+        """Stored figures only (decision 0027): nothing is computed on the request. A figure no
+        snapshot holds yet is asked for as a job and the answer is 202 with ``Retry-After``; the
+        figures of a running period are those of its latest computation (``computed_at``), asked
+        for again when older than 15 minutes."""
         query = IndicatorQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
         today = timezone.localdate()
-        rows = selectors.indicator_rows(
-            user=request.user,
-            period=params.get("period") or month_period(today.year, today.month),
-            indicator=params.get("indicator"),
-            region_code=params.get("region"),
-            level=params.get("level"),
+        period = params.get("period") or month_period(today.year, today.month)
+        region = selectors.region_in_jurisdiction(user=request.user, code=params.get("region"))
+        indicator = params.get("indicator")
+        level = params.get("level")
+        rows = selectors.region_figures(
+            region=region, period=period, indicator=indicator, level=level, stored_only=True
         )
+        missing = sum(not row.stored for row in rows)
+        running = not period.has_ended(today)
+        stale = running and any(
+            row.computed_at < timezone.now() - snapshot_requests.REQUEST_WINDOW for row in rows
+        )
+        if missing or stale:
+            job = snapshot_requests.figures_request(
+                actor=request.user,
+                region=region,
+                period=period,
+                codes=[indicator] if indicator else list(Indicator.values),
+                level=level if level and level != region.level else None,
+                roles=SUPERVISION_API_ROLES,
+                running=running,
+            )
+            if missing:
+                pending = FiguresPendingSerializer(
+                    {
+                        "status": "computing",
+                        "detail": _("These figures are being computed; ask again in a minute."),
+                        "missing": missing,
+                        "requested_at": job.created,
+                        "retry_after": FIGURES_RETRY_SECONDS,
+                    }
+                )
+                headers = {"Retry-After": str(FIGURES_RETRY_SECONDS)}
+                return Response(pending.data, status=202, headers=headers)
         paginator = StandardPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         assert page is not None

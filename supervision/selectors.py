@@ -99,10 +99,12 @@ def region_figures(
     indicator: str | None = None,
     level: str | None = None,
     stored_only: bool = False,
+    store: bool = False,
 ) -> list[IndicatorRow]:
     """The figures of ``region`` (or its children at ``level``) as ``indicator_rows`` reads
     them, for a region already in the reader's jurisdiction: the reports read the same
-    snapshots as the dashboard and the API through it."""
+    snapshots as the dashboard and the API through it. ``store``: the figures computed are
+    stored even for a running period (the jobs the API and the dashboard ask for)."""
     regions = _regions_of(region, level)
     codes = [indicator] if indicator else list(Indicator.values)
     ended = period.has_ended(timezone.localdate())
@@ -111,7 +113,7 @@ def region_figures(
         found = _stored_snapshots([(period, codes)], regions)[period.code]
     missing = [code for code in codes if any((code, r.code) not in found for r in regions)]
     if missing and not stored_only:
-        found.update(_fill(missing, period, regions, region))
+        found.update(_fill(missing, period, regions, region, store=store))
     return _rows(period, codes, regions, found)
 
 
@@ -186,7 +188,7 @@ def _rows(
 
 
 def _fill(
-    codes: list[str], period: Period, regions: list[Region], parent: Region
+    codes: list[str], period: Period, regions: list[Region], parent: Region, *, store: bool
 ) -> dict[tuple[str, str], IndicatorSnapshot]:
     level = regions[0].level
     within = parent.prefix if level != parent.level else regions[0].prefix
@@ -202,7 +204,7 @@ def _fill(
         results[code] = {
             r.code: result.get(r.code) or indicators.figure(0, None, kind) for r in regions
         }
-    if period.has_ended(timezone.localdate()):
+    if store or period.has_ended(timezone.localdate()):
         services.snapshots_store(period=period, results=results, computed_at=now)
     return {
         (code, region): IndicatorSnapshot(

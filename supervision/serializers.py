@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from supervision.models import Report, ReportKind, ReportStatus
@@ -57,6 +58,17 @@ class ReportSerializer(serializers.ModelSerializer):
             files["html"] = reverse("report-html", args=[report.pk])
             files["pdf"] = reverse("report-pdf", args=[report.pk])
         return files
+
+
+@extend_schema_serializer(many=False)  # one object, not a page, though the list answers it
+class FiguresPendingSerializer(serializers.Serializer):
+    """The answer (202) while figures no snapshot holds yet are being computed by a job."""
+
+    status = serializers.ChoiceField(choices=["computing"])
+    detail = serializers.CharField()
+    missing = serializers.IntegerField(help_text="figures of the answer not computed yet")
+    requested_at = serializers.DateTimeField(help_text="when their computation was asked for")
+    retry_after = serializers.IntegerField(help_text="seconds before asking again")
 
 
 class PdfPendingSerializer(serializers.Serializer):

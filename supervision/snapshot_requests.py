@@ -117,16 +117,25 @@ def figures_last_requested(
 
 
 def figures_request(
-    *, actor: Any, region: Region, period: Period, codes: Iterable[str], level: str | None
+    *,
+    actor: Any,
+    region: Region,
+    period: Period,
+    codes: Iterable[str],
+    level: str | None,
+    roles: frozenset[str] = SUPERVISION_PAGE_ROLES,
+    running: bool = False,
 ) -> OutboxMessage:
     """Ask for the dashboard's missing figures of an ended ``period`` — ``region``'s own, or its
     children's at ``level`` — to be computed and stored in the background; a request of the same
-    region, period and level within the window is returned instead of a second one."""
-    require_role(actor, SUPERVISION_PAGE_ROLES)
+    region, period and level within the window is returned instead of a second one. The
+    indicator API (``roles`` with the REST clients, ``running``) also asks for the figures of a
+    running period, computed again at most once per window."""
+    require_role(actor, roles)
     mine = jurisdiction_prefix(actor)
     if mine is None or not region.code.startswith(mine):
         raise DomainError("forbidden", _("Your role may not do this."), status=403)
-    if not period.has_ended(timezone.localdate()):
+    if not running and not period.has_ended(timezone.localdate()):
         message = _("The figures of a running period are computed every 15 minutes.")
         raise DomainError("period_running", message, errors={"period": [message]})
     wanted = [code for code in codes if code in Indicator.values]

@@ -77,8 +77,9 @@ def write_report(report_id: int) -> int | None:
 
 @_task("supervision.compute_figures")
 def compute_figures(period: str, region: str, indicators: list[str], level: str = "") -> int:
-    """The dashboard's missing figures of an ended period (through the outbox), computed as the
-    page once did on its request and stored: ``region``'s own, or its children's at ``level``."""
+    """Figures the dashboard or the indicator API asked for (through the outbox), computed and
+    stored: ``region``'s own, or its children's at ``level``. Of an ended period the missing
+    ones; of a running period all of them again (decision 0027)."""
     place = Region.objects.filter(code=region).first()
     if place is None:
         return 0
@@ -86,7 +87,11 @@ def compute_figures(period: str, region: str, indicators: list[str], level: str 
     for code in indicators:
         rows += len(
             selectors.region_figures(
-                region=place, period=parse_period(period), indicator=code, level=level or None
+                region=place,
+                period=parse_period(period),
+                indicator=code,
+                level=level or None,
+                store=True,
             )
         )
     return rows
