@@ -165,6 +165,10 @@ def cast() -> dict[str, Any]:
 # -- the server -----------------------------------------------------------------------------
 
 
+#: The process group of the running server (its master's pid: it starts a session of its own).
+SERVER_GROUP: set[int] = set()
+
+
 def start_server(workers: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, **SERVER_ENV}
     subprocess.run(
@@ -190,6 +194,8 @@ def start_server(workers: int) -> subprocess.Popen[bytes]:
         env=env,
         start_new_session=True,
     )
+    SERVER_GROUP.clear()
+    SERVER_GROUP.add(server.pid)
     for _ in range(120):
         try:
             urllib.request.urlopen(f"http://{HOST}:{PORT}/ping/", timeout=1).read()
@@ -218,9 +224,49 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 USERS_PER_RATE = 5
 
 
+def _cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far by the web server's processes (gunicorn) and PostgreSQL's, read
+    from /proc (Linux), and by the finished locust processes (``RUSAGE_CHILDREN``)."""
+    import resource
+
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"server": 0.0, "postgres": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as file:
+                command = file.read().split(b"\0")[0].decode(errors="replace")
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as file:
+                fields = file.read().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        group = int(fields[2])
+        kind = "server" if group in SERVER_GROUP else "postgres" if "postgres" in command else ""
+        if kind:
+            used[kind] += (int(fields[11]) + int(fields[12])) / tick
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used["load generator"] = children.ru_utime + children.ru_stime
+    return used
+
+
 def run_stage(workload: str, rate: float, seconds: int, data_file: str) -> dict[str, Any]:
     """Locust headless for ``seconds`` at ``rate`` requests/s: ``rate × USERS_PER_RATE``
-    constant-throughput users, each one request every ``USERS_PER_RATE`` seconds."""
+    constant-throughput users, each one request every ``USERS_PER_RATE`` seconds. Beside the
+    figures per endpoint, ``cpu``: the cores the server, PostgreSQL and the load generator used
+    during the stage, and the server's and PostgreSQL's CPU milliseconds per request."""
+    before, started = _cpu_seconds(), time.monotonic()
+    stats = _run_locust(workload, rate, seconds, data_file)
+    after, elapsed = _cpu_seconds(), time.monotonic() - started
+    requests = max(1, stats.get("total", {}).get("requests", 0))
+    cores = {kind: round((after[kind] - before[kind]) / elapsed, 2) for kind in after}
+    per_request = {
+        kind: round(1000 * (after[kind] - before[kind]) / requests, 1)
+        for kind in ("server", "postgres")
+    }
+    stats.setdefault("total", {})["cpu"] = {"cores": cores, "ms_per_request": per_request}
+    return stats
+
+
+def _run_locust(workload: str, rate: float, seconds: int, data_file: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as out:
         prefix = str(Path(out) / "stats")
         env = {
