@@ -225,42 +225,45 @@ USERS_PER_RATE = 5
 
 
 def _cpu_seconds() -> dict[str, float]:
-    """CPU seconds used so far by the web server's processes (gunicorn) and PostgreSQL's, read
-    from /proc (Linux), and by the finished locust processes (``RUSAGE_CHILDREN``)."""
+    """CPU seconds used so far: by the whole machine (``/proc/stat``), by the web server's
+    processes (its process group, from ``/proc``) and by the finished locust processes
+    (``RUSAGE_CHILDREN``). What the machine used beyond those two is PostgreSQL's, on a quiet
+    machine (its backends come and go, so they are not counted one by one)."""
     import resource
 
     tick = os.sysconf("SC_CLK_TCK")
-    used = {"server": 0.0, "postgres": 0.0}
+    with open("/proc/stat", encoding="ascii") as file:
+        busy = file.readline().split()[1:]  # user nice system idle iowait irq softirq steal
+    machine = sum(int(busy[i]) for i in (0, 1, 2, 5, 6, 7)) / tick
+    server = 0.0
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            with open(f"/proc/{pid}/cmdline", "rb") as file:
-                command = file.read().split(b"\0")[0].decode(errors="replace")
             with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as file:
                 fields = file.read().rsplit(")", 1)[1].split()
         except OSError:  # ended meanwhile
             continue
-        group = int(fields[2])
-        kind = "server" if group in SERVER_GROUP else "postgres" if "postgres" in command else ""
-        if kind:
-            used[kind] += (int(fields[11]) + int(fields[12])) / tick
+        if int(fields[2]) in SERVER_GROUP:
+            server += (int(fields[11]) + int(fields[12])) / tick
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    used["load generator"] = children.ru_utime + children.ru_stime
-    return used
+    generator = children.ru_utime + children.ru_stime
+    return {"server": server, "load generator": generator, "machine": machine}
 
 
 def run_stage(workload: str, rate: float, seconds: int, data_file: str) -> dict[str, Any]:
     """Locust headless for ``seconds`` at ``rate`` requests/s: ``rate × USERS_PER_RATE``
     constant-throughput users, each one request every ``USERS_PER_RATE`` seconds. Beside the
-    figures per endpoint, ``cpu``: the cores the server, PostgreSQL and the load generator used
-    during the stage, and the server's and PostgreSQL's CPU milliseconds per request."""
+    figures per endpoint, ``cpu``: the cores the machine, the server, the load generator and the
+    rest (PostgreSQL) used during the stage, and the server's and the rest's CPU milliseconds per
+    request."""
     before, started = _cpu_seconds(), time.monotonic()
     stats = _run_locust(workload, rate, seconds, data_file)
     after, elapsed = _cpu_seconds(), time.monotonic() - started
     requests = max(1, stats.get("total", {}).get("requests", 0))
-    cores = {kind: round((after[kind] - before[kind]) / elapsed, 2) for kind in after}
+    used = {kind: after[kind] - before[kind] for kind in after}
+    used["postgres and the rest"] = used["machine"] - used["server"] - used["load generator"]
+    cores = {kind: round(seconds / elapsed, 2) for kind, seconds in used.items()}
     per_request = {
-        kind: round(1000 * (after[kind] - before[kind]) / requests, 1)
-        for kind in ("server", "postgres")
+        kind: round(1000 * used[kind] / requests, 1) for kind in ("server", "postgres and the rest")
     }
     stats.setdefault("total", {})["cpu"] = {"cores": cores, "ms_per_request": per_request}
     return stats
