@@ -76,6 +76,7 @@ def test_indicators_answer_by_jurisdiction_and_role(
     assert (row["value"], row["numerator"], row["denominator"]) == (1, 1, None)
 
 
+@pytest.mark.sqlite  # the first run's database: the API's jobs there too
 def test_a_missing_figure_of_a_finished_period_is_a_job_then_read_from_snapshots(
     api, api_client_user, django_assert_num_queries, monkeypatch
 ):
@@ -108,6 +109,7 @@ def test_a_missing_figure_of_a_finished_period_is_a_job_then_read_from_snapshots
     assert jobs_asked() == 1
 
 
+@pytest.mark.sqlite  # the first run's database: the API's jobs there too
 def test_the_running_period_is_computed_by_a_job_and_again_when_older_than_15_minutes(
     api, api_client_user, monkeypatch
 ):

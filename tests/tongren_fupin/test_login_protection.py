@@ -201,6 +201,7 @@ def test_client_address_counts_trusted_proxies_from_the_right(proxies, forwarded
         assert client_ip(request) == address
 
 
+@pytest.mark.sqlite
 def test_sessions_end_after_eight_idle_hours_and_requests_extend_them_every_five_minutes(
     client, cadre_yanhe
 ):
@@ -226,6 +227,7 @@ def test_sessions_end_after_eight_idle_hours_and_requests_extend_them_every_five
     assert SessionStore(session_key=session.session_key)[SESSION_REFRESHED] >= time.time() - 60
 
 
+@pytest.mark.sqlite
 def test_a_signed_out_or_anonymous_request_creates_no_session(client, cadre_yanhe):
     assert client.get("/login/").status_code == 200
     assert client.get("/api/v1/households/").status_code in (401, 403)
