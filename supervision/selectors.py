@@ -67,31 +67,6 @@ def _regions_of(region: Region, level: str | None) -> list[Region]:
     return list(Region.objects.filter(level=level, code__startswith=region.prefix).order_by("code"))
 
 
-def indicator_rows(
-    *,
-    user: Any,
-    period: Period,
-    indicator: str | None = None,
-    region_code: str | None = None,
-    level: str | None = None,
-    stored_only: bool = False,
-) -> list[IndicatorRow]:
-    """Snapshots of ``period`` for the region (or its children at ``level``).
-
-    Snapshots missing for a finished period are computed in one set-based pass and stored (a
-    snapshot taken while the period was running is not its figure: it is computed again). The
-    figures of a period that has not ended are computed live and not stored — unless
-    ``stored_only`` (the dashboard): then nothing is computed on the request, whatever the
-    period: the snapshots the periodic task ``supervision.current_snapshots`` and the dispatch
-    write, else rows with ``stored`` False, which the page asks a job to compute (decisions 0027,
-    0031).
-    """
-    region = region_in_jurisdiction(user=user, code=region_code)
-    return region_figures(
-        region=region, period=period, indicator=indicator, level=level, stored_only=stored_only
-    )
-
-
 def region_figures(
     *,
     region: Region,
@@ -101,10 +76,16 @@ def region_figures(
     stored_only: bool = False,
     store: bool = False,
 ) -> list[IndicatorRow]:
-    """The figures of ``region`` (or its children at ``level``) as ``indicator_rows`` reads
-    them, for a region already in the reader's jurisdiction: the reports read the same
-    snapshots as the dashboard and the API through it. ``store``: the figures computed are
-    stored even for a running period (the jobs the API and the dashboard ask for)."""
+    """Snapshots of ``period`` for ``region`` (or its children at ``level``), a region already in
+    the reader's jurisdiction (``region_in_jurisdiction``): the reports, the dashboard and the
+    API read the same snapshots through it.
+
+    Snapshots missing for a finished period are computed in one set-based pass and stored (a
+    snapshot taken while the period was running is not its figure: it is computed again); those
+    of a period that has not ended are computed live and not stored, unless ``store`` (the jobs
+    the API and the dashboard ask for). With ``stored_only`` (the dashboard, the API) nothing is
+    computed, whatever the period: a missing snapshot is a row with ``stored`` False, which the
+    page or the API asks a job to compute (decisions 0027, 0031)."""
     regions = _regions_of(region, level)
     codes = [indicator] if indicator else list(Indicator.values)
     ended = period.has_ended(timezone.localdate())

@@ -77,43 +77,40 @@ def snapshots_request(
         )
 
 
-def figures_requested(
-    *, region: Region, period: Period, level: str | None, codes: Iterable[str]
-) -> OutboxMessage | None:
-    """The latest computation of the dashboard's figures ``codes`` of ``region`` (at
-    ``level``) for ``period`` asked for within the request window."""
-    return (
-        OutboxMessage.objects.filter(
-            task_name=FIGURES_TASK,
-            kwargs__region=region.code,
-            kwargs__period=period.code,
-            kwargs__level=level or "",
-            kwargs__indicators=list(codes),
-            created__gte=timezone.now() - REQUEST_WINDOW,
-        )
-        .order_by("-created")
-        .first()
-    )
-
-
-def figures_last_requested(
-    *, region: Region, wanted: Iterable[tuple[Period, str | None, Iterable[str]]]
-) -> datetime.datetime | None:
-    """When the latest of the computations ``wanted`` (period, level, codes) of ``region`` was
-    asked for within the request window, in one query (``figures_requested`` of each)."""
+def _figures_requests(
+    region: Region, wanted: Iterable[tuple[Period, str | None, Iterable[str]]]
+) -> Any:
+    """The computations of ``region``'s figures ``wanted`` (period, level, codes) asked for
+    within the request window."""
     matches = Q()
     for period, level, codes in wanted:
         matches |= Q(
             kwargs__period=period.code, kwargs__level=level or "", kwargs__indicators=list(codes)
         )
     if not matches:
-        return None
+        return OutboxMessage.objects.none()
     return OutboxMessage.objects.filter(
         matches,
         task_name=FIGURES_TASK,
         kwargs__region=region.code,
         created__gte=timezone.now() - REQUEST_WINDOW,
-    ).aggregate(latest=Max("created"))["latest"]
+    )
+
+
+def figures_requested(
+    *, region: Region, period: Period, level: str | None, codes: Iterable[str]
+) -> OutboxMessage | None:
+    """The latest computation of the dashboard's figures ``codes`` of ``region`` (at
+    ``level``) for ``period`` asked for within the request window."""
+    return _figures_requests(region, [(period, level, codes)]).order_by("-created").first()
+
+
+def figures_last_requested(
+    *, region: Region, wanted: Iterable[tuple[Period, str | None, Iterable[str]]]
+) -> datetime.datetime | None:
+    """When the latest of the computations ``wanted`` was asked for within the request window,
+    in one query (``figures_requested`` of each)."""
+    return _figures_requests(region, wanted).aggregate(latest=Max("created"))["latest"]
 
 
 def figures_request(

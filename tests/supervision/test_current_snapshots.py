@@ -97,8 +97,10 @@ def test_a_snapshot_taken_while_a_period_ran_is_not_its_figure_once_it_has_ended
         computed_at=timezone.make_aware(datetime.datetime(last_month.year, last_month.month, 2)),
     )
 
-    rows = selectors.indicator_rows(
-        user=city_supervisor, period=period, indicator="open_problems", region_code=YANHE
+    rows = selectors.region_figures(
+        region=selectors.region_in_jurisdiction(user=city_supervisor, code=YANHE),
+        period=period,
+        indicator="open_problems",
     )
 
     assert [row.numerator for row in rows] == [0]
