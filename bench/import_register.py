@@ -21,6 +21,7 @@ Targets: (a) at least 20x (b) per row, within 3x of (c), peak memory under 2 GB.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -180,17 +181,62 @@ def stage_a(path: Path) -> dict[str, object]:
 def stage_d(path: Path) -> dict[str, object]:
     """The commit run of one workbook into the register as it stands (no dry run, no export):
     one of the workbooks of ``--workbooks``."""
-    from households.importing.run import run_import
+    from django.db import connection
+    from django.utils import translation
 
+    from households.importing.run import run_import
+    from households.importing.writer import Writer
+
+    # Where the time goes: the phases the run reports (checking rows, comparing with the
+    # register, writing), each write step of the Writer, and the commit (deferred foreign-key
+    # checks, WAL flush) after the job's own record.
+    phases: dict[str, float] = {}
+    marks: list[tuple[str, float]] = []
+
+    def progress(_percent: int, stage: str) -> None:
+        if not marks or marks[-1][0] != stage:
+            marks.append((stage, time.perf_counter()))
+
+    for step in ("_households", "_members", "_incomes", "_bump_and_record"):
+        original = getattr(Writer, step)
+
+        def timed(self: Any, _original: Any = original, _step: str = step) -> None:
+            begun = time.perf_counter()
+            _original(self)
+            phases[f"write{_step}"] = time.perf_counter() - begun
+
+        setattr(Writer, step, timed)
+    written: list[float] = []
+    wal = "SELECT pg_current_wal_lsn(), checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter"
+    with connection.cursor() as cursor:
+        cursor.execute(wal)
+        lsn, checkpoints = cursor.fetchone()
     started = time.perf_counter()
-    result = run_import(path=path, original_name=path.name, actor=operator(), commit=True)
-    seconds = time.perf_counter() - started
+    with translation.override("en"):
+        result = run_import(
+            path=path, original_name=path.name, actor=operator(), commit=True,
+            progress=progress, on_written=lambda _result: written.append(time.perf_counter()),
+        )  # fmt: skip
+    ended = time.perf_counter()
+    seconds = ended - started
     assert result.errors == [], result.errors[:5]
+    edges = [("reading", started), *marks, ("commit", written[0]), ("end", ended)]
+    for (stage, begun), (_next, until) in itertools.pairwise(edges):
+        phases[str(stage)] = phases.get(str(stage), 0.0) + until - begun
+    # The write-ahead log the import wrote, and the checkpoints during it: a page changed for
+    # the first time after a checkpoint goes to the log whole.
+    with connection.cursor() as cursor:
+        cursor.execute(wal)
+        lsn_after, checkpoints_after = cursor.fetchone()
+        cursor.execute("SELECT pg_wal_lsn_diff(%s, %s)", [lsn_after, lsn])
+        phases["wal_mb"] = float(cursor.fetchone()[0]) / 2**20
+    phases["checkpoints"] = checkpoints_after - checkpoints
     return {
         "seconds": seconds,
         "rows": sum(sum(c.values()) for c in result.counts.values()),
         "new": sum(c["new"] for c in result.counts.values()),
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "phases": {name: round(value, 2) for name, value in phases.items()},
     }
 
 
@@ -374,7 +420,8 @@ def register_in_workbooks(households: int, workbooks: int) -> None:
             print(f"workbook {number:2d}: {built['households']:,} households, "
                   f"{built['members']:,} members, built in {building:.0f} s; imported "
                   f"{run['rows']:,} rows ({run['new']:,} new) in {run['seconds']:.1f} s, "
-                  f"peak {run['peak_mb']:.0f} MB", flush=True)  # fmt: skip
+                  f"peak {run['peak_mb']:.0f} MB;\n  phases (s) {run['phases']}",
+                  flush=True)  # fmt: skip
     first, total = runs[0]["seconds"], sum(run["seconds"] for run in runs)
     peak = max(run["peak_mb"] for run in runs)
     print(
