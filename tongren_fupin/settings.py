@@ -292,7 +292,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out account is refused before its password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the session's user loaded with its assignment in one query.
+    "regions.auth.AssignmentBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -407,7 +408,7 @@ API_THROTTLE_USER = env_rate("API_THROTTLE_USER", "600/minute")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API call then answers 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "regions.auth.AssignmentTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["regions.permissions.HasJurisdiction"],
