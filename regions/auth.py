@@ -36,13 +36,13 @@ class AssignmentTokenAuthentication(TokenAuthentication):
     token or an inactive user is refused by DRF's own code, with its messages."""
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        token = (
+        token: Any = (
             self.get_model()
-            .objects.select_related(f"user__{WITH_ASSIGNMENT}")
+            ._default_manager.select_related(f"user__{WITH_ASSIGNMENT}")
             .filter(key=key)
             .first()
         )
         if token is None or not token.user.is_active:
-            return super().authenticate_credentials(key)  # type: ignore[no-any-return]
+            return super().authenticate_credentials(key)
         remember_assignment(token.user)
         return token.user, token

@@ -57,7 +57,7 @@ def values_of(field: forms.Field) -> list[Any]:
     last of a long one (a village select has thousands: every option is rendered each time)."""
     values: list[Any] = [None, "", field.initial]
     choices = list(getattr(field, "choices", ()) or ())
-    chosen = []
+    chosen: list[Any] = []
     for value, label in choices:
         if isinstance(label, list | tuple):  # a group
             chosen.extend(inner for inner, _label in label)
@@ -154,10 +154,16 @@ def test_corner_cases_render_as_the_templates_do(widget: Any, value: Any, langua
 def test_the_python_templates_are_used_and_others_go_to_the_engine() -> None:
     calls: list[str] = []
     original = dict(form_rendering.TEMPLATES)
+
+    def counted(name: str, render: Any) -> Any:
+        def call(renderer: Any, widget: Any) -> str:
+            calls.append(name)
+            return str(render(renderer, widget))
+
+        return call
+
     for name, render in original.items():
-        form_rendering.TEMPLATES[name] = lambda r, w, _render=render, _name=name: (
-            calls.append(_name) or _render(r, w)
-        )
+        form_rendering.TEMPLATES[name] = counted(name, render)
     try:
         html = forms.RadioSelect(choices=[("1", "一")]).render("f", "1", renderer=FAST)
         label = forms.Form().renderer  # the default renderer is the project's
