@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 
 if TYPE_CHECKING:
@@ -23,8 +24,6 @@ _CACHE_KEY = "_jurisdiction_assignment"
 def remember_assignment(user: AbstractBaseUser) -> None:
     """The user came with its assignment and region (``select_related``): ``assignment_of``
     answers from them, without a query of its own."""
-    from django.core.exceptions import ObjectDoesNotExist
-
     try:
         assignment = user.assignment  # type: ignore[attr-defined]
     except ObjectDoesNotExist:

@@ -181,7 +181,7 @@ class WidgetRenderer(DjangoTemplates):
 
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
         fast = TEMPLATES.get(template_name)
-        widget = context.get("widget") if fast is not None and len(context) == 1 else None
-        if fast is None or not isinstance(widget, Mapping):
-            return super().render(template_name, context, request=request)
-        return fast(self, widget).strip()
+        widget = context.get("widget")
+        if fast is not None and len(context) == 1 and isinstance(widget, Mapping):
+            return fast(self, widget).strip()
+        return super().render(template_name, context, request=request)
