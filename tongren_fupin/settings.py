@@ -51,6 +51,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from exc
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -133,8 +143,15 @@ def parse_database_url(url: str) -> dict[str, object]:
             "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
             # JIT compilation costs more than it saves on short scoped queries (measured:
-            # 16 ms of compilation for a 1 ms search).
-            "OPTIONS": {"options": "-c jit=off"},
+            # 16 ms of compilation for a 1 ms search). A random page read costs about what a
+            # sequential one does on SSD storage and in cache (PostgreSQL's default of 4 is for
+            # spinning disks): with the default, a county's name search hashed all 56,000 of
+            # its households (48 ms) instead of probing the 1,600 matches' households by index
+            # (5–10 ms; docs/benchmarks.md).
+            "OPTIONS": {
+                "options": "-c jit=off -c random_page_cost="
+                + str(env_float("DATABASE_RANDOM_PAGE_COST", 1.1))
+            },
         }
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported")
 

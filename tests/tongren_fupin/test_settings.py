@@ -276,3 +276,31 @@ def test_a_malformed_throttle_rate_is_refused_at_start_up():
 
     assert result.returncode == 1
     assert "API_THROTTLE_USER must be a rate such as 600/minute, not 'lots'" in result.stderr
+
+
+@pytest.mark.django_db
+def test_postgres_connections_run_without_jit_and_with_the_ssd_page_cost():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
+        cursor.execute("SHOW random_page_cost")
+        page_cost = cursor.fetchone()[0]
+
+    assert (jit, page_cost) == ("off", "1.1")
+
+
+def test_the_page_cost_follows_its_variable(monkeypatch):
+    monkeypatch.setenv("DATABASE_RANDOM_PAGE_COST", "4")
+
+    options = parse_database_url("postgres://host:5432/register")["OPTIONS"]["options"]
+
+    assert options == "-c jit=off -c random_page_cost=4.0"
+
+
+def test_a_page_cost_that_is_not_a_number_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv("DATABASE_RANDOM_PAGE_COST", "1.1 -c statement_timeout=0")
+
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_RANDOM_PAGE_COST must be a number"):
+        parse_database_url("postgres://host:5432/register")
