@@ -20,8 +20,8 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from exits.criteria import (
@@ -83,11 +83,16 @@ def assess_exit(
 
 
 def assess_exit_many(
-    households: QuerySet[Household], year: int, on: datetime.date | None = None
+    households: QuerySet[Household],
+    year: int,
+    on: datetime.date | None = None,
+    *,
+    streamed: bool = True,
 ) -> Iterator[tuple[Household, list[Criterion]]]:
     """``assess_exit`` of every household of the queryset, by primary key, in eight queries
-    whatever their number; rows are streamed ``CHUNK_SIZE`` at a time."""
-    for evidence in gather_many(households, year, default_on(year, on)):
+    whatever their number; rows are streamed ``CHUNK_SIZE`` at a time (``streamed``), or read
+    at once for a few households (a page: no server-side cursor to open and close)."""
+    for evidence in gather_many(households, year, default_on(year, on), streamed=streamed):
         yield evidence.household, judge(evidence)
 
 
@@ -137,6 +142,18 @@ def _checks(on: datetime.date) -> QuerySet[ConsistencyCheck]:
     )
 
 
+def _latest_of_each_household(rows: QuerySet[Any]) -> QuerySet[Any]:
+    """Of rows that belong to a visit, only the latest visit's row of each household (the
+    order of ``LATEST_VISIT_FIRST``): what ``gather`` reads with ``first()``."""
+    return rows.annotate(
+        latest_of_household=Window(
+            RowNumber(),
+            partition_by=F("visit__household_id"),
+            order_by=[F("visit__date").desc(), F("visit_id").desc()],
+        )
+    ).filter(latest_of_household=1)
+
+
 def _mismatches() -> QuerySet[ConsistencyItem]:
     """Checked items the sources disagree on, in the order they were recorded."""
     return ConsistencyItem.objects.filter(mismatch=True).order_by("pk")
@@ -184,22 +201,24 @@ def gather(household: Household, year: int, on: datetime.date) -> Evidence:
 
 
 def gather_many(
-    households: QuerySet[Household], year: int, on: datetime.date
+    households: QuerySet[Household], year: int, on: datetime.date, *, streamed: bool = True
 ) -> Iterator[Evidence]:
     """The evidence of every household of the queryset, by primary key: the households (with
-    their number of open problems as a subquery) and one stream each of incomes, members, five
-    looks, checks, mismatched items and relocations, all ordered by household and merged."""
+    their number of open problems as a subquery) and one stream each of incomes, members, the
+    latest five looks, the latest check, mismatched items and relocations, all ordered by
+    household and merged. ``streamed``: each stream read ``CHUNK_SIZE`` rows at a time through
+    a server-side cursor (a whole register); otherwise read at once (a page of households)."""
     line = line_for(year)
     chosen = households.order_by().values("pk")
-    rows = (
+    rows = _rows(
         households.prefetch_related(None)
         .annotate(
             exit_open_problems=_count(
                 _open_problems().filter(household=OuterRef("pk")), "household"
             )
         )
-        .order_by("pk")
-        .iterator(chunk_size=CHUNK_SIZE)
+        .order_by("pk"),
+        streamed,
     )
     # A column, not an annotation: SQLite gives an annotated decimal unrounded.
     incomes = _Stream[tuple[int, Decimal]](
@@ -208,22 +227,26 @@ def gather_many(
         .order_by("household_id")
         .values_list("household_id", "per_capita_net_income"),
         lambda row: row[0],
+        streamed,
     )
     members = _Stream[Member](
         Member.objects.filter(household__in=chosen).order_by("household_id", "pk"),
         lambda m: m.household_id,
+        streamed,
     )
     looks = _Stream[FiveLooks](
-        _looks(on)
-        .filter(visit__household__in=chosen)
-        .order_by("visit__household_id", *LATEST_VISIT_FIRST),
+        _latest_of_each_household(_looks(on).filter(visit__household__in=chosen)).order_by(
+            "visit__household_id"
+        ),
         lambda looks: looks.visit.household_id,
+        streamed,
     )
     checks = _Stream[ConsistencyCheck](
-        _checks(on)
-        .filter(visit__household__in=chosen)
-        .order_by("visit__household_id", *LATEST_VISIT_FIRST),
+        _latest_of_each_household(_checks(on).filter(visit__household__in=chosen)).order_by(
+            "visit__household_id"
+        ),
         lambda check: check.visit.household_id,
+        streamed,
     )
     items = _Stream[ConsistencyItem](
         _mismatches()
@@ -235,12 +258,14 @@ def gather_many(
         .annotate(exit_household=F("consistency__visit__household_id"))
         .order_by("exit_household", "pk"),
         lambda item: item.exit_household,  # type: ignore[attr-defined]
+        streamed,
     )
     relocations = _Stream[Relocation](
         Relocation.objects.filter(household__in=chosen)
         .select_related("site")
         .order_by("household_id"),
         lambda relocation: relocation.household_id,
+        streamed,
     )
     for household in rows:
         pk = household.pk
@@ -272,12 +297,18 @@ def gather_many(
 T = TypeVar("T")
 
 
+def _rows(rows: QuerySet[Any], streamed: bool) -> Iterator[Any]:
+    return iter(rows.iterator(chunk_size=CHUNK_SIZE) if streamed else list(rows))
+
+
 class _Stream(Generic[T]):
     """Rows ordered by household, handed out household by household (a merge join with the
     households, which come in the same order)."""
 
-    def __init__(self, rows: QuerySet[Any], household_of: Callable[[T], int]) -> None:
-        self._rows: Iterator[T] = iter(rows.iterator(chunk_size=CHUNK_SIZE))
+    def __init__(
+        self, rows: QuerySet[Any], household_of: Callable[[T], int], streamed: bool = True
+    ) -> None:
+        self._rows: Iterator[T] = _rows(rows, streamed)
         self._household_of = household_of
         self._head: T | None = next(self._rows, None)
 

@@ -65,14 +65,18 @@ def misclassification_suspects(
 
 
 def assessed_suspects(
-    households: QuerySet[Household], *, year: int, on: datetime.date | None = None
+    households: QuerySet[Household],
+    *,
+    year: int,
+    on: datetime.date | None = None,
+    streamed: bool = True,
 ) -> Iterator[Suspect]:
     """错退 and 缺少佐证 (exited) and 漏评 (edge) suspects among ``households``, assessed together
     (``assess_exit_many``): a failed criterion of the standard makes a 错退 or 漏评 suspect; an
     exited household with none failed but one missing is 缺少佐证. The evidence lists the
-    failed criteria (or the missing ones)."""
+    failed criteria (or the missing ones). ``streamed=False`` for a page of households."""
     among = households.filter(status__in=list(ASSESSED_KINDS))
-    for household, criteria in assess_exit_many(among, year, on=on):
+    for household, criteria in assess_exit_many(among, year, on=on, streamed=streamed):
         outcome = standard_outcome(criteria)
         kind = ASSESSED_KINDS[Status(household.status)]
         if outcome == Outcome.MISSING and kind == "wrong_exit":

@@ -260,7 +260,8 @@ def with_evidence(page: Sequence[Suspect], *, on: datetime.date) -> list[ShownSu
     evidence: dict[int, list[str]] = {}
     assessed = [s.household_id for s in page if s.kind != SuspectKind.WRONGLY_REGISTERED]
     if assessed:
-        for shown in assessed_suspects(households.filter(pk__in=assessed), year=on.year, on=on):
+        shown_page = households.filter(pk__in=assessed)
+        for shown in assessed_suspects(shown_page, year=on.year, on=on, streamed=False):
             evidence[shown.household.pk] = shown.evidence
     registered = [s.household_id for s in page if s.kind == SuspectKind.WRONGLY_REGISTERED]
     if registered:

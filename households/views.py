@@ -95,10 +95,11 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "household": household,
             "members": members,
-            "incomes": selectors.household_incomes(household),
-            "measures": household.measures.all(),
-            "applications": household.exit_applications.order_by("-created"),
-            "monitoring_cases": household.monitoring_cases.order_by("-opened", "-id"),
+            # Lists, read once: the timeline below takes them too.
+            "incomes": list(selectors.household_incomes(household)),
+            "measures": list(household.measures.all()),
+            "applications": list(household.exit_applications.order_by("-created")),
+            "monitoring_cases": list(household.monitoring_cases.order_by("-opened", "-id")),
             "history": history,
             "can_capture": has_role(request.user, CAPTURE_ROLES, household.region_id),
             "can_change_status": has_role(request.user, STATUS_ROLES),

@@ -13,11 +13,21 @@ Tongren is still the day before.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -175,7 +185,19 @@ def _year_end(year: int) -> datetime.date:
     return datetime.date(year, 12, 31)
 
 
-def _measures(household: Household) -> list[Event]:
+@dataclass(frozen=True)
+class Known:
+    """Records of the household the caller has already read (its page shows them): the
+    timeline takes them instead of reading them again. ``None``: read here."""
+
+    measures: Sequence[AssistanceMeasure] | None = None
+    incomes: Sequence[AnnualIncome] | None = None
+    applications: Sequence[ExitApplication] | None = None
+    monitoring_cases: Sequence[MonitoringCase] | None = None
+
+
+def _measures(household: Household, known: Sequence[AssistanceMeasure] | None) -> list[Event]:
+    rows = AssistanceMeasure.objects.filter(household=household) if known is None else known
     return [
         Event(
             kind="measure",
@@ -186,11 +208,12 @@ def _measures(household: Household) -> list[Event]:
             detail=measure.description + (f" · {measure.amount} 元" if measure.amount else ""),
             record=measure,
         )
-        for measure in AssistanceMeasure.objects.filter(household=household)
+        for measure in rows
     ]
 
 
-def _incomes(household: Household) -> list[Event]:
+def _incomes(household: Household, known: Sequence[AnnualIncome] | None) -> list[Event]:
+    rows = AnnualIncome.objects.filter(household=household) if known is None else known
     return [
         Event(
             kind="income",
@@ -201,18 +224,22 @@ def _incomes(household: Household) -> list[Event]:
             % {"amount": income.per_capita_net_income, "size": income.member_count},
             record=income,
         )
-        for income in AnnualIncome.objects.filter(household=household)
+        for income in rows
     ]
 
 
-def _exits(household: Household) -> list[Event]:
-    applications = ExitApplication.objects.filter(household=household).prefetch_related(
-        Prefetch(
-            "steps",
-            queryset=ExitStep.objects.select_related("actor__assignment").order_by(
-                "-created", "-id"
-            ),
-        )
+def _with_steps(rows: Iterable[Any], step_model: Any) -> list[Any]:
+    """The rows with their steps, newest first, each with its actor (one query)."""
+    steps = step_model.objects.select_related("actor__assignment").order_by("-created", "-id")
+    listed = list(rows)
+    prefetch_related_objects(listed, Prefetch("steps", queryset=steps))
+    return listed
+
+
+def _exits(household: Household, known: Sequence[ExitApplication] | None) -> list[Event]:
+    applications = _with_steps(
+        ExitApplication.objects.filter(household=household) if known is None else known,
+        ExitStep,
     )
     return [
         Event(
@@ -233,14 +260,10 @@ def _exits(household: Household) -> list[Event]:
     ]
 
 
-def _monitoring(household: Household) -> list[Event]:
-    cases = MonitoringCase.objects.filter(household=household).prefetch_related(
-        Prefetch(
-            "steps",
-            queryset=MonitoringStep.objects.select_related("actor__assignment").order_by(
-                "-created", "-id"
-            ),
-        )
+def _monitoring(household: Household, known: Sequence[MonitoringCase] | None) -> list[Event]:
+    cases = _with_steps(
+        MonitoringCase.objects.filter(household=household) if known is None else known,
+        MonitoringStep,
     )
     return [
         Event(
@@ -284,22 +307,32 @@ def _changes(household: Household) -> list[Event]:
     ]
 
 
-def household_events(*, user: Any, household: Household, today: datetime.date) -> list[Event]:
+def household_events(
+    *, user: Any, household: Household, today: datetime.date, known: Known | None = None
+) -> list[Event]:
     """Every event of a household the user may see (the household comes from the scoped
-    ``household_get``), newest first."""
+    ``household_get``), newest first. ``known``: records of the household already read."""
+    known = known or Known()
     events = [
         *_visits(household),
         *_problems(household, today),
-        *_measures(household),
-        *_incomes(household),
-        *_exits(household),
-        *_monitoring(household),
+        *_measures(household, known.measures),
+        *_incomes(household, known.incomes),
+        *_exits(household, known.applications),
+        *_monitoring(household, known.monitoring_cases),
         *_changes(household),
     ]
     events.sort(key=lambda event: (event.on, event.order), reverse=True)
     return events
 
 
-def timeline_page(*, user: Any, household: Household, page: Any, today: datetime.date) -> Page:
-    events = household_events(user=user, household=household, today=today)
+def timeline_page(
+    *,
+    user: Any,
+    household: Household,
+    page: Any,
+    today: datetime.date,
+    known: Known | None = None,
+) -> Page:
+    events = household_events(user=user, household=household, today=today, known=known)
     return Paginator(events, PER_PAGE).get_page(page)

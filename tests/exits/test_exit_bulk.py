@@ -134,13 +134,15 @@ def register(actor, reviewer) -> list[Household]:
     [(YEAR, ON), (YEAR, None), (2099, None)],
     ids=["2019-on-15-december", "2019-by-default", "a-year-without-a-line"],
 )
+@pytest.mark.parametrize("streamed", [True, False], ids=["streamed", "read-at-once"])
 def test_the_bulk_assessment_agrees_with_the_per_household_one(
-    cadre_yanhe, township_reviewer, year, on
+    cadre_yanhe, township_reviewer, year, on, streamed
 ):
     households = register(cadre_yanhe, township_reviewer)
     queryset = Household.objects.filter(pk__in=[h.pk for h in households])
 
-    bulk = {h.pk: criteria for h, criteria in assess_exit_many(queryset, year, on=on)}
+    assessed = assess_exit_many(queryset, year, on=on, streamed=streamed)
+    bulk = {h.pk: criteria for h, criteria in assessed}
     single = {h.pk: assess_exit(h, year, on=on) for h in queryset}
 
     assert list(bulk) == sorted(h.pk for h in households)

@@ -294,9 +294,9 @@ def test_postgres_connections_run_without_jit_and_with_the_ssd_page_cost():
 def test_the_page_cost_follows_its_variable(monkeypatch):
     monkeypatch.setenv("DATABASE_RANDOM_PAGE_COST", "4")
 
-    options = parse_database_url("postgres://host:5432/register")["OPTIONS"]["options"]
+    options = parse_database_url("postgres://host:5432/register")["OPTIONS"]
 
-    assert options == "-c jit=off -c random_page_cost=4.0"
+    assert options == {"options": "-c jit=off -c random_page_cost=4.0"}
 
 
 def test_a_page_cost_that_is_not_a_number_is_refused_by_name(monkeypatch):

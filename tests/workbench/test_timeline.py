@@ -338,3 +338,30 @@ def test_a_problem_opened_early_in_the_morning_is_on_that_day_in_tongren(cadre_y
     (shown,) = [event for event in events if event.kind == "problem"]
     assert shown.on == datetime.date(2020, 10, 8)
     assert shown.steps[0].on == datetime.date(2020, 10, 8)
+
+
+@pytest.mark.sqlite
+def test_the_household_page_reads_the_records_it_shares_with_its_timeline_once(client, cadre_yanhe):
+    # given: a household with a record of each kind the page lists itself
+    home = exited()
+    _a_bit_of_everything(home, cadre_yanhe, 2)
+    client.force_login(cadre_yanhe)
+
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/households/{home.pk}/")
+
+    # then: each table read once, and the embedded timeline holds their events all the same
+    assert response.status_code == 200
+    for table in (
+        "households_assistancemeasure",
+        "households_annualincome",
+        "households_exitapplication",
+        "households_monitoringcase",
+    ):
+        reads = [q for q in captured if q["sql"].startswith(f'SELECT "{table}"."id"')]
+        assert len(reads) == 1, table
+    kinds = {event.kind for event in response.context["timeline"].object_list}
+    assert {"measure", "income", "exit", "monitoring"} <= kinds
+    html = response.content.decode()
+    assert "产业奖补0" in html and "产业奖补1" in html
