@@ -113,7 +113,15 @@ def cast() -> dict[str, Any]:
         .order_by("region_id")
         .first()
     )
-    township = Region.objects.get(code=village).parent_id
+    # The reviewer's township is one with exit applications to review (the demo's casework is
+    # in a few villages), else the cadre's.
+    reviewed = (
+        ExitApplication.objects.filter(household__region__code__startswith=county)
+        .values_list("household__region_id", flat=True)
+        .order_by("household__region_id")
+        .first()
+    )
+    township = Region.objects.get(code=reviewed or village).parent_id
     roles = {
         "cadre": ("village_cadre", village),
         "reviewer": ("township_reviewer", township),
