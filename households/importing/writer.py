@@ -160,11 +160,10 @@ class Writer:
         for heads in (False, True):
             batch = [m for m in updates if (m.relation == Relation.HEAD) is heads]
             Member.objects.bulk_update(batch, MEMBER_UPDATED, batch_size=BATCH)
-        for row in self.plan.members:
-            if row.status == "new":
-                self.touched[row.household_no] += 1
-        ids = self.ids
         new = [row for row in self.plan.members if row.status == "new"]
+        for row in new:
+            self.touched[row.household_no] += 1
+        ids = self.ids
         created = ((*(row.values or ()), ids[row.household_no], *row.extra) for row in new)
         # The members keep ids in the order of the file, and are written in the order of
         # their ID number: each goes into the unique index of ID numbers, which a large
